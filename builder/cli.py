@@ -1,0 +1,118 @@
+"""The `policygraph` command. Thin: parse arguments, call one library function,
+turn domain errors into a clean exit."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import EntityErrors, PolicygraphError
+
+ENTITIES = click.option("--entities", "entities_dir", default="entities", show_default=True,
+                        type=click.Path(path_type=Path), help="The folder of entity files.")
+CONFIG = click.option("--config", "config_file", default="mkdocs.yml", show_default=True,
+                      type=click.Path(path_type=Path), help="The MkDocs configuration (for site_url).")
+
+
+@click.group()
+@click.version_option(package_name="policygraph")
+def main() -> None:
+    """policygraph: validate entity files and build the knowledge-graph site."""
+
+
+def _fail(error: PolicygraphError, output_format: str = "text") -> None:
+    if isinstance(error, EntityErrors) and output_format == "github":
+        from .report import github_annotations
+        click.echo(github_annotations(error.errors))
+        click.echo(str(error).splitlines()[-1], err=True)
+    else:
+        click.echo(str(error), err=True)
+    sys.exit(1)
+
+
+@main.command()
+@ENTITIES
+@click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
+              show_default=True, help="github prints GitHub Actions annotations.")
+def validate(entities_dir: Path, output_format: str) -> None:
+    """Check every entity file; print all mistakes as path:line:col and exit 1 if any."""
+    from .pipeline import load_corpus
+    try:
+        corpus = load_corpus(entities_dir, root=Path.cwd())
+    except PolicygraphError as error:
+        _fail(error, output_format)
+    click.echo(f"{len(corpus)} entities, {len(corpus.relations)} relations: valid.")
+
+
+@main.command()
+@CONFIG
+@click.option("--site-dir", type=click.Path(path_type=Path), default=None,
+              help="Where to write the site (default: site_dir from the configuration).")
+def build(config_file: Path, site_dir: Path | None) -> None:
+    """Validate, then build the whole site; the previous site is replaced only on success."""
+    from .site import build_site
+    try:
+        target = build_site(config_file, site_dir)
+    except PolicygraphError as error:
+        _fail(error)
+    click.echo(f"Site built in {target}")
+
+
+@main.command()
+@ENTITIES
+@CONFIG
+@click.option("--out", "out_dir", default="data", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to write graph.ttl, graph.nt, graph.jsonld and vocabulary.ttl into.")
+def export(entities_dir: Path, config_file: Path, out_dir: Path) -> None:
+    """Write the RDF graph and the vocabulary in Turtle, N-Triples and JSON-LD."""
+    from .export import write_exports
+    from .pipeline import load_corpus
+    from .site import site_url_from
+    try:
+        corpus = load_corpus(entities_dir, root=Path.cwd())
+        written = write_exports(corpus, site_url_from(config_file), out_dir)
+    except PolicygraphError as error:
+        _fail(error)
+    for path in written:
+        click.echo(path)
+
+
+@main.command()
+@click.argument("query")
+@ENTITIES
+@CONFIG
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+def query(query: str, entities_dir: Path, config_file: Path, output_format: str) -> None:
+    """Run a SPARQL query (a .rq file or the query text) over the graph."""
+    from .pipeline import load_corpus
+    from .query import format_result, run_query
+    from .site import site_url_from
+    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).is_file() else query
+    try:
+        corpus = load_corpus(entities_dir, root=Path.cwd())
+        result = run_query(corpus, site_url_from(config_file), text)
+    except PolicygraphError as error:
+        _fail(error)
+    click.echo(format_result(result, output_format), nl=False)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["people", "organizations", "laws", "events", "products", "sources",
+                                           "person", "organization", "law", "event", "product", "source"]))
+@click.argument("name")
+@ENTITIES
+def new(kind: str, name: str, entities_dir: Path) -> None:
+    """Write a new, valid, commented entity file for NAME (an article title for a source)."""
+    from .scaffold import scaffold
+    try:
+        path = scaffold(entities_dir, kind, name)
+    except PolicygraphError as error:
+        _fail(error)
+    click.echo(f"Created {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

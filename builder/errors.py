@@ -1,0 +1,56 @@
+"""Error types. Contributors' mistakes (bad entity files) carry their location;
+maintainers' mistakes (a bad vocabulary) are a separate class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PolicygraphError(Exception):
+    """Base class of every error the builder reports on purpose."""
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class EntityError(PolicygraphError):
+    """One mistake in an entity file, at a precise place, with a hint on how to fix it."""
+
+    def __init__(self, location: Location, message: str, hint: str = "") -> None:
+        self.location = location
+        self.message = message
+        self.hint = hint
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        text = f"{self.location}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def sort_key(self) -> tuple:
+        return (self.location, self.message)
+
+
+class EntityErrors(PolicygraphError):
+    """All the mistakes found in one run, reported together."""
+
+    def __init__(self, errors: list[EntityError]) -> None:
+        self.errors = sorted(errors, key=EntityError.sort_key)
+        count = len(self.errors)
+        lines = [e.format() for e in self.errors]
+        lines.append(f"{count} error{'s' if count != 1 else ''} in entity files; nothing was built.")
+        super().__init__("\n".join(lines))
+
+
+class VocabularyError(PolicygraphError):
+    """The vocabulary file itself is inconsistent: a maintainer's mistake."""
+
+
+class BuildError(PolicygraphError):
+    """A build could not complete (configuration, output folder...)."""

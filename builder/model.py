@@ -1,0 +1,193 @@
+"""The validated model: plain frozen dataclasses, and the `Corpus` that indexes
+them. Later stages (graph, pages, networks) read only this."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .errors import Location
+from .vocabulary import Vocabulary
+
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(~)?$")
+
+
+@dataclass(frozen=True, order=True)
+class EDate:
+    """An ISO date of year, month or day precision, possibly approximate (`2025-10~`)."""
+
+    text: str
+    approximate: bool = False
+
+    @classmethod
+    def parse(cls, value: str) -> "EDate":
+        """Raise ValueError with a reader-facing reason when `value` is not a real date."""
+        match = DATE_RE.match(value)
+        if not match:
+            raise ValueError("not an ISO date")
+        year, month, day, approx = match.groups()
+        if month is not None and not 1 <= int(month) <= 12:
+            raise ValueError(f"month {month} does not exist")
+        if day is not None and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
+            raise ValueError(f"{year}-{month} has no day {day}")
+        return cls(value.rstrip("~"), approximate=bool(approx))
+
+    @property
+    def precision(self) -> str:
+        return {4: "year", 7: "month", 10: "day"}[len(self.text)]
+
+    @property
+    def earliest(self) -> str:
+        return (self.text + "-01-01")[:10] if len(self.text) < 10 else self.text
+
+    @property
+    def latest(self) -> str:
+        if self.precision == "year":
+            return self.text + "-12-31"
+        if self.precision == "month":
+            year, month = map(int, self.text.split("-"))
+            return f"{self.text}-{calendar.monthrange(year, month)[1]:02d}"
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text + ("~" if self.approximate else "")
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One sourced claim: `subject predicate target`, with qualifiers."""
+
+    subject: str
+    predicate: str
+    target: str
+    citations: tuple[Citation, ...]
+    status: str
+    start: EDate | None = None
+    end: EDate | None = None
+    date: EDate | None = None
+    role: str | None = None
+    note: str | None = None
+    key: str = ""  # stable, unique within the subject: `works-for-white-house`
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def sort_date(self) -> str:
+        for value in (self.date, self.start, self.end):
+            if value is not None:
+                return value.earliest
+        return ""
+
+    @property
+    def dates(self) -> tuple[EDate, ...]:
+        return tuple(d for d in (self.date, self.start, self.end) if d is not None)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person, organization, law, event, product or source."""
+
+    id: str
+    kind: str
+    type: str  # the folder-level type: person, organization...
+    subtype: str | None
+    name: str
+    names: dict[str, str]
+    aliases: tuple[str, ...]
+    summary: str
+    description: str
+    facts: dict  # type-specific keys: values are str, EDate or tuple[str, ...]
+    relations: tuple[Relation, ...]
+    path: str
+
+    @property
+    def type_id(self) -> str:
+        """The most specific type: the subtype when there is one."""
+        return self.subtype or self.type
+
+    def name_in(self, language: str) -> str:
+        return self.names.get(language, self.name)
+
+    @property
+    def sort_date(self) -> str:
+        for key in ("date", "start", "adopted", "proposed", "released", "founded", "end"):
+            value = self.facts.get(key)
+            if isinstance(value, EDate):
+                return value.earliest
+        return ""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A relation seen from its target."""
+
+    relation: Relation
+
+    @property
+    def other(self) -> str:
+        return self.relation.subject
+
+
+class Corpus:
+    """All validated entities with the indexes every later stage needs."""
+
+    def __init__(self, entities: list[Entity], vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.entities: dict[str, Entity] = {e.id: e for e in sorted(entities, key=lambda e: (e.kind, e.id))}
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        return self.entities[entity_id]
+
+    def __contains__(self, entity_id: str) -> bool:
+        return entity_id in self.entities
+
+    @cached_property
+    def relations(self) -> tuple[Relation, ...]:
+        return tuple(r for e in self.entities.values() for r in e.relations)
+
+    @cached_property
+    def _incoming(self) -> dict[str, tuple[Relation, ...]]:
+        index = defaultdict(list)
+        for relation in self.relations:
+            index[relation.target].append(relation)
+        return {k: tuple(v) for k, v in index.items()}
+
+    def incoming(self, entity_id: str) -> tuple[Relation, ...]:
+        return self._incoming.get(entity_id, ())
+
+    def outgoing(self, entity_id: str) -> tuple[Relation, ...]:
+        return self.entities[entity_id].relations
+
+    def by_kind(self, kind: str) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind == kind]
+
+    @cached_property
+    def _cited_by(self) -> dict[str, tuple[Relation, ...]]:
+        index = defaultdict(list)
+        for relation in self.relations:
+            for source in dict.fromkeys(c.source for c in relation.citations):
+                index[source].append(relation)
+        return {k: tuple(v) for k, v in index.items()}
+
+    def cited_by(self, source_id: str) -> tuple[Relation, ...]:
+        """The relations a source backs."""
+        return self._cited_by.get(source_id, ())
+
+    def neighbours(self, entity_id: str) -> list[str]:
+        """Ids of the entities one relation away, in a stable order."""
+        ids = [r.target for r in self.outgoing(entity_id)] + [r.subject for r in self.incoming(entity_id)]
+        return sorted(set(ids) - {entity_id})
+
+    def degree(self, entity_id: str) -> int:
+        return len(self.outgoing(entity_id)) + len(self.incoming(entity_id))
