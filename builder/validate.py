@@ -107,7 +107,7 @@ class _Checker:
         if base is None:
             return None
         subtype = self.check_subtype(raw, base)
-        allowed = set(self.v.allowed_keys(base)) | {"id"}
+        allowed = set(self.v.allowed_keys(base))
         for key in raw.data:
             if key not in allowed:
                 self.unknown_key(raw, key, base, allowed)

@@ -59,6 +59,7 @@ class EntityType:
     no_relations: bool = False
     color: str | None = None
     shape: str | None = None
+    key_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def class_name(self) -> str:
@@ -140,6 +141,10 @@ class Vocabulary:
             keys = tuple(k for k in keys if k != "relations")
         return keys
 
+    def key_properties(self, base: EntityType, key: str) -> tuple[str, ...]:
+        """The RDF properties a key maps to for entities of this folder-level type."""
+        return base.key_properties.get(key) or self.keys[key].properties
+
     def matches(self, type_id: str, allowed: tuple[str, ...]) -> bool:
         return any(self.is_a(type_id, a) for a in allowed)
 
@@ -206,6 +211,7 @@ def _build(data: dict, path: Path) -> Vocabulary:
             no_relations=bool(spec.get("no_relations", False)),
             color=spec.get("color"),
             shape=spec.get("shape"),
+            key_properties={k: _tuple(v) for k, v in (spec.get("key_properties") or {}).items()},
         )
         for type_id, spec in data["types"].items()
     }

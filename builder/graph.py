@@ -1,0 +1,257 @@
+"""Stage 3: the model as an RDF graph. Every term comes from the vocabulary's
+metadata; serialization is rdflib's job (see export.py).
+
+Each relation is emitted twice, as Wikidata does: a direct triple
+`<subject> pg:worksFor <target>` for simple queries, and a statement node
+`<subject>#works-for-white-house` (an rdf:Statement) that carries the qualifiers
+(dates, role, status, note) and the provenance (PROV-O qualified derivations,
+each with its quote)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
+
+from .model import Corpus, EDate, Entity, Relation
+from .vocabulary import Vocabulary, camel
+
+SCHEMA = Namespace("https://schema.org/")
+
+_DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+
+
+@dataclass(frozen=True)
+class Iris:
+    """The IRI scheme: everything hangs off the site's URL."""
+
+    site_url: str
+
+    @classmethod
+    def for_site(cls, site_url: str) -> "Iris":
+        return cls(site_url if site_url.endswith("/") else site_url + "/")
+
+    @property
+    def vocab(self) -> Namespace:
+        return Namespace(self.site_url + "vocab/#")
+
+    @property
+    def ontology(self) -> URIRef:
+        return URIRef(self.site_url + "vocab/")
+
+    def entity(self, entity: Entity) -> URIRef:
+        return URIRef(f"{self.site_url}{entity.kind}/{entity.id}/")
+
+    def entity_path(self, kind: str, entity_id: str) -> str:
+        return f"{kind}/{entity_id}/"
+
+    def statement(self, subject: Entity, relation: Relation) -> URIRef:
+        return URIRef(f"{self.entity(subject)}#{relation.key}")
+
+    def citation(self, subject: Entity, relation: Relation, number: int) -> URIRef:
+        return URIRef(f"{self.entity(subject)}#{relation.key}-source-{number}")
+
+    def type_class(self, type_id: str) -> URIRef:
+        return self.vocab[camel(type_id, upper=True)]
+
+    def predicate(self, predicate_id: str) -> URIRef:
+        return self.vocab[camel(predicate_id, upper=False)]
+
+    def status(self, status_id: str) -> URIRef:
+        return self.vocab[camel(status_id, upper=False)]
+
+
+def bind_prefixes(graph: Graph, vocabulary: Vocabulary, iris: Iris) -> None:
+    graph.bind("pg", iris.vocab, override=True)
+    for prefix, namespace in sorted(vocabulary.prefixes.items()):
+        graph.bind(prefix, Namespace(namespace), override=True, replace=True)
+    graph.bind("rdfs", RDFS)
+    graph.bind("owl", OWL)
+    graph.bind("xsd", XSD)
+
+
+def date_literal(value: EDate) -> Literal:
+    return Literal(value.text, datatype=_DATE_TYPES[value.precision])
+
+
+def build_graph(corpus: Corpus, site_url: str) -> Graph:
+    """The data graph: entities, direct relations, statements with provenance."""
+    iris = Iris.for_site(site_url)
+    v = corpus.vocabulary
+    graph = Graph()
+    bind_prefixes(graph, v, iris)
+    for entity in corpus.entities.values():
+        _add_entity(graph, v, iris, entity)
+    for entity in corpus.entities.values():
+        for relation in entity.relations:
+            _add_relation(graph, corpus, iris, entity, relation)
+    return graph
+
+
+def _add_entity(graph: Graph, v: Vocabulary, iris: Iris, entity: Entity) -> None:
+    node = iris.entity(entity)
+    base = v.types[entity.type]
+    for type_id in v.ancestors(entity.type_id):
+        graph.add((node, RDF.type, iris.type_class(type_id)))
+        for curie in v.types[type_id].classes:
+            graph.add((node, RDF.type, URIRef(v.expand(curie, str(iris.vocab)))))
+    labels = [Literal(entity.name)] + [Literal(name, lang=lang) for lang, name in entity.names.items()]
+    for label in labels:
+        graph.add((node, RDFS.label, label))
+        graph.add((node, SCHEMA.name, label))
+    for alias in entity.aliases:
+        graph.add((node, SKOS.altLabel, Literal(alias)))
+    if entity.summary:
+        graph.add((node, SCHEMA.description, Literal(entity.summary, lang="en")))
+    if entity.description:
+        graph.add((node, DCTERMS.description, Literal(entity.description, lang="en")))
+    graph.add((node, iris.vocab.id, Literal(entity.id)))
+    graph.add((node, FOAF.page, node))
+    for key, value in sorted(entity.facts.items()):
+        kind = v.keys[key].kind
+        for curie in v.key_properties(base, key):
+            prop = URIRef(v.expand(curie, str(iris.vocab)))
+            for item in value if isinstance(value, tuple) else (value,):
+                graph.add((node, prop, _fact(item, kind)))
+        if isinstance(value, EDate) and value.approximate:
+            graph.add((node, iris.vocab.approximateDate, Literal(key)))
+
+
+def _fact(value, kind: str):
+    if isinstance(value, EDate):
+        return date_literal(value)
+    if kind == "url":
+        return URIRef(value)
+    return Literal(value)
+
+
+def _add_relation(graph: Graph, corpus: Corpus, iris: Iris, subject: Entity, relation: Relation) -> None:
+    v = corpus.vocabulary
+    target = corpus[relation.target]
+    s, o = iris.entity(subject), iris.entity(target)
+    predicate = v.predicates[relation.predicate]
+    p = iris.predicate(predicate.id)
+    graph.add((s, p, o))
+    if predicate.maps_to:
+        standard = URIRef(v.expand(predicate.maps_to, str(iris.vocab)))
+        graph.add((o, standard, s) if predicate.maps_to_inverse else (s, standard, o))
+
+    statement = iris.statement(subject, relation)
+    pg = iris.vocab
+    graph.add((statement, RDF.type, RDF.Statement))
+    graph.add((statement, RDF.type, pg.Statement))
+    graph.add((statement, RDF.subject, s))
+    graph.add((statement, RDF.predicate, p))
+    graph.add((statement, RDF.object, o))
+    graph.add((statement, pg.status, iris.status(relation.status)))
+    for prop, value in ((SCHEMA.startDate, relation.start), (SCHEMA.endDate, relation.end),
+                        (DCTERMS.date, relation.date)):
+        if value is not None:
+            graph.add((statement, prop, date_literal(value)))
+            if value.approximate:
+                graph.add((statement, pg.approximateDate, Literal(_date_key(relation, value))))
+    if relation.role:
+        graph.add((statement, SCHEMA.roleName, Literal(relation.role)))
+    if relation.note:
+        graph.add((statement, RDFS.comment, Literal(relation.note, lang="en")))
+    for number, citation in enumerate(relation.citations, start=1):
+        source = corpus[citation.source]
+        source_node = iris.entity(source)
+        derivation = iris.citation(subject, relation, number)
+        graph.add((statement, PROV.wasDerivedFrom, source_node))
+        graph.add((statement, PROV.qualifiedDerivation, derivation))
+        graph.add((derivation, RDF.type, PROV.Derivation))
+        graph.add((derivation, PROV.entity, source_node))
+        graph.add((derivation, pg.quote, Literal(citation.quote, lang=source.facts.get("language"))))
+
+
+def _date_key(relation: Relation, value: EDate) -> str:
+    for key in ("start", "end", "date"):
+        if getattr(relation, key) is value:
+            return key
+    return "date"  # pragma: no cover
+
+
+def build_vocabulary_graph(vocabulary: Vocabulary, site_url: str) -> Graph:
+    """The vocabulary as RDFS/OWL: classes, properties, statuses and their mappings."""
+    iris = Iris.for_site(site_url)
+    v = vocabulary
+    pg = iris.vocab
+    graph = Graph()
+    bind_prefixes(graph, v, iris)
+    onto = iris.ontology
+    graph.add((onto, RDF.type, OWL.Ontology))
+    graph.add((onto, RDFS.label, Literal("policygraph vocabulary", lang="en")))
+    graph.add((onto, DCTERMS.title, Literal("policygraph vocabulary", lang="en")))
+    graph.add((onto, RDFS.comment, Literal(
+        "Types, relation predicates and claim statuses of the policygraph knowledge graph. "
+        "Each relation is stated directly and as an rdf:Statement carrying its qualifiers and "
+        "its PROV-O provenance (prov:qualifiedDerivation with pg:quote).", lang="en")))
+
+    def expand(curie: str) -> URIRef:
+        return URIRef(v.expand(curie, str(pg)))
+
+    for t in v.types.values():
+        cls = iris.type_class(t.id)
+        graph.add((cls, RDF.type, OWL.Class))
+        graph.add((cls, RDFS.isDefinedBy, onto))
+        for lang in ("en", "fr"):
+            graph.add((cls, RDFS.label, Literal(t.label.get(lang), lang=lang)))
+        if t.parent:
+            graph.add((cls, RDFS.subClassOf, iris.type_class(t.parent)))
+        for curie in t.classes:
+            graph.add((cls, RDFS.subClassOf, expand(curie)))
+
+    for p in v.predicates.values():
+        prop = iris.predicate(p.id)
+        graph.add((prop, RDF.type, OWL.ObjectProperty))
+        graph.add((prop, RDFS.isDefinedBy, onto))
+        if p.symmetric:
+            graph.add((prop, RDF.type, OWL.SymmetricProperty))
+        for lang in ("en", "fr"):
+            graph.add((prop, RDFS.label, Literal(p.label.get(lang), lang=lang)))
+            graph.add((prop, pg.inverseLabel, Literal(p.inverse.get(lang), lang=lang)))
+        graph.add((prop, pg.id, Literal(p.id)))
+        for type_id in p.domain:
+            graph.add((prop, SCHEMA.domainIncludes, iris.type_class(type_id)))
+        for type_id in p.range:
+            graph.add((prop, SCHEMA.rangeIncludes, iris.type_class(type_id)))
+        if p.maps_to:
+            graph.add((prop, OWL.inverseOf if p.maps_to_inverse else RDFS.subPropertyOf, expand(p.maps_to)))
+
+    graph.add((pg.ClaimStatus, RDF.type, OWL.Class))
+    graph.add((pg.ClaimStatus, RDFS.label, Literal("Claim status", lang="en")))
+    for status in v.statuses.values():
+        node = iris.status(status.id)
+        graph.add((node, RDF.type, pg.ClaimStatus))
+        graph.add((node, RDF.type, SKOS.Concept))
+        for lang in ("en", "fr"):
+            graph.add((node, RDFS.label, Literal(status.label.get(lang), lang=lang)))
+        graph.add((node, RDFS.comment, Literal(status.comment, lang="en")))
+
+    for name, comment, kind in _AUXILIARY_TERMS:
+        node = pg[name]
+        graph.add((node, RDF.type, kind))
+        graph.add((node, RDFS.isDefinedBy, onto))
+        graph.add((node, RDFS.comment, Literal(comment, lang="en")))
+    graph.add((pg.Statement, RDFS.subClassOf, RDF.Statement))
+    graph.add((pg.Statement, RDFS.subClassOf, PROV.Entity))
+    for key in v.keys.values():
+        for curie in key.properties:
+            if curie.startswith("pg:"):
+                graph.add((expand(curie), RDF.type, OWL.DatatypeProperty))
+                graph.add((expand(curie), RDFS.comment, Literal(key.doc, lang="en")))
+    return graph
+
+
+_AUXILIARY_TERMS = (
+    ("Statement", "A sourced relation between two entities, with its qualifiers and provenance.", OWL.Class),
+    ("status", "The standing of a claim (reported, alleged, confirmed, denied, opinion).", OWL.ObjectProperty),
+    ("quote", "The words of a source that support a statement, verbatim, in the source's language.",
+     OWL.DatatypeProperty),
+    ("approximateDate", "Names a date key (start, end, date...) whose value was worked out from a relative "
+                        "expression and is approximate.", OWL.DatatypeProperty),
+    ("inverseLabel", "How a relation reads from its target.", OWL.AnnotationProperty),
+    ("id", "The entity's or predicate's identifier in the entity files.", OWL.DatatypeProperty),
+)

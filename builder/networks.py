@@ -1,0 +1,170 @@
+"""Stage 5b: interactive networks. The data (nodes, edges, legend) comes from the
+corpus and the vocabulary; pyvis holds it and renders it through our own template
+(`templates/network.html`), which writes the data as inert JSON that the shared
+script `assets/policygraph.js` draws with vis-network.
+
+pyvis's stock template is not used: it loads Bootstrap and vis-network from CDNs,
+prints its heading as raw HTML and turns some node titles into innerHTML."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import igraph
+import pyvis
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from pyvis.network import Network
+
+from .model import Corpus, Entity
+from .text import relative_url
+
+TEMPLATES = Path(__file__).with_name("templates")
+VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+VIS_ASSETS = {
+    "assets/vendor/vis-network/vis-network.min.js": VIS_DIR / "vis-network.min.js",
+    "assets/vendor/vis-network/vis-network.css": VIS_DIR / "vis-network.css",
+}
+
+EGO_OPTIONS = {
+    "autoResize": True,
+    "interaction": {"hover": True, "keyboard": {"enabled": True, "bindToWindow": False}, "navigationButtons": True,
+                    "tooltipDelay": 150},
+    "layout": {"randomSeed": 7, "improvedLayout": True},
+    "physics": {"enabled": True, "solver": "forceAtlas2Based", "stabilization": {"iterations": 150, "fit": True},
+                "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110}},
+    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "font": {"size": 10, "align": "middle"},
+              "color": {"inherit": False, "color": "#8a8a8a"}, "smooth": {"type": "continuous"}},
+    "nodes": {"font": {"size": 13}, "size": 14, "borderWidth": 1},
+}
+
+EXPLORER_OPTIONS = {
+    "autoResize": True,
+    "interaction": {"hover": True, "keyboard": {"enabled": True, "bindToWindow": False}, "navigationButtons": True,
+                    "hideEdgesOnDrag": True, "tooltipDelay": 150},
+    "physics": {"enabled": False},
+    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "font": {"size": 0},
+              "color": {"inherit": False, "color": "#9a9a9a", "opacity": 0.6}, "smooth": False},
+    "nodes": {"font": {"size": 12}, "size": 10, "borderWidth": 1},
+}
+
+
+@dataclass
+class NetworkData:
+    nodes: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    legend: list[dict] = field(default_factory=list)
+
+
+class NetworkRenderer:
+    """Renders many networks with one pyvis Network and one Jinja environment
+    (a fresh pyvis Network compiles its template anew: 13 ms a page)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.v = corpus.vocabulary
+        env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+        env.filters["json_data"] = _json_data
+        self.net = Network(directed=True, cdn_resources="local")
+        self.net.templateEnv = env
+        self.net.path = "network.html"
+
+    # -- data --------------------------------------------------------------------
+
+    def node(self, entity: Entity, page_url: str, **extra) -> dict:
+        base = self.v.types[entity.type]
+        label = self.v.types[entity.type_id].label.en
+        return {
+            "id": entity.id,
+            "label": _short(entity.name),
+            "title": f"{entity.name} ({label})\n{entity.summary}".strip(),
+            "group": entity.type,
+            "shape": base.shape,
+            "color": base.color,
+            "url": relative_url(page_url, f"{entity.kind}/{entity.id}/"),
+            **extra,
+        }
+
+    def edge(self, relation) -> dict:
+        predicate = self.v.predicates[relation.predicate]
+        dates = " – ".join(str(d) for d in relation.dates)
+        title = f"{predicate.label.en}" + (f" ({dates})" if dates else "") + f" · {relation.status}"
+        return {"from": relation.subject, "to": relation.target, "label": predicate.label.en,
+                "title": title, "predicate": relation.predicate, "status": relation.status,
+                "dashes": relation.status in ("alleged", "opinion", "denied")}
+
+    def legend(self, entities) -> list[dict]:
+        present = {e.type for e in entities}
+        return [{"type": t.id, "label": t.plural.en if t.plural else t.label.en, "color": t.color, "shape": t.shape}
+                for t in self.v.kinds.values() if t.id in present]
+
+    def ego(self, entity_id: str, page_url: str) -> NetworkData:
+        """The entity, its neighbours, and the relations among them."""
+        ids = [entity_id] + self.corpus.neighbours(entity_id)
+        members = set(ids)
+        entities = [self.corpus[i] for i in ids]
+        nodes = [self.node(e, page_url, **({"borderWidth": 3, "size": 22} if e.id == entity_id else {}))
+                 for e in entities]
+        edges = [self.edge(r) for e in entities for r in e.relations if r.target in members]
+        return NetworkData(nodes, edges, self.legend(entities))
+
+    def whole(self, page_url: str) -> NetworkData:
+        """Every entity that takes part in a relation, placed by a layout computed now."""
+        connected = sorted({r.subject for r in self.corpus.relations} | {r.target for r in self.corpus.relations})
+        positions = layout(connected, [(r.subject, r.target) for r in self.corpus.relations])
+        entities = [self.corpus[i] for i in connected]
+        nodes = [self.node(e, page_url, x=positions[e.id][0], y=positions[e.id][1],
+                           value=self.corpus.degree(e.id)) for e in entities]
+        edges = [self.edge(r) for r in self.corpus.relations]
+        return NetworkData(nodes, edges, self.legend(entities))
+
+    # -- HTML --------------------------------------------------------------------
+
+    def html(self, data: NetworkData, *, caption: str, options: dict, height: str = "460px") -> Markup:
+        """The network as an HTML fragment: a canvas and its data as inert JSON."""
+        self.net.nodes = data.nodes
+        self.net.edges = data.edges
+        self.net.options = options
+        self.net.heading = caption
+        self.net.height = height
+        return Markup(self.net.generate_html())
+
+
+def layout(ids: list[str], pairs: list[tuple[str, str]], scale: float = 1000.0) -> dict[str, tuple[int, int]]:
+    """A deterministic force-directed layout (igraph's Fruchterman-Reingold, grid-accelerated
+    above 1,000 nodes), scaled to vis-network coordinates."""
+    if not ids:
+        return {}
+    index = {entity_id: i for i, entity_id in enumerate(ids)}
+    graph = igraph.Graph(n=len(ids), edges=sorted({(index[a], index[b]) for a, b in pairs}), directed=False)
+    state = random.getstate()
+    random.seed(20251209)
+    igraph.set_random_number_generator(random)
+    try:
+        coords = graph.layout_fruchterman_reingold(niter=500, grid="auto").coords
+    finally:
+        random.setstate(state)
+    xs = [c[0] for c in coords] or [0.0]
+    ys = [c[1] for c in coords] or [0.0]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    factor = scale * max(1.0, (len(ids) / 100) ** 0.5) / span
+    return {entity_id: (round((coords[i][0] - min(xs)) * factor), round((coords[i][1] - min(ys)) * factor))
+            for entity_id, i in index.items()}
+
+
+def _short(name: str, limit: int = 28) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def _json_data(value) -> Markup:
+    """JSON for a <script type="application/json"> block: '<', '>' and '&' escaped so
+    that no text can close the element."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)

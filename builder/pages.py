@@ -1,0 +1,250 @@
+"""Stage 5a: one Markdown article per entity, an index per kind, the home page,
+the explorer and the vocabulary reference, all from Jinja2 templates.
+
+Every `{{ value }}` in a template is escaped for Markdown and HTML by default (the
+environment's `finalize`); only fragments this module builds itself are marked
+safe with `Markup` (links between pages, sanitized descriptions, network HTML)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .graph import Iris
+from .model import Corpus, EDate, Entity, Relation
+from .networks import EGO_OPTIONS, EXPLORER_OPTIONS, NetworkRenderer
+from .text import md_inline, relative_md, relative_url, sanitize_markdown
+
+TEMPLATES = Path(__file__).with_name("templates")
+DATA_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "vocabulary.ttl")
+
+
+def _finalize(value):
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return md_inline(value)
+
+
+def template_environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False, finalize=_finalize,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["yaml_string"] = lambda text: Markup(json.dumps(str(text), ensure_ascii=False)
+                                                     .replace("<", "\\u003c").replace(">", "\\u003e"))
+    return env
+
+
+def entity_src(entity: Entity) -> str:
+    return f"{entity.kind}/{entity.id}.md"
+
+
+def entity_url(entity: Entity) -> str:
+    return f"{entity.kind}/{entity.id}/"
+
+
+def show_date(value: EDate | None) -> str:
+    if value is None:
+        return ""
+    return f"c. {value.text}" if value.approximate else value.text
+
+
+def relation_when(relation: Relation) -> str:
+    if relation.date:
+        return show_date(relation.date)
+    if relation.start and relation.end:
+        return f"{show_date(relation.start)} → {show_date(relation.end)}"
+    if relation.start:
+        return f"since {show_date(relation.start)}"
+    if relation.end:
+        return f"until {show_date(relation.end)}"
+    return ""
+
+
+@dataclass
+class Footnotes:
+    """Numbered citations of one page: one number per distinct (source, quote)."""
+
+    numbers: dict = field(default_factory=dict)
+
+    def number(self, source: str, quote: str) -> int:
+        return self.numbers.setdefault((source, quote), len(self.numbers) + 1)
+
+
+@dataclass
+class RelationRow:
+    other: Entity
+    link: Markup
+    relation: Relation
+    when: str
+    notes: list[int]
+    anchor: str | None
+
+
+@dataclass
+class RelationGroup:
+    label: str
+    predicate: str
+    incoming: bool
+    rows: list[RelationRow]
+
+
+class PageBuilder:
+    """Renders every generated page of the site from a validated corpus."""
+
+    def __init__(self, corpus: Corpus, site_url: str) -> None:
+        self.corpus = corpus
+        self.v = corpus.vocabulary
+        self.iris = Iris.for_site(site_url)
+        self.env = template_environment()
+        self.networks = NetworkRenderer(corpus)
+
+    def render_all(self) -> dict[str, str]:
+        """Every generated Markdown page, by source path."""
+        pages = {entity_src(e): self.entity_page(e) for e in self.corpus.entities.values()}
+        for kind, base in self.v.kinds.items():
+            pages[f"{kind}/index.md"] = self.kind_index(kind)
+        pages["index.md"] = self.home()
+        pages["explorer.md"] = self.explorer()
+        pages["vocab.md"] = self.vocabulary_page()
+        return pages
+
+    # -- helpers ------------------------------------------------------------------
+
+    def link(self, from_src: str, entity: Entity) -> Markup:
+        return Markup(relative_md(from_src, entity_src(entity)))
+
+    def type_label(self, entity: Entity) -> str:
+        base = self.v.types[entity.type].label.en
+        return f"{base} › {self.v.types[entity.subtype].label.en}" if entity.subtype else base
+
+    def facts(self, entity: Entity) -> list[tuple[str, object]]:
+        rows = []
+        base = self.v.types[entity.type]
+        for key in base.keys:
+            value = entity.facts.get(key)
+            if value is None:
+                continue
+            label = key.replace("_", " ").capitalize()
+            if isinstance(value, EDate):
+                rows.append((label, show_date(value)))
+            elif isinstance(value, tuple):
+                rows.append((label, ", ".join(value)))
+            elif self.v.keys[key].kind == "url":
+                rows.append((label, Markup('<a href="{0}" rel="noopener nofollow">{0}</a>').format(value)))
+            elif self.v.keys[key].kind == "choice":
+                rows.append((label, value.replace("-", " ")))
+            else:
+                rows.append((label, value))
+        return rows
+
+    def groups(self, entity: Entity, src: str, notes: Footnotes) -> list[RelationGroup]:
+        groups: dict[tuple[str, bool], RelationGroup] = {}
+        order = {p: i for i, p in enumerate(self.v.predicates)}
+        pairs = [(r, False) for r in entity.relations] + [(r, True) for r in self.corpus.incoming(entity.id)]
+        for relation, incoming in pairs:
+            predicate = self.v.predicates[relation.predicate]
+            inverse_reading = incoming and not predicate.symmetric
+            label = predicate.inverse.en if inverse_reading else predicate.label.en
+            other = self.corpus[relation.subject if incoming else relation.target]
+            row = RelationRow(
+                other=other, link=self.link(src, other), relation=relation, when=relation_when(relation),
+                notes=[notes.number(c.source, c.quote) for c in relation.citations],
+                anchor=None if incoming else relation.key)
+            group = groups.setdefault((relation.predicate, inverse_reading),
+                                      RelationGroup(label[:1].upper() + label[1:], relation.predicate,
+                                                    inverse_reading, []))
+            group.rows.append(row)
+        for group in groups.values():
+            group.rows.sort(key=lambda r: (r.relation.sort_date, r.other.name.lower(), r.other.id))
+        return [groups[k] for k in sorted(groups, key=lambda k: (order[k[0]], k[1]))]
+
+    def footnote_items(self, src: str, notes: Footnotes) -> list[dict]:
+        items = []
+        for (source_id, quote), number in notes.numbers.items():
+            source = self.corpus[source_id]
+            items.append({"number": number, "source": source, "link": self.link(src, source), "quote": quote,
+                          "date": show_date(source.facts.get("date"))})
+        return items
+
+    # -- pages --------------------------------------------------------------------
+
+    def entity_page(self, entity: Entity) -> str:
+        src, url = entity_src(entity), entity_url(entity)
+        notes = Footnotes()
+        groups = self.groups(entity, src, notes)
+        backed = []
+        if entity.kind == "sources":
+            for relation in self.corpus.cited_by(entity.id):
+                subject, target = self.corpus[relation.subject], self.corpus[relation.target]
+                quotes = [c.quote for c in relation.citations if c.source == entity.id]
+                backed.append({"subject": subject, "subject_link": self.link(src, subject),
+                               "label": self.v.predicates[relation.predicate].label.en,
+                               "target": target, "target_link": self.link(src, target),
+                               "relation": relation, "when": relation_when(relation), "quotes": quotes,
+                               "statement": Markup(f"{self.link(src, subject)}#{relation.key}")})
+        network = None
+        legend = []
+        if entity.kind != "sources" and self.corpus.degree(entity.id):
+            data = self.networks.ego(entity.id, url)
+            legend = data.legend
+            network = self.networks.html(
+                data, options=EGO_OPTIONS,
+                caption=f"Network of {entity.name}: {len(data.nodes) - 1} connected entities. "
+                        f"Click a node to open its page.")
+        return self.env.get_template("entity.md.j2").render(
+            entity=entity, type_label=self.type_label(entity), facts=self.facts(entity),
+            description=Markup(sanitize_markdown(entity.description)) if entity.description else None,
+            groups=groups, footnotes=self.footnote_items(src, notes), backed=backed, network=network,
+            legend=legend, statuses=self.v.statuses, iri=str(self.iris.entity(entity)),
+            data_link=Markup(relative_url(url, "data/")),
+        )
+
+    def kind_index(self, kind: str) -> str:
+        base = self.v.kinds[kind]
+        src = f"{kind}/index.md"
+        rows = []
+        for entity in sorted(self.corpus.by_kind(kind), key=lambda e: (e.name.lower(), e.id)):
+            dates = [show_date(v) for k, v in entity.facts.items() if isinstance(v, EDate)]
+            rows.append({"entity": entity, "link": self.link(src, entity),
+                         "type": self.v.types[entity.type_id].label.en,
+                         "dates": dates[0] if dates else "",
+                         "degree": self.corpus.degree(entity.id) if kind != "sources"
+                         else len(self.corpus.cited_by(entity.id))})
+        return self.env.get_template("kind_index.md.j2").render(base=base, kind=kind, rows=rows)
+
+    def home(self) -> str:
+        kinds = [{"kind": kind, "label": base.plural.en, "count": len(self.corpus.by_kind(kind)),
+                  "link": Markup(f"{kind}/index.md")} for kind, base in self.v.kinds.items()]
+        hubs = sorted((e for e in self.corpus.entities.values() if e.kind != "sources"),
+                      key=lambda e: (-self.corpus.degree(e.id), e.name.lower()))[:12]
+        return self.env.get_template("home.md.j2").render(
+            kinds=kinds, relations=len(self.corpus.relations), entities=len(self.corpus),
+            hubs=[{"entity": e, "link": Markup(entity_src(e)), "degree": self.corpus.degree(e.id)} for e in hubs],
+            data_files=[Markup(f"data/{name}") for name in DATA_FILES])
+
+    def explorer(self) -> str:
+        return self.env.get_template("explorer.md.j2").render(
+            legend=self.networks.legend(self.corpus.entities.values()),
+            count=len(self.corpus), relations=len(self.corpus.relations))
+
+    def explorer_data(self) -> str:
+        data = self.networks.whole("explorer/")
+        return json.dumps({"nodes": data.nodes, "edges": data.edges, "options": EXPLORER_OPTIONS},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    def vocabulary_page(self) -> str:
+        types = [{"type": t, "iri": str(self.iris.type_class(t.id)), "anchor": t.class_name,
+                  "classes": ", ".join(t.classes), "parent": t.parent or ""} for t in self.v.types.values()]
+        predicates = [{"p": p, "iri": str(self.iris.predicate(p.id)), "anchor": p.property_name,
+                       "domain": ", ".join(p.domain), "range": ", ".join(p.range),
+                       "maps_to": (("inverse of " if p.maps_to_inverse else "") + p.maps_to) if p.maps_to else ""}
+                      for p in self.v.predicates.values()]
+        statuses = [{"s": s, "iri": str(self.iris.status(s.id)), "anchor": s.id} for s in self.v.statuses.values()]
+        return self.env.get_template("vocab.md.j2").render(
+            types=types, predicates=predicates, statuses=statuses, namespace=str(self.iris.vocab),
+            keys=list(self.v.keys.values()))

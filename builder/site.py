@@ -1,0 +1,154 @@
+"""Stage 6: the MkDocs plugin that runs the pipeline inside the MkDocs build, and
+`build_site`, which builds into a fresh folder and replaces the published site
+only when the whole build succeeded.
+
+The plugin validates in `on_config` (before MkDocs cleans or writes anything), then
+hands every generated page and data file to MkDocs in memory in `on_files`, and
+watches the entity files under `mkdocs serve`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, MkDocsException, PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .errors import BuildError, PolicygraphError
+from .export import render_exports
+from .model import Corpus
+from .networks import VIS_ASSETS
+from .pages import PageBuilder
+from .pipeline import load_corpus
+from .vocabulary import DEFAULT_PATH, load_vocabulary
+
+log = logging.getLogger("mkdocs.plugins.policygraph")
+
+
+class PolicygraphPluginConfig(base.Config):
+    entities = c.Type(str, default="entities")
+    vocabulary = c.Optional(c.Type(str))
+
+
+class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
+    """Builds the knowledge graph's pages, networks and RDF exports into the site."""
+
+    corpus: Corpus | None = None
+
+    def _paths(self, config: MkDocsConfig) -> tuple[Path, Path, Path]:
+        root = Path(config.config_file_path).resolve().parent
+        entities = (root / self.config.entities).resolve()
+        vocabulary = (root / self.config.vocabulary).resolve() if self.config.vocabulary else DEFAULT_PATH
+        return root, entities, vocabulary
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not config.site_url:
+            raise PluginError("policygraph: set site_url in mkdocs.yml; entity IRIs are built from it")
+        root, entities, vocabulary = self._paths(config)
+        try:
+            self.corpus = load_corpus(entities, load_vocabulary(vocabulary), root=root)
+        except PolicygraphError as error:
+            raise PluginError(str(error)) from None
+        for asset in sorted(VIS_ASSETS):
+            if asset.endswith(".js") and asset not in config.extra_javascript:
+                config.extra_javascript.insert(0, asset)
+            if asset.endswith(".css") and asset not in config.extra_css:
+                config.extra_css.insert(0, asset)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.corpus is not None
+        builder = PageBuilder(self.corpus, config.site_url)
+        entity_pages = {f"{e.kind}/{e.id}.md" for e in self.corpus.entities.values()}
+        for src, content in builder.render_all().items():
+            inclusion = InclusionLevel.NOT_IN_NAV if src in entity_pages else InclusionLevel.UNDEFINED
+            _add(files, File.generated(config, src, content=content, inclusion=inclusion))
+        for name, content in render_exports(self.corpus, config.site_url).items():
+            _add(files, File.generated(config, f"data/{name}", content=content))
+        _add(files, File.generated(config, "data/network.json", content=builder.explorer_data()))
+        for src, path in VIS_ASSETS.items():
+            _add(files, File.generated(config, src, abs_src_path=str(path)))
+        return files
+
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        _, entities, vocabulary = self._paths(config)
+        server.watch(str(entities))
+        server.watch(str(vocabulary))
+        return server
+
+
+def _add(files: Files, file: File) -> None:
+    existing = files.get_file_from_path(file.src_uri)
+    if existing is not None:
+        raise PluginError(f"policygraph: {file.src_uri} is generated; remove it from the docs folder")
+    files.append(file)
+
+
+def site_url_from(config_file: Path) -> str:
+    from mkdocs.config import load_config
+    try:
+        config = load_config(str(config_file))
+    except (MkDocsException, OSError) as error:
+        raise BuildError(f"{config_file}: {error}") from None
+    if not config.site_url:
+        raise BuildError(f"{config_file}: set site_url; entity IRIs are built from it")
+    return config.site_url
+
+
+def _source_date_epoch(root: Path) -> str:
+    """Timestamps in the output (sitemap) come from the last commit, not the clock."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
+                             text=True, check=True, timeout=20).stdout.strip()
+        return out or "0"
+    except (OSError, subprocess.SubprocessError):
+        return "0"
+
+
+def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
+    """Build into a temporary folder beside the target, then swap it in. A failed or
+    interrupted build leaves the previous site untouched."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config_file = Path(config_file).resolve()
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch(config_file.parent))
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        config = load_config(str(config_file))
+    except (MkDocsException, OSError) as error:
+        raise BuildError(f"{config_file}: {error}") from None
+    target = Path(site_dir).resolve() if site_dir else Path(config.site_dir).resolve()
+    staging = target.with_name(f".{target.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    config.site_dir = str(staging)
+    try:
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (Abort, MkDocsException) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"build failed, {target} left as it was:\n{error}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, target)
+    return target
+
+
+def _swap(staging: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,58 @@
+"""Making contributor text safe where it lands: inline Markdown, sanitized HTML
+for Markdown descriptions, and relative links between generated pages."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+import markdown
+import nh3
+
+# Characters Python-Markdown (with the extensions the site enables) treats as syntax;
+# `{` and `}` matter because attr_list would otherwise let text set HTML attributes.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
+    "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr", "del", "sup", "sub",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def md_inline(text: str) -> str:
+    """Escape text for an inline position in generated Markdown: no HTML, no Markdown syntax."""
+    escaped = html.escape(" ".join(str(text).split()), quote=True)
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", escaped)
+
+
+def sanitize_markdown(source: str) -> str:
+    """Render a contributor's Markdown to HTML and keep only an allowlist of tags,
+    attributes and URL schemes (raw HTML, scripts and javascript: links are dropped)."""
+    rendered = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
+    cleaned = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return "\n".join(line for line in cleaned.splitlines() if line.strip())
+
+
+def relative_url(from_page: str, to_page: str) -> str:
+    """Relative link between two directory URLs, e.g. people/a/ -> ../../laws/b/."""
+    start = from_page.rstrip("/") or "."
+    target = to_page.rstrip("/") or "."
+    rel = posixpath.relpath(target, start)
+    if rel == ".":
+        return "./"
+    return rel + "/" if to_page.endswith("/") or not to_page else rel
+
+
+def relative_md(from_src: str, to_src: str) -> str:
+    """Relative link between two Markdown sources (MkDocs resolves and checks these)."""
+    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
