@@ -104,11 +104,16 @@ def query(query: str, entities_dir: Path, config_file: Path, output_format: str)
                                            "person", "organization", "law", "event", "product", "source"]))
 @click.argument("name")
 @ENTITIES
-def new(kind: str, name: str, entities_dir: Path) -> None:
+@click.option("--publisher", help="For a source: who published it.")
+@click.option("--date", help="For a source: its date, YYYY-MM-DD.")
+@click.option("--language", help="For a source: its language code (en, fr...).")
+@click.option("--url", help="For a source: its address, only if known.")
+def new(kind: str, name: str, entities_dir: Path, publisher: str | None, date: str | None,
+        language: str | None, url: str | None) -> None:
     """Write a new, valid, commented entity file for NAME (an article title for a source)."""
     from .scaffold import scaffold
     try:
-        path = scaffold(entities_dir, kind, name)
+        path = scaffold(entities_dir, kind, name, publisher=publisher, date=date, language=language, url=url)
     except PolicygraphError as error:
         _fail(error)
     click.echo(f"Created {path}")

@@ -225,13 +225,18 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, shown: str) -> EntityErr
     mark = exc.problem_mark or exc.context_mark
     where = _mark(mark, shown) if mark else Location(shown)
     problem = exc.problem or "syntax error"
-    if "tab" in problem or "'\\t'" in problem:
+    if "tab" in problem or (mark is not None and _char_at(text, mark.line, mark.column) == "\t"):
         return EntityError(where, "tab character in YAML indentation", "indent with spaces, never tabs")
     if "expected a single document" in str(exc):
         return EntityError(where, "more than one YAML document in the file", "remove the extra `---` line")
     context = f" {exc.context}" if exc.context else ""
     return EntityError(where, f"YAML syntax error: {problem}{context}",
                        "check the indentation and quote values that contain ': ' or start with a special character")
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column:column + 1] if line < len(lines) else ""
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:

@@ -112,6 +112,17 @@ def _source_date_epoch(root: Path) -> str:
         return "0"
 
 
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors so that a failed build can say why."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
     """Build into a temporary folder beside the target, then swap it in. A failed or
     interrupted build leaves the previous site untouched."""
@@ -129,6 +140,9 @@ def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
     staging = target.with_name(f".{target.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
     config.site_dir = str(staging)
+    collect = _Collect()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(collect)
     try:
         config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -137,10 +151,13 @@ def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
             config.plugins.on_shutdown()
     except (Abort, MkDocsException) as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(f"build failed, {target} left as it was:\n{error}") from None
+        details = "\n".join(collect.messages + [str(error)])
+        raise BuildError(f"{details}\nThe build failed; {target} was left as it was.") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        mkdocs_log.removeHandler(collect)
     _swap(staging, target)
     return target
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import replace
+from pathlib import PurePosixPath
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -55,6 +56,8 @@ class _Checker:
     def __init__(self, vocabulary: Vocabulary, errors: list[EntityError]) -> None:
         self.v = vocabulary
         self.errors = errors
+        # Files that could not even be read: references to them are not reported twice.
+        self.unreadable = {PurePosixPath(e.location.path).stem for e in errors}
 
     def error(self, location, message: str, hint: str = "") -> None:
         self.errors.append(EntityError(location, message, hint))
@@ -424,8 +427,7 @@ class _Checker:
 
     def missing_target(self, raw, path, target, entities, names, files) -> None:
         where = raw.at(path + ("target",))
-        if target in files:
-            self.error(where, f"target '{target}' has errors of its own", f"fix {files[target].path} first")
+        if target in files or target in self.unreadable:  # its own errors are reported already
             return
         by_name = names.get(_fold(target))
         hint = f"did you mean '{by_name}'?" if by_name else suggest(target, entities)

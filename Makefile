@@ -1,0 +1,45 @@
+# policygraph: `make site` builds the site, `make test` runs the whole suite.
+# Both set up what they need on a fresh machine (Python 3.11, Node.js, apt).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test serve validate setup setup-test chromium bench clean
+
+site: setup
+	$(BIN)/policygraph build
+
+test: setup-test chromium
+	$(BIN)/python -m pytest
+
+serve: setup
+	$(BIN)/mkdocs serve --livereload
+
+validate: setup
+	$(BIN)/policygraph validate
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+# Debian's Chromium: the browser tests drive it through Playwright (no browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf site .site.building .site.old

@@ -1,0 +1,73 @@
+"""`policygraph new`: write a valid, commented entity file with the right id."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .errors import PolicygraphError
+from .model import EDate
+from .validate import ID_RE, MAX_ID_LENGTH, RESERVED_IDS, _fold
+from .vocabulary import DEFAULT_PATH, Vocabulary, load_vocabulary
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+class ScaffoldError(PolicygraphError):
+    """`policygraph new` was asked for something it cannot write."""
+
+
+def make_id(*parts: str) -> str:
+    slug = "-".join(p for p in (_fold(part) for part in parts) if p)
+    return slug[:MAX_ID_LENGTH].rstrip("-")
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["yaml_str"] = lambda text: json.dumps(str(text), ensure_ascii=False)
+    return env
+
+
+def scaffold(entities_dir: Path, kind: str, name: str, *, vocabulary: Vocabulary | None = None,
+             publisher: str | None = None, date: str | None = None, language: str | None = None,
+             url: str | None = None, subtype: str = "article") -> Path:
+    v = vocabulary or load_vocabulary(DEFAULT_PATH)
+    base = v.kinds.get(kind) or next((t for t in v.kinds.values() if t.id == kind), None)
+    if base is None:
+        raise ScaffoldError(f"unknown kind {kind!r}: use one of {', '.join(v.kinds)}")
+    name = " ".join(name.split())
+    if not name:
+        raise ScaffoldError("give a name (or, for a source, the article's title)")
+    env = _environment()
+    if base.no_relations:
+        missing = [flag for flag, value in (("--publisher", publisher), ("--date", date), ("--language", language))
+                   if not value]
+        if missing:
+            raise ScaffoldError(f"a source needs {', '.join(missing)}: they are required keys")
+        try:
+            EDate.parse(date)
+        except ValueError as error:
+            raise ScaffoldError(f"--date {date!r}: {error}; write YYYY, YYYY-MM or YYYY-MM-DD") from None
+        entity_id = make_id(publisher, date, " ".join(name.split()[:5]))
+        text = env.get_template("new_source.yaml.j2").render(
+            title=name, publisher=publisher, date=date, language=language, url=url, subtype=subtype)
+    else:
+        entity_id = make_id(name)
+        predicates = [p.id for p in v.predicates.values() if v.matches(base.id, p.domain)]
+        text = env.get_template("new_entity.yaml.j2").render(
+            kind_label=base.label.en, type=base.id, subtypes=v.subtypes_of(base.id), name=name,
+            summary=f"TODO: one neutral sentence saying who or what {name} is.",
+            keys=[v.keys[k] for k in base.keys], example_predicate=predicates[0] if predicates else "related-to")
+    if not ID_RE.match(entity_id) or entity_id in RESERVED_IDS:
+        raise ScaffoldError(f"cannot make a valid id from {name!r}; create the file by hand")
+    entities_dir = Path(entities_dir)
+    existing = sorted(entities_dir.glob(f"*/{entity_id}.yaml"))
+    if existing:
+        raise ScaffoldError(f"{existing[0]} exists already: ids are unique across all kinds")
+    path = entities_dir / base.kind / f"{entity_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

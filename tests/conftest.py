@@ -1,0 +1,106 @@
+"""Shared fixtures: temporary entity trees, real site builds, a local HTTP server
+and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = ROOT / "tests" / "fixtures" / "mini" / "entities"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write {relative path: content} under root; return root."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def site_config(tmp: Path, entities: Path, site_dir: Path | None = None) -> Path:
+    """A mkdocs.yml inheriting the project's, pointed at another entities folder."""
+    config = tmp / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
+        f"docs_dir: {ROOT / 'site_src'}\n"
+        f"site_dir: {site_dir or tmp / 'site'}\n"
+        "plugins:\n  - search\n  - policygraph:\n"
+        f"      entities: {entities}\n",
+        encoding="utf-8")
+    return config
+
+
+def build(tmp: Path, entities: Path) -> Path:
+    from builder.site import build_site
+    return build_site(site_config(tmp, entities), tmp / "site")
+
+
+@pytest.fixture(scope="session")
+def mini_site(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("mini")
+    return build(tmp, MINI)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The project's own site, built from entities/ with mkdocs.yml."""
+    from builder.site import build_site
+    return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("real") / "site")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
+                      ".json": "application/json", ".nt": "application/n-triples", ".ttl": "text/turtle"}
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """serve(site_dir) -> base URL of a local HTTP server for that folder."""
+    servers = []
+
+    def start(directory: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail("Debian's chromium is missing: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,132 @@
+"""The RDF graph and its exports: parsed back with rdflib, queried with SPARQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_isomorphic
+
+from builder.export import render_exports
+from builder.pipeline import load_corpus
+from conftest import MINI, ROOT
+
+SITE = "https://policygraph.example.org/"
+PG = SITE + "vocab/#"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(MINI, root=MINI.parent)
+
+
+@pytest.fixture(scope="module")
+def exports(corpus):
+    return render_exports(corpus, SITE)
+
+
+@pytest.fixture(scope="module")
+def graph(exports):
+    return Graph().parse(data=exports["graph.ttl"], format="turtle")
+
+
+def test_every_export_parses_to_the_same_graph(exports, graph):
+    nt = Graph().parse(data=exports["graph.nt"], format="nt")
+    jsonld = Graph().parse(data=exports["graph.jsonld"], format="json-ld")
+    assert len(graph) > 100
+    assert to_isomorphic(graph) == to_isomorphic(nt) == to_isomorphic(jsonld)
+
+
+def test_vocabulary_export_declares_every_predicate(exports, corpus):
+    vocab = Graph().parse(data=exports["vocabulary.ttl"], format="turtle")
+    declared = {str(s) for s in vocab.subjects(predicate=URIRef(PG + "id"))}
+    assert URIRef(PG + "worksFor") in {URIRef(d) for d in declared}
+    assert len(declared) == len(corpus.vocabulary.predicates)
+    labels = {(str(o), o.language) for o in vocab.objects(URIRef(PG + "worksFor"),
+                                                         URIRef("http://www.w3.org/2000/01/rdf-schema#label"))}
+    assert labels == {("works for", "en"), ("travaille pour", "fr")}
+
+
+def test_direct_triple_and_standard_property(graph):
+    ada, agency = URIRef(SITE + "people/ada-example/"), URIRef(SITE + "organizations/demo-agency/")
+    assert (ada, URIRef(PG + "holdsRoleAt"), agency) in graph
+    assert (ada, URIRef("http://www.w3.org/ns/org#memberOf"), agency) in graph
+
+
+def test_types_include_parents_and_standard_classes(graph):
+    agency = URIRef(SITE + "organizations/demo-agency/")
+    types = {str(t) for t in graph.objects(agency, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))}
+    assert {PG + "GovernmentAgency", PG + "Organization", PG + "Agent", "https://schema.org/Organization",
+            "http://www.w3.org/ns/org#Organization", "https://schema.org/GovernmentOrganization"} <= types
+
+
+def test_labels_carry_languages(graph):
+    agency = URIRef(SITE + "organizations/demo-agency/")
+    labels = set(graph.objects(agency, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
+    assert Literal("Agence de démonstration", lang="fr") in labels
+    assert Literal("Demo Agency", lang="en") in labels
+
+
+STATEMENTS = """
+SELECT ?statement ?status ?start ?end ?role ?source ?quote WHERE {
+  ?statement rdf:subject <%speople/ada-example/> ;
+             rdf:predicate pg:holdsRoleAt ;
+             rdf:object ?target ;
+             pg:status ?status ;
+             prov:qualifiedDerivation ?derivation .
+  OPTIONAL { ?statement schema:startDate ?start }
+  OPTIONAL { ?statement schema:endDate ?end }
+  OPTIONAL { ?statement schema:roleName ?role }
+  ?derivation prov:entity ?source ; pg:quote ?quote .
+}
+""" % SITE
+
+
+def test_statement_carries_qualifiers_and_provenance(graph):
+    ns = {"pg": PG, "prov": "http://www.w3.org/ns/prov#", "schema": "https://schema.org/",
+          "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+    rows = list(graph.query(STATEMENTS, initNs=ns))
+    assert len(rows) == 1
+    row = rows[0]
+    assert str(row.statement) == SITE + "people/ada-example/#holds-role-at-demo-agency"
+    assert str(row.status) == PG + "reported"
+    assert (str(row.start), str(row.start.datatype)) == ("2025-01", "http://www.w3.org/2001/XMLSchema#gYearMonth")
+    assert (str(row.end), str(row.end.datatype)) == ("2025-11-30", "http://www.w3.org/2001/XMLSchema#date")
+    assert str(row.role) == "Chief adviser"
+    assert str(row.source) == SITE + "sources/demo-2025-12-02-article/"
+    assert row.quote == Literal("elle conseille l’agence depuis janvier", lang="fr")
+
+
+def test_every_statement_has_provenance(graph):
+    query = """
+    SELECT (COUNT(?s) AS ?n) WHERE {
+      ?s a pg:Statement .
+      FILTER NOT EXISTS { ?s prov:wasDerivedFrom ?source . ?source a pg:Source }
+    }"""
+    ns = {"pg": PG, "prov": "http://www.w3.org/ns/prov#"}
+    assert int(list(graph.query(query, initNs=ns))[0][0]) == 0
+    total = list(graph.query("SELECT (COUNT(?s) AS ?n) WHERE { ?s a pg:Statement }", initNs=ns))[0][0]
+    assert int(total) == 7
+
+
+def test_approximate_dates_and_opinions(graph):
+    query = """
+    SELECT ?s ?which WHERE { ?s pg:status pg:opinion ; pg:approximateDate ?which }"""
+    rows = list(graph.query(query, initNs={"pg": PG}))
+    assert [(str(r.s), str(r.which)) for r in rows] == [(SITE + "people/ada-example/#criticizes-demo-act", "date")]
+
+
+def test_exports_are_deterministic_across_processes(exports):
+    script = ("import sys; from builder.export import render_exports; from builder.pipeline import load_corpus;"
+              f"c = load_corpus({str(MINI)!r}); e = render_exports(c, {SITE!r});"
+              "sys.stdout.buffer.write(b''.join(e[k] for k in sorted(e)))")
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outputs.add(subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, env=env,
+                                   cwd=ROOT).stdout)
+    assert len(outputs) == 1
+    assert outputs.pop() == b"".join(exports[k] for k in sorted(exports))

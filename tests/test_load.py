@@ -1,0 +1,107 @@
+"""Reading entity files: what YAML allows but entity files must not contain, each
+refused with a located message and never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder.errors import EntityErrors
+from builder.load import MAX_FILE_BYTES, load_entities
+from builder.pipeline import load_corpus
+from builder.vocabulary import load_vocabulary
+from conftest import write_tree
+
+KINDS = tuple(load_vocabulary().kinds)
+ORG = "type: organization\nname: Acme\nsummary: A company.\n"
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+
+
+def only_error(tmp_path, files: dict) -> str:
+    write_tree(tmp_path, files)
+    with pytest.raises(EntityErrors) as info:
+        load_corpus(tmp_path / "entities", root=tmp_path)
+    assert len(info.value.errors) == 1, [e.format() for e in info.value.errors]
+    return info.value.errors[0].format()
+
+
+CASES = {
+    "syntax": (b"type: organization\nname: [Acme\nsummary: x\n",
+               "entities/organizations/acme.yaml:3:8: YAML syntax error: did not find expected ',' or ']' while "
+               "parsing a flow sequence (check the indentation and quote values that contain ': ' or start with a "
+               "special character)"),
+    "tab indentation": (b"type: organization\nname: Acme\nsummary:\n\t- x\n",
+                        "entities/organizations/acme.yaml:4:1: tab character in YAML indentation "
+                        "(indent with spaces, never tabs)"),
+    "bom": (b"\xef\xbb\xbf" + ORG.encode(),
+            "entities/organizations/acme.yaml:1:1: the file starts with a byte-order mark (BOM) "
+            "(save it as UTF-8 without BOM)"),
+    "latin-1 bytes": (b"type: organization\nname: Soci\xe9t\xe9\nsummary: x\n",
+                      "entities/organizations/acme.yaml:2:11: invalid UTF-8 byte 0xe9 (save the file as UTF-8)"),
+    "control character": (b"type: organization\nname: A\x07cme\nsummary: x\n",
+                          "entities/organizations/acme.yaml:2:8: control character U+0007 in the file "
+                          "(remove it; entity files are plain text)"),
+    "empty": (b"", "entities/organizations/acme.yaml:1:1: the file is empty (start it with `type:` and `name:`)"),
+    "only comments": (b"# nothing\n\n",
+                      "entities/organizations/acme.yaml:1:1: the file is empty (start it with `type:` and `name:`)"),
+    "a list": (b"- type: organization\n",
+               "entities/organizations/acme.yaml:1:1: the file must be a mapping of keys to values "
+               "(start it with `type:` and `name:`, one key per line)"),
+    "alias": (("type: organization\nname: &n Acme\nsummary: *n\n").encode(),
+              "entities/organizations/acme.yaml:2:7: YAML anchors and aliases (&name, *name) are not allowed "
+              "(write each value out in full)"),
+    "billion laughs": (LAUGHS.encode(),
+                       "entities/organizations/acme.yaml:1:4: YAML anchors and aliases (&name, *name) are not "
+                       "allowed (write each value out in full)"),
+    "merge key": (b"type: organization\n<<: {name: Acme}\nsummary: x\n",
+                  "entities/organizations/acme.yaml:2:1: YAML merge keys (<<) are not allowed "
+                  "(write each key out in full)"),
+    "tag": (b"type: organization\nname: !!python/object:os.system Acme\nsummary: x\n",
+            "entities/organizations/acme.yaml:2:7: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not "
+            "allowed (remove the `!` tag)"),
+    "two documents": (ORG.encode() + b"---\n" + ORG.encode(),
+                      "entities/organizations/acme.yaml:4:1: more than one YAML document in the file "
+                      "(remove the extra `---` line)"),
+    "non-string key": (b"type: organization\nname: Acme\nsummary: x\n[a]: b\n",
+                       "entities/organizations/acme.yaml:4:1: keys must be plain words "
+                       "(write the key as a word followed by a colon)"),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_file(tmp_path, name):
+    content, expected = CASES[name]
+    assert only_error(tmp_path, {"entities/organizations/acme.yaml": content}) == expected
+
+
+def test_huge_file(tmp_path):
+    content = ORG + "description: |\n" + ("  " + "x" * 99 + "\n") * (MAX_FILE_BYTES // 100 + 10)
+    message = only_error(tmp_path, {"entities/organizations/acme.yaml": content})
+    assert message.startswith("entities/organizations/acme.yaml:1:1: file too large (")
+
+
+def test_directory_instead_of_file(tmp_path):
+    (tmp_path / "entities/organizations/acme.yaml").mkdir(parents=True)
+    assert only_error(tmp_path, {}) == (
+        "entities/organizations/acme.yaml:1:1: a folder stands where an entity file should be "
+        "(entity files go directly in entities/organizations/; move or remove this folder)")
+
+
+def test_wrong_extension(tmp_path):
+    assert only_error(tmp_path, {"entities/organizations/acme.yml": ORG}) == (
+        "entities/organizations/acme.yml:1:1: not an entity file: the name must end in .yaml "
+        "(rename it to acme.yaml)")
+
+
+def test_unknown_folder(tmp_path):
+    assert only_error(tmp_path, {"entities/persons/ada.yaml": ORG}) == (
+        "entities/persons:1:1: unexpected folder in entities/ (entity files go in entities/<kind>/<id>.yaml "
+        "with kind one of: people, organizations, laws, events, products, sources)")
+
+
+def test_positions_are_recorded(tmp_path):
+    write_tree(tmp_path, {"entities/organizations/acme.yaml": ORG + "aliases:\n  - A\n  - B\n"})
+    result = load_entities(tmp_path / "entities", KINDS, root=tmp_path)
+    raw = result.entities[0]
+    assert raw.at(("aliases", 1)).line == 6 and raw.at(("aliases", 1)).col == 5
+    assert raw.key_at(("aliases",)).line == 4

@@ -1,0 +1,137 @@
+"""Whole-site builds with MkDocs: pages, data, escaping, strictness and atomicity."""
+
+from __future__ import annotations
+
+import hashlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from builder.errors import BuildError
+from builder.site import build_site
+from conftest import MINI, build, site_config, write_tree
+
+
+def test_every_entity_has_a_page(mini_site):
+    for path in sorted(MINI.glob("*/*.yaml")):
+        assert (mini_site / path.parent.name / path.stem / "index.html").is_file(), path
+
+
+def test_index_pages_and_data(mini_site):
+    for kind in ("people", "organizations", "laws", "events", "products", "sources"):
+        assert (mini_site / kind / "index.html").is_file()
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld", "vocabulary.ttl", "network.json"):
+        assert (mini_site / "data" / name).stat().st_size > 100
+    assert (mini_site / "assets/vendor/vis-network/vis-network.min.js").is_file()
+
+
+def test_entity_page_content(mini_site):
+    html = (mini_site / "people/ada-example/index.html").read_text(encoding="utf-8")
+    assert "<h1 id=\"ada-example\">Ada Example" in html
+    assert "Holds role at" in html and "Chief adviser" in html and "2025-01 → 2025-11-30" in html
+    assert 'id="holds-role-at-demo-agency"' in html
+    assert "“elle conseille l’agence depuis janvier”" in html
+    assert 'href="../../sources/demo-2025-12-02-article/"' in html
+
+
+def test_incoming_relations_read_with_the_inverse_label(mini_site):
+    html = (mini_site / "organizations/demo-agency/index.html").read_text(encoding="utf-8")
+    assert "Role held by" in html and "Adopted" in html
+    assert 'href="../../people/ada-example/"' in html
+
+
+def test_source_page_lists_the_claims_it_backs(mini_site):
+    html = (mini_site / "sources/demo-2026-01-10-column/index.html").read_text(encoding="utf-8")
+    assert "Claims this source backs" in html
+    assert "“the act is a mistake”" in html
+    assert "Jane Columnist" in html
+
+
+class _NavLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and "md-nav__link" in (attrs.get("class") or ""):
+            self.hrefs.append(attrs.get("href") or "")
+
+
+class _Attributes(HTMLParser):
+    """Finds event-handler attributes and javascript: URLs in real markup (not in text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handlers: list[str] = []
+        self.script_urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(f"{tag}.{name}")
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith(("javascript:", "data:")):
+                self.script_urls.append(value)
+
+
+def test_entity_pages_stay_out_of_the_nav(mini_site):
+    parser = _NavLinks()
+    parser.feed((mini_site / "index.html").read_text(encoding="utf-8"))
+    assert "people/" in parser.hrefs and "vocab/" in parser.hrefs
+    assert not [h for h in parser.hrefs if "ada-example" in h]
+
+
+def test_no_external_resources(mini_site):
+    for page in mini_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for marker in ("fonts.googleapis", "cdn.jsdelivr", "cdnjs.cloudflare", "unpkg.com"):
+            assert marker not in text, (page, marker)
+
+
+def test_contributor_markup_is_escaped(tmp_path):
+    entities = write_tree(tmp_path / "in", {
+        "entities/sources/s.yaml": "type: source\ntitle: 'T <script>alert(1)</script>'\npublisher: P\n"
+                                   "date: 2025-01-01\nlanguage: en\n",
+        "entities/people/p.yaml": (
+            "type: person\nname: '<img src=x onerror=alert(1)>'\nsummary: '[x](javascript:alert(1)) {: onclick=x}'\n"
+            "description: |\n  Hello <script>alert(2)</script> [bad](javascript:alert(3)) **bold**\n"
+            "relations:\n  - predicate: works-for\n    target: o\n    role: '<b>r</b>'\n"
+            "    sources:\n      - source: s\n        quote: '</script><script>alert(4)</script>'\n"),
+        "entities/organizations/o.yaml": "type: organization\nname: O\nsummary: S.\n",
+    }) / "entities"
+    site = build(tmp_path, entities)
+    html = (site / "people/p/index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    scan = _Attributes()
+    scan.feed(html)
+    assert scan.handlers == [] and scan.script_urls == []
+    assert "<strong>bold</strong>" in html
+    assert "<title>&lt;img src=x onerror=alert(1)&gt; - policygraph</title>" in html
+    assert "<h1 id=\"img-srcx-onerroralert1\">&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_bad_entities_stop_the_build_and_keep_the_old_site(tmp_path):
+    entities = write_tree(tmp_path / "in", {"entities/people/p.yaml": "type: person\nname: P\n"}) / "entities"
+    site = tmp_path / "site"
+    write_tree(site, {"index.html": "previous site"})
+    with pytest.raises(BuildError) as info:
+        build_site(site_config(tmp_path, entities), site)
+    assert "entities/people/p.yaml:1:1: missing required key 'summary'" in str(info.value)
+    assert (site / "index.html").read_text() == "previous site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "mkdocs.yml", "site"]
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_builds_are_byte_identical(tmp_path, mini_site):
+    again = build(tmp_path, MINI)
+    assert _digest(again) == _digest(mini_site)
+
+
+def test_real_site_builds(real_site):
+    assert (real_site / "index.html").is_file()
+    assert (real_site / "data/graph.nt").is_file()

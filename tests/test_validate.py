@@ -1,0 +1,209 @@
+"""Each kind of validation error, with its exact message and location."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder.errors import EntityErrors
+from builder.pipeline import load_corpus
+from conftest import write_tree
+
+SOURCE = """type: source
+title: "Un article"
+publisher: Next
+date: 2025-12-02
+language: fr
+"""
+PERSON = """type: person
+name: Ada
+summary: A person.
+relations:
+  - predicate: works-for
+    target: acme
+    sources:
+      - source: next-2025-12-02-a
+        quote: "elle travaille"
+"""
+ORG = """type: organization
+name: Acme
+summary: A company.
+"""
+BASE = {
+    "entities/sources/next-2025-12-02-a.yaml": SOURCE,
+    "entities/people/ada.yaml": PERSON,
+    "entities/organizations/acme.yaml": ORG,
+}
+
+
+def errors_for(tmp_path, changes: dict) -> list[str]:
+    files = {**BASE, **changes}
+    files = {k: v for k, v in files.items() if v is not None}
+    write_tree(tmp_path, files)
+    try:
+        load_corpus(tmp_path / "entities", root=tmp_path)
+    except EntityErrors as error:
+        return [e.format() for e in error.errors]
+    return []
+
+
+def test_base_is_valid(tmp_path):
+    corpus = load_corpus(write_tree(tmp_path, BASE) / "entities", root=tmp_path)
+    assert len(corpus) == 3
+    assert [r.key for r in corpus.relations] == ["works-for-acme"]
+
+
+CASES = {
+    "unknown key with suggestion": (
+        {"entities/people/ada.yaml": PERSON.replace("summary:", "sumary:")},
+        ["entities/people/ada.yaml:1:1: missing required key 'summary' "
+         "(One neutral sentence in English saying who or what this is.)",
+         "entities/people/ada.yaml:3:1: unknown key 'sumary' for a person (did you mean 'summary'?)"]),
+    "key of another type": (
+        {"entities/people/ada.yaml": PERSON + "founded: 2020\n"},
+        ["entities/people/ada.yaml:10:1: unknown key 'founded' for a person "
+         "('founded' is a key of organization entities, not of person entities)"]),
+    "missing name": (
+        {"entities/organizations/acme.yaml": "type: organization\nsummary: A company.\n"},
+        ["entities/organizations/acme.yaml:1:1: missing required key 'name' "
+         "(The common name, in the language most sources use.)"]),
+    "wrong type in folder": (
+        {"entities/organizations/acme.yaml": ORG.replace("organization", "person")},
+        ["entities/organizations/acme.yaml:1:7: type 'person' does not belong in entities/organizations/ "
+         "(move the file to entities/people/ or write `type: organization`)"]),
+    "subtype given as type": (
+        {"entities/organizations/acme.yaml": ORG.replace("type: organization", "type: company")},
+        ["entities/organizations/acme.yaml:1:7: 'company' is a subtype, not a type "
+         "(write `type: organization` and `subtype: company`)"]),
+    "unknown subtype": (
+        {"entities/organizations/acme.yaml": ORG + "subtype: compnay\n"},
+        ["entities/organizations/acme.yaml:4:10: unknown organization subtype 'compnay' "
+         "(did you mean 'company'?)"]),
+    "wrong value type": (
+        {"entities/organizations/acme.yaml": ORG + "aliases: Acme Inc\n"},
+        ["entities/organizations/acme.yaml:4:10: 'aliases' must be a list, not a text "
+         "(write `aliases: [first, second]` or one `- item` per line)"]),
+    "number as text": (
+        {"entities/organizations/acme.yaml": ORG.replace("name: Acme", "name: 1984")},
+        ["entities/organizations/acme.yaml:2:7: 'name' must be a text, not a number (quote it: name: \"1984\")"]),
+    "impossible date": (
+        {"entities/organizations/acme.yaml": ORG + "founded: 2025-02-30\n"},
+        ["entities/organizations/acme.yaml:4:10: invalid date '2025-02-30' for 'founded': 2025-02 has no day 30 "
+         "(write dates as YYYY, YYYY-MM or YYYY-MM-DD, with ~ after an approximate one)"]),
+    "not a date": (
+        {"entities/organizations/acme.yaml": ORG + "founded: 12/02/2025\n"},
+        ["entities/organizations/acme.yaml:4:10: invalid date '12/02/2025' for 'founded': not an ISO date "
+         "(write dates as YYYY, YYYY-MM or YYYY-MM-DD, with ~ after an approximate one)"]),
+    "end before start": (
+        {"entities/people/ada.yaml": PERSON.replace("    target: acme\n",
+                                                     "    target: acme\n    start: 2025-03\n    end: 2024\n")},
+        ["entities/people/ada.yaml:8:10: end 2024 is before start 2025-03 (swap them or fix the dates)"]),
+    "id does not match file name": (
+        {"entities/organizations/acme.yaml": ORG + "id: acme-corp\n"},
+        ["entities/organizations/acme.yaml:4:5: id 'acme-corp' does not match the file name 'acme.yaml' "
+         "(rename the file to acme-corp.yaml or remove the id key)"]),
+    "invalid id": (
+        {"entities/organizations/Acme_Corp.yaml": ORG},
+        ["entities/organizations/Acme_Corp.yaml:1:1: invalid id 'Acme_Corp' (from the file name) "
+         "(ids use lowercase ASCII letters, digits and single hyphens, at most 80 characters: "
+         "rename the file to acme-corp.yaml)"]),
+    "duplicate id across kinds": (
+        {"entities/products/acme.yaml": "type: product\nname: Acme\nsummary: A product.\n"},
+        ["entities/products/acme.yaml:1:1: duplicate id 'acme': entities/organizations/acme.yaml has it already "
+         "(ids are unique across all kinds: rename one of the files)"]),
+    "duplicate key": (
+        {"entities/organizations/acme.yaml": ORG + "name: Other\n"},
+        ["entities/organizations/acme.yaml:4:1: duplicate key 'name' (first set at line 2) (keep only one of them)"]),
+    "unknown target with suggestion": (
+        {"entities/people/ada.yaml": PERSON.replace("target: acme", "target: acmee")},
+        ["entities/people/ada.yaml:6:13: unknown target 'acmee': no entity has this id (did you mean 'acme'?)"]),
+    "target given by name": (
+        {"entities/people/ada.yaml": PERSON.replace("target: acme", "target: Acme")},
+        ["entities/people/ada.yaml:6:13: unknown target 'Acme': no entity has this id (did you mean 'acme'?)"]),
+    "unknown predicate": (
+        {"entities/people/ada.yaml": PERSON.replace("works-for", "works-at")},
+        ["entities/people/ada.yaml:5:16: unknown predicate 'works-at' (did you mean 'works-for'?)"]),
+    "inverse label used as predicate": (
+        {"entities/people/ada.yaml": PERSON.replace("works-for", "employs")},
+        ["entities/people/ada.yaml:5:16: unknown predicate 'employs' ('employs' reads a relation from its target: "
+         "write it in the other entity's file with `predicate: works-for`)"]),
+    "domain": (
+        {"entities/organizations/acme.yaml": ORG + "relations:\n  - predicate: works-for\n    target: ada\n"
+         "    sources:\n      - source: next-2025-12-02-a\n        quote: q\n"},
+        ["entities/organizations/acme.yaml:5:16: 'works-for' cannot start from an organization "
+         "(it expects a person) (predicates that fit: funds, advises, regulates, investigates, bans, sues, fines, "
+         "criticizes, supports, opposes, targets, reports-on, part-of, related-to, allied-with)"]),
+    "range": (
+        {"entities/people/ada.yaml": PERSON + "  - predicate: works-for\n    target: bob\n    sources:\n"
+         "      - source: next-2025-12-02-a\n        quote: q\n",
+         "entities/people/bob.yaml": "type: person\nname: Bob\nsummary: A person.\n"},
+        ["entities/people/ada.yaml:11:13: 'works-for' cannot point to 'bob', a person (it expects an organization) "
+         "(predicates that fit: funds, advises, investigates, bans, sues, fines, criticizes, supports, opposes, "
+         "targets, reports-on, part-of, related-to, allied-with, relative-of)"]),
+    "relation without source": (
+        {"entities/people/ada.yaml": PERSON.split("    sources:")[0]},
+        ["entities/people/ada.yaml:5:5: relation without a source "
+         "(add `sources:` with `- source: <source id>` and `quote: \"...\"`)"]),
+    "quote without source": (
+        {"entities/people/ada.yaml": PERSON.replace("      - source: next-2025-12-02-a\n        quote:",
+                                                     "      - quote:")},
+        ["entities/people/ada.yaml:8:9: quote without a source "
+         "(add `source: <id of a file in entities/sources/>` beside the quote)"]),
+    "source without quote": (
+        {"entities/people/ada.yaml": PERSON.replace('        quote: "elle travaille"\n', "")},
+        ["entities/people/ada.yaml:8:9: source 'next-2025-12-02-a' has no quote "
+         "(add `quote: \"...\"` with the words of the source that support the claim)"]),
+    "unknown source": (
+        {"entities/people/ada.yaml": PERSON.replace("source: next-2025-12-02-a", "source: next-2025-12-02-b")},
+        ["entities/people/ada.yaml:8:17: unknown source 'next-2025-12-02-b' (did you mean 'next-2025-12-02-a'?)"]),
+    "citing an entity that is not a source": (
+        {"entities/people/ada.yaml": PERSON.replace("source: next-2025-12-02-a", "source: acme")},
+        ["entities/people/ada.yaml:8:17: 'acme' is not a source (it is in entities/organizations/) "
+         "(cite a file from entities/sources/)"]),
+    "javascript url": (
+        {"entities/sources/next-2025-12-02-a.yaml": SOURCE + "url: javascript:alert(1)\n"},
+        ["entities/sources/next-2025-12-02-a.yaml:6:6: 'url' must be an http or https address "
+         "('javascript:' is not allowed) (give the article's https:// address, or leave url out if the source "
+         "gives none)"]),
+    "unknown status": (
+        {"entities/people/ada.yaml": PERSON.replace("    target: acme\n", "    target: acme\n    status: rumour\n")},
+        ["entities/people/ada.yaml:7:13: unknown status 'rumour' "
+         "(use one of: reported, alleged, confirmed, denied, opinion)"]),
+    "relation to itself": (
+        {"entities/people/ada.yaml": PERSON.replace("target: acme", "target: ada")},
+        ["entities/people/ada.yaml:6:13: a relation cannot point to its own entity (give the id of another entity)"]),
+    "source missing required keys": (
+        {"entities/sources/next-2025-12-02-a.yaml": "type: source\ntitle: T\nlanguage: french\n"},
+        ["entities/sources/next-2025-12-02-a.yaml:1:1: missing required key 'date' "
+         "(The day (or month, or year) it happened.)",
+         "entities/sources/next-2025-12-02-a.yaml:1:1: missing required key 'publisher' "
+         "(Who published the article.)",
+         "entities/sources/next-2025-12-02-a.yaml:3:11: 'language' must be a two-letter language code, "
+         "not 'french' (write en, fr, de...)"]),
+    "relations on a source": (
+        {"entities/sources/next-2025-12-02-a.yaml": SOURCE + "relations: []\n"},
+        ["entities/sources/next-2025-12-02-a.yaml:6:1: unknown key 'relations' for a source "
+         "(sources have no relations: cite them from other entities' relations)"]),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_error(tmp_path, name):
+    changes, expected = CASES[name]
+    assert errors_for(tmp_path, changes) == expected
+
+
+def test_all_errors_are_reported_together(tmp_path):
+    errors = errors_for(tmp_path, {
+        "entities/organizations/acme.yaml": ORG + "founded: 2025-13\n",
+        "entities/people/ada.yaml": PERSON.replace("works-for", "works-at"),
+    })
+    assert len(errors) == 2
+    assert errors[0].startswith("entities/organizations/acme.yaml:4:10:")
+    assert errors[1].startswith("entities/people/ada.yaml:5:16:")
+
+
+def test_approximate_dates_are_kept(tmp_path):
+    write_tree(tmp_path, {**BASE, "entities/people/ada.yaml": PERSON.replace(
+        "    target: acme\n", "    target: acme\n    date: 2026-02-23~\n")})
+    relation = load_corpus(tmp_path / "entities", root=tmp_path).relations[0]
+    assert relation.date.text == "2026-02-23" and relation.date.approximate
