@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -227,13 +228,17 @@ class PageBuilder:
             hubs=[{"entity": e, "link": Markup(entity_src(e)), "degree": self.corpus.degree(e.id)} for e in hubs],
             data_files=[Markup(f"data/{name}") for name in DATA_FILES])
 
+    @cached_property
+    def whole_network(self):
+        return self.networks.whole("explorer/")
+
     def explorer(self) -> str:
+        data = self.whole_network
         return self.env.get_template("explorer.md.j2").render(
-            legend=self.networks.legend(self.corpus.entities.values()),
-            count=len(self.corpus), relations=len(self.corpus.relations))
+            legend=data.legend, count=len(data.nodes), relations=len(data.edges))
 
     def explorer_data(self) -> str:
-        data = self.networks.whole("explorer/")
+        data = self.whole_network
         return json.dumps({"nodes": data.nodes, "edges": data.edges, "options": EXPLORER_OPTIONS},
                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 

@@ -1,0 +1,101 @@
+"""The built site in Debian's headless Chromium: networks draw, nodes navigate,
+citations show, instant navigation works, and nothing is fetched from elsewhere."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.fixture
+def site_url(mini_site, serve):
+    return serve(mini_site)
+
+
+def watch_requests(page, base: str) -> list[str]:
+    outside: list[str] = []
+
+    def check(request):
+        url = request.url
+        if not (url.startswith(base) or url.startswith(("data:", "blob:", "about:"))):
+            outside.append(url)
+    page.on("request", check)
+    return outside
+
+
+def wait_for_network(page, count: int = 1):
+    page.wait_for_function(
+        f"document.querySelectorAll('figure.pg-network[data-ready=\"true\"]').length >= {count}", timeout=15000)
+
+
+def node_position(page, node_id: str) -> dict:
+    """Viewport coordinates of a node, once the layout has settled."""
+    return page.evaluate(
+        """(id) => {
+            const entry = window.policygraph.networks[0];
+            entry.figure.scrollIntoView({block: "center"});
+            entry.network.stopSimulation();
+            const pos = entry.network.getPositions([id])[id];
+            const dom = entry.network.canvasToDOM(pos);
+            const rect = entry.figure.querySelector('.pg-network-canvas').getBoundingClientRect();
+            return {x: rect.left + dom.x, y: rect.top + dom.y};
+        }""", node_id)
+
+
+def test_entity_page_draws_its_network(page, site_url):
+    outside = watch_requests(page, site_url)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site_url + "people/ada-example/")
+    wait_for_network(page)
+    counts = page.evaluate("[window.policygraph.networks[0].nodes.length, window.policygraph.networks[0].edges.length]")
+    assert counts == [4, 4]
+    assert page.locator("canvas").count() >= 1
+    legend = page.locator(".pg-legend li").all_inner_texts()
+    assert legend == ["People", "Organizations", "Laws", "Events"]
+    assert errors == [] and outside == []
+
+
+def test_relations_show_citations(page, site_url):
+    page.goto(site_url + "people/ada-example/")
+    item = page.locator("li", has=page.locator("#holds-role-at-demo-agency"))
+    assert "Demo Agency" in item.inner_text() and "Chief adviser" in item.inner_text()
+    note = page.locator(".footnote li").first
+    assert "Demo News" in note.inner_text() and "elle conseille l’agence depuis janvier" in note.inner_text()
+
+
+def test_clicking_a_node_opens_its_page(page, site_url):
+    outside = watch_requests(page, site_url)
+    page.goto(site_url + "people/ada-example/")
+    wait_for_network(page)
+    point = node_position(page, "demo-agency")
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url(re.compile(r".*/organizations/demo-agency/$"), timeout=10000)
+    assert page.locator("h1").inner_text().startswith("Demo Agency")
+    wait_for_network(page)
+    assert outside == []
+
+
+def test_network_draws_after_instant_navigation(page, site_url):
+    page.goto(site_url)
+    page.locator("article a[href$='demo-agency/']").first.click()
+    page.wait_for_url(re.compile(r".*/organizations/demo-agency/$"))
+    wait_for_network(page)
+    assert page.evaluate("window.policygraph.networks.length") == 1
+
+
+def test_explorer_draws_the_whole_graph(page, site_url):
+    outside = watch_requests(page, site_url)
+    page.goto(site_url + "explorer/")
+    wait_for_network(page)
+    # every entity but the sources, which are cited rather than related
+    assert page.evaluate("window.policygraph.networks[0].nodes.length") == 5
+    assert outside == []
+
+
+def test_tooltips_are_text(page, site_url):
+    page.goto(site_url + "people/ada-example/")
+    wait_for_network(page)
+    title = page.evaluate("window.policygraph.networks[0].nodes.get('ada-example').title.textContent")
+    assert title.startswith("Ada Example (Person)")
