@@ -92,14 +92,17 @@ def _add(files: Files, file: File) -> None:
 
 
 def site_url_from(config_file: Path) -> str:
-    from mkdocs.config import load_config
+    """The site_url of a MkDocs configuration, read without validating the rest of it."""
+    from mkdocs.utils.yaml import yaml_load
     try:
-        config = load_config(str(config_file))
-    except (MkDocsException, OSError) as error:
-        raise BuildError(f"{config_file}: {error}") from None
-    if not config.site_url:
+        with open(config_file, encoding="utf-8") as stream:
+            config = yaml_load(stream) or {}
+    except (OSError, MkDocsException, ValueError) as error:
+        raise BuildError(f"{config_file}: cannot read the configuration: {error}") from None
+    site_url = config.get("site_url") if isinstance(config, dict) else None
+    if not site_url:
         raise BuildError(f"{config_file}: set site_url; entity IRIs are built from it")
-    return config.site_url
+    return str(site_url)
 
 
 def _source_date_epoch(root: Path) -> str:

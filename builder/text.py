@@ -24,7 +24,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 def md_inline(text: str) -> str:
     """Escape text for an inline position in generated Markdown: no HTML, no Markdown syntax."""
-    escaped = html.escape(" ".join(str(text).split()), quote=True)
+    escaped = html.escape(re.sub(r"[ \t\r\n]+", " ", str(text)).strip(), quote=True)
     return _MARKDOWN_SPECIALS.sub(r"\\\1", escaped)
 
 

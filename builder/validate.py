@@ -48,7 +48,7 @@ def suggest(word: str, candidates, *, prefix: str = "did you mean") -> str:
 
 def _fold(text: str) -> str:
     """Fold a name or id to compare loosely: 'Council of the EU' ~ 'council-of-the-eu'."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = unicodedata.normalize("NFKD", re.sub(r"[’'`]", "-", text)).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
@@ -403,7 +403,7 @@ class _Checker:
                            f"quote is {words} words long (at most {MAX_QUOTE_WORDS})",
                            "quote the few words that support the claim; mark cuts with […]")
                 continue
-            citations.append(Citation(source=source, quote=" ".join(text.split())))
+            citations.append(Citation(source=source, quote=collapse_spaces(text)))
         return tuple(citations)
 
     # -- cross-references ------------------------------------------------------
@@ -465,6 +465,12 @@ class _Checker:
         elif source.kind != "sources":
             self.error(where, f"'{source_id}' is not a source (it is in entities/{source.kind}/)",
                        "cite a file from entities/sources/")
+
+
+def collapse_spaces(text: str) -> str:
+    """Fold line breaks and runs of ASCII spaces (YAML folding), keeping the source's own
+    non-breaking and narrow spaces, which are part of a verbatim quote."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 def _walk(data, path: tuple):
