@@ -78,8 +78,8 @@ def load_entities(entities_dir: Path, kinds: tuple[str, ...], root: Path | None 
                 "entity files go in entities/<kind>/<id>.yaml with kind one of: " + ", ".join(kinds)))
             continue
         for path in sorted(child.iterdir()):
-            if path.name.startswith("."):
-                continue
+            if path.name.startswith(".") and not path.name.endswith(".yaml"):
+                continue  # editor and VCS files (.gitkeep, .swp): never entities
             raw, error = load_file(path, child.name, root)
             if error is not None:
                 errors.append(error)
@@ -90,6 +90,9 @@ def load_entities(entities_dir: Path, kinds: tuple[str, ...], root: Path | None 
 
 def load_file(path: Path, kind: str, root: Path) -> tuple[RawEntity | None, EntityError | None]:
     shown = _display(path, root)
+    if path.is_symlink():
+        return None, EntityError(Location(shown), "symbolic links are not allowed in entities/",
+                                 "replace the link with the file itself")
     if path.is_dir():
         return None, EntityError(Location(shown), "a folder stands where an entity file should be",
                                  f"entity files go directly in entities/{kind}/; move or remove this folder")
@@ -246,7 +249,9 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _display(path: Path, root: Path) -> str:
+    """The path as contributors know it (relative to the project, links not followed)."""
+    path = Path(path)
     try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(Path(root).resolve()).as_posix()
     except ValueError:
         return Path(path).as_posix()

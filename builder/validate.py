@@ -82,6 +82,13 @@ class _Checker:
     # -- identity --------------------------------------------------------------
 
     def check_id(self, raw: RawEntity, seen: dict[str, RawEntity]) -> bool:
+        if not raw.id.isascii():
+            odd = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(raw.id) if not ch.isascii())
+            self.error(Location(raw.path, 1, 1), f"invalid id '{raw.id}' (from the file name): "
+                       f"non-ASCII characters {odd}",
+                       "ids use lowercase ASCII letters, digits and single hyphens; "
+                       f"rename the file to {_fold(raw.id) or 'an-ascii-id'}.yaml")
+            return False
         if not ID_RE.match(raw.id) or len(raw.id) > MAX_ID_LENGTH:
             self.error(Location(raw.path, 1, 1), f"invalid id '{raw.id}' (from the file name)",
                        f"ids use lowercase ASCII letters, digits and single hyphens, at most {MAX_ID_LENGTH} "
@@ -254,6 +261,11 @@ class _Checker:
             return None
         if not parts.netloc or re.search(r"\s", value.strip()):
             self.error(where, f"'{label}' is not a valid web address", "write the full address: https://host/path")
+            return None
+        bad = sorted(set(re.findall(r'["<>\\^`{|}\x00-\x1f\x7f]', value)))
+        if bad:
+            self.error(where, f"'{label}' contains characters not allowed in a web address: {' '.join(bad)}",
+                       "percent-encode them (\" is %22, < is %3C, > is %3E)")
             return None
         return value.strip()
 

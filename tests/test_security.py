@@ -1,0 +1,330 @@
+"""Hostile input: more malformed files, fuzzing, script payloads in every text field
+opened in Chromium, failed builds that must not replace the site, and a link crawl."""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builder.errors import BuildError, EntityErrors
+from builder.pipeline import load_corpus
+from builder.site import build_site
+from conftest import build, site_config, write_tree
+
+PERSON = "type: person\nname: A\nsummary: x\n"
+
+
+def errors_of(tmp_path, files) -> list[str]:
+    write_tree(tmp_path, files)
+    try:
+        load_corpus(tmp_path / "entities", root=tmp_path)
+    except EntityErrors as error:
+        return [e.format() for e in error.errors]
+    return []
+
+
+LONG_QUOTE = " ".join(["mot"] * 61)
+REL = "relations:\n  - predicate: works-for\n    target: o\n    sources:\n      - source: s\n        quote: {q}\n"
+BASE = {"entities/organizations/o.yaml": "type: organization\nname: O\nsummary: x\n",
+        "entities/sources/s.yaml": "type: source\ntitle: T\npublisher: P\ndate: 2025-01-01\nlanguage: en\n"}
+
+CASES = {
+    "cyrillic look-alike id": (
+        {"entities/people/аda.yaml": PERSON},
+        "entities/people/аda.yaml:1:1: invalid id 'аda' (from the file name): non-ASCII characters U+0430 "
+        "(ids use lowercase ASCII letters, digits and single hyphens; rename the file to da.yaml)"),
+    "uppercase id": (
+        {"entities/people/Ada.yaml": PERSON},
+        "entities/people/Ada.yaml:1:1: invalid id 'Ada' (from the file name) (ids use lowercase ASCII letters, "
+        "digits and single hyphens, at most 80 characters: rename the file to ada.yaml)"),
+    "path trick id": (
+        {"entities/people/..yaml": PERSON},
+        "entities/people/..yaml:1:1: invalid id '.' (from the file name) (ids use lowercase ASCII letters, "
+        "digits and single hyphens, at most 80 characters: rename the file to a-valid-id.yaml)"),
+    "double hyphen id": (
+        {"entities/people/a--b.yaml": PERSON},
+        "entities/people/a--b.yaml:1:1: invalid id 'a--b' (from the file name) (ids use lowercase ASCII letters, "
+        "digits and single hyphens, at most 80 characters: rename the file to a-b.yaml)"),
+    "reserved id": (
+        {"entities/people/index.yaml": PERSON},
+        "entities/people/index.yaml:1:1: the id 'index' is reserved (rename the file, e.g. to index-people.yaml)"),
+    "data url": (
+        {"entities/sources/s.yaml": BASE["entities/sources/s.yaml"] + "url: 'data:text/html,<script>x</script>'\n"},
+        "entities/sources/s.yaml:6:6: 'url' must be an http or https address ('data:' is not allowed) (give the "
+        "article's https:// address, or leave url out if the source gives none)"),
+    "url without host": (
+        {"entities/sources/s.yaml": BASE["entities/sources/s.yaml"] + "url: 'https:///path'\n"},
+        "entities/sources/s.yaml:6:6: 'url' is not a valid web address (write the full address: https://host/path)"),
+    "url with quote characters": (
+        {"entities/sources/s.yaml": BASE["entities/sources/s.yaml"] + "url: 'https://a.org/?q=\"><script>'\n"},
+        "entities/sources/s.yaml:6:6: 'url' contains characters not allowed in a web address: \" < > "
+        "(percent-encode them (\" is %22, < is %3C, > is %3E))"),
+    "empty name": (
+        {"entities/people/a.yaml": "type: person\nname:\nsummary: x\n"},
+        "entities/people/a.yaml:2:6: missing required key 'name' (The common name, in the language most sources use.)"),
+    "relations as mapping": (
+        {"entities/people/a.yaml": PERSON + "relations: {predicate: x}\n"},
+        "entities/people/a.yaml:4:12: 'relations' must be a list, not a mapping "
+        "(write one `- predicate: ...` item per relation)"),
+    "relation as text": (
+        {"entities/people/a.yaml": PERSON + "relations: [x]\n"},
+        "entities/people/a.yaml:4:13: a relation must be a mapping of keys, not a text "
+        "(write `- predicate: ...` then `target:` and `sources:` indented below it)"),
+    "sources as text": (
+        {"entities/people/a.yaml": PERSON + "relations:\n  - predicate: works-for\n    target: o\n    sources: s\n"},
+        "entities/people/a.yaml:7:14: 'sources' must be a list, not a text "
+        "(write `- source: <id>` then `quote: \"...\"` below it)"),
+    "deep nesting": (
+        {"entities/people/a.yaml": PERSON + "description: " + "[" * 40 + "]" * 40 + "\n"},
+        "entities/people/a.yaml:4:30: the file is nested too deeply (entity files are at most a few levels deep)"),
+    "multi-line name": (
+        {"entities/people/a.yaml": "type: person\nname: |\n  A\n  B\nsummary: x\n"},
+        "entities/people/a.yaml:2:7: 'name' must be a single line (use `>-` to fold a long text, or shorten it)"),
+    "boolean date": (
+        {"entities/events/e.yaml": "type: event\nname: E\nsummary: x\ndate: yes\n"},
+        "entities/events/e.yaml:4:7: 'date' must be a date, not true/false "
+        "(write dates as YYYY, YYYY-MM or YYYY-MM-DD, with ~ after an approximate one)"),
+    "date and start": (
+        {"entities/events/e.yaml": "type: event\nname: E\nsummary: x\ndate: 2025\nstart: 2025\n"},
+        "entities/events/e.yaml:4:1: give either 'date' or 'start'/'end', not both "
+        "(use date for a one-day event, start and end for a longer one)"),
+    "event end before start": (
+        {"entities/events/e.yaml": "type: event\nname: E\nsummary: x\nstart: 2025-05\nend: 2025-04-30\n"},
+        "entities/events/e.yaml:5:6: end 2025-04-30 is before start 2025-05 (swap them or fix the dates)"),
+    "names with a bad language": (
+        {"entities/people/a.yaml": PERSON + "names: {english: A}\n"},
+        "entities/people/a.yaml:4:9: 'english' is not a two-letter language code (use en, fr...)"),
+    "law status": (
+        {"entities/laws/l.yaml": "type: law\nname: L\nsummary: x\nstatus: in force\n"},
+        "entities/laws/l.yaml:4:9: 'status' must be one of proposed, adopted, in-force, withdrawn, struck-down, "
+        "not 'in force' (did you mean 'in-force'?)"),
+    "quote too long": (
+        {**BASE, "entities/people/a.yaml": PERSON + REL.format(q=LONG_QUOTE)},
+        "entities/people/a.yaml:9:16: quote is 61 words long (at most 60) "
+        "(quote the few words that support the claim; mark cuts with […])"),
+    "empty quote": (
+        {**BASE, "entities/people/a.yaml": PERSON + REL.format(q='""')},
+        "entities/people/a.yaml:9:16: source 's' has no quote "
+        "(add `quote: \"...\"` with the words of the source that support the claim)"),
+    "unknown relation key": (
+        {**BASE, "entities/people/a.yaml": PERSON + REL.format(q="q") + "    sourse: x\n"},
+        "entities/people/a.yaml:10:5: unknown relation key 'sourse' (did you mean 'sources'?)"),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_hostile_file(tmp_path, name):
+    files, expected = CASES[name]
+    assert errors_of(tmp_path, files) == [expected]
+
+
+def test_symbolic_link(tmp_path):
+    secret = write_tree(tmp_path, {"secret.txt": "password"}) / "secret.txt"
+    (tmp_path / "entities/people").mkdir(parents=True)
+    os.symlink(secret, tmp_path / "entities/people/a.yaml")
+    assert errors_of(tmp_path, {}) == [
+        "entities/people/a.yaml:1:1: symbolic links are not allowed in entities/ "
+        "(replace the link with the file itself)"]
+
+
+# -- fuzzing ---------------------------------------------------------------------
+
+LOCATED = re.compile(r"^entities/[^:]+:\d+:\d+: \S")
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                    st.text(max_size=30), st.sampled_from(["2025-02-30", "2025", "works-for", "o", "s", "person"]))
+keys = st.one_of(st.sampled_from(["type", "name", "summary", "relations", "predicate", "target", "sources",
+                                  "source", "quote", "date", "start", "end", "url", "names", "aliases", "subtype"]),
+                 st.text(max_size=8))
+documents = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4),
+                                                             st.dictionaries(keys, children, max_size=6)),
+                         max_leaves=25)
+
+
+def _check_outcome(tmp_path, content: bytes) -> None:
+    for old in (tmp_path / "entities/people").glob("*"):
+        old.unlink()
+    write_tree(tmp_path, {**BASE, "entities/people/a.yaml": content})
+    try:
+        load_corpus(tmp_path / "entities", root=tmp_path)
+    except EntityErrors as error:
+        for e in error.errors:
+            assert LOCATED.match(e.format()), e.format()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(documents)
+def test_fuzz_structured_documents(tmp_path, document):
+    _check_outcome(tmp_path, yaml.safe_dump(document, allow_unicode=True).encode("utf-8"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=200) | st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"\t\n #%@`~")), max_size=80)
+       .map(lambda text: text.encode("utf-8")))
+def test_fuzz_raw_bytes(tmp_path, content):
+    _check_outcome(tmp_path, content)
+
+
+# -- script payloads in every text field ------------------------------------------------
+
+P = "<script>window.__pwned=1;alert(1)</script>"
+IMG = '<img src=x onerror="window.__pwned=1;alert(1)">'
+JS = "javascript:window.__pwned=1;alert(1)"
+SVG = '"><svg onload=alert(1)>'
+
+
+def _q(text: str) -> str:
+    return yaml.safe_dump(text, allow_unicode=True, width=10_000).replace("\n...\n", "").strip()
+
+
+PAYLOAD_FILES = {
+    "entities/sources/evil-source.yaml": (
+        f"type: source\ntitle: {_q('T ' + P)}\npublisher: {_q(IMG)}\nauthor: {_q(P)}\ndate: 2025-01-01\n"
+        "language: en\nurl: 'https://example.org/?q=%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%3E'\n"),
+    "entities/organizations/evil-org.yaml": (
+        f"type: organization\nname: {_q('Org ' + IMG)}\nsummary: {_q(P + ' [x](' + JS + ') {: onclick=alert(1)}')}\n"
+        f"country: {_q(P)}\naliases: [{_q(IMG)}]\n"),
+    "entities/people/evil-person.yaml": (
+        f"type: person\nname: {_q(P)}\nnames:\n  en: {_q(IMG)}\n  fr: {_q('</script>' + P)}\n"
+        f"summary: {_q(SVG)}\nroles: [{_q(P)}]\n"
+        "description: |\n"
+        f"  Raw {P} and {IMG}\n\n  [click]({JS}) <a href=\"{JS}\">a</a> <iframe src=\"{JS}\"></iframe>\n"
+        "  <div onclick=\"alert(1)\">x</div> ![i](javascript:alert(1))\n"
+        "relations:\n  - predicate: works-for\n    target: evil-org\n"
+        f"    role: {_q(IMG)}\n    note: {_q(P)}\n    sources:\n      - source: evil-source\n"
+        f"        quote: {_q('</script><script>window.__pwned=1</script>')}\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def evil_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("evil")
+    entities = write_tree(tmp / "in", PAYLOAD_FILES) / "entities"
+    return build(tmp, entities)
+
+
+def test_payload_corpus_is_valid(tmp_path):
+    entities = write_tree(tmp_path, PAYLOAD_FILES) / "entities"
+    assert len(load_corpus(entities, root=tmp_path)) == 3
+
+
+def test_no_payload_runs_in_the_browser(evil_site, serve, page):
+    base = serve(evil_site)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    pages = sorted(p.parent.relative_to(evil_site).as_posix() for p in evil_site.rglob("index.html"))
+    assert len(pages) >= 10
+    for path in pages:
+        page.goto(base + ("" if path == "." else path + "/"))
+        page.wait_for_timeout(150)
+        assert page.evaluate("window.__pwned") is None, path
+        hrefs = page.eval_on_selector_all("[href],[src]", "els => els.map(e => e.getAttribute('href') || "
+                                                           "e.getAttribute('src'))")
+        assert not [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:text"))], path
+        assert page.locator("iframe, svg[onload], [onclick], [onerror]").count() == 0, path
+    assert dialogs == []
+
+
+def test_network_shows_payloads_as_text(evil_site, serve, page):
+    page.goto(serve(evil_site) + "people/evil-person/")
+    page.wait_for_function("document.querySelector('figure.pg-network[data-ready=\"true\"]')")
+    title = page.evaluate("window.policygraph.networks[0].nodes.get('evil-person').title.textContent")
+    assert title.startswith(P)
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("h1").inner_text().startswith(P)
+
+
+# -- failed builds keep the previous site ---------------------------------------------------
+
+@pytest.mark.parametrize("failure", [RuntimeError("stage crashed"), KeyboardInterrupt()])
+def test_a_failing_stage_leaves_the_site_intact(tmp_path, monkeypatch, failure):
+    from conftest import MINI
+    site = tmp_path / "site"
+    write_tree(site, {"index.html": "previous"})
+
+    def explode(*args, **kwargs):
+        raise failure
+    monkeypatch.setattr("builder.site.render_exports", explode)
+    with pytest.raises(type(failure)):
+        build_site(site_config(tmp_path, MINI), site)
+    assert (site / "index.html").read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml", "site"]
+
+
+def test_strict_mode_turns_warnings_into_failures(tmp_path):
+    from conftest import MINI
+    docs = write_tree(tmp_path / "docs", {"about.md": "# About\n\n[broken](nowhere.md)\n"})
+    config = site_config(tmp_path, MINI)
+    config.write_text(config.read_text().replace(f"docs_dir: {Path(__file__).parents[1] / 'site_src'}",
+                                                 f"docs_dir: {docs}"))
+    with pytest.raises(BuildError) as info:
+        build_site(config, tmp_path / "site")
+    assert "nowhere.md" in str(info.value)
+    assert not (tmp_path / "site").exists()
+
+
+# -- every link and asset resolves, nothing is loaded from elsewhere --------------------------
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str, str]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        loads = not (tag == "a" or (tag == "link" and attrs.get("rel") in ("canonical", "alternate")))
+        for attr in ("href", "src", "data-src"):
+            if attrs.get(attr):
+                self.links.append(("a" if not loads else tag, attr, attrs[attr]))
+
+
+def crawl(site: Path) -> tuple[int, list[str]]:
+    parsed: dict[Path, _Links] = {}
+    for page in site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        parsed[page] = parser
+    problems, checked = [], 0
+    for page, parser in parsed.items():
+        for tag, attr, value in parser.links:
+            parts = urlsplit(value)
+            if parts.scheme or parts.netloc:
+                if tag != "a":
+                    problems.append(f"{page}: {tag} {attr} loads {value} from outside the site")
+                continue
+            checked += 1
+            if parts.path.startswith("/"):  # 404.html links from the site root
+                target = (site / unquote(parts.path).lstrip("/")).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                problems.append(f"{page}: {value} does not exist")
+            elif parts.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else set()
+                if unquote(parts.fragment) not in ids:
+                    problems.append(f"{page}: no anchor #{parts.fragment} in {target}")
+    return checked, problems
+
+
+def test_every_link_resolves_in_the_mini_site(mini_site):
+    checked, problems = crawl(mini_site)
+    assert checked > 200 and problems == []
+
+
+def test_every_link_resolves_in_the_real_site(real_site):
+    checked, problems = crawl(real_site)
+    assert checked > 200 and problems == []
