@@ -119,5 +119,28 @@ def new(kind: str, name: str, entities_dir: Path, publisher: str | None, date: s
     click.echo(f"Created {path}")
 
 
+@main.command()
+@click.option("--out", "out_dir", default="schemas", show_default=True, type=click.Path(path_type=Path),
+              help="Folder of the JSON Schema files that entity files reference.")
+@click.option("--check", is_flag=True, help="Only check that the files are up to date; exit 1 if not.")
+def schema(out_dir: Path, check: bool) -> None:
+    """Write the editors' JSON Schemas (one per entities/ folder) from the vocabulary."""
+    from .schema import stale_schemas, write_schemas
+    from .vocabulary import load_vocabulary
+    try:
+        vocabulary = load_vocabulary()
+    except PolicygraphError as error:
+        _fail(error)
+    if check:
+        stale = stale_schemas(vocabulary, out_dir)
+        if stale:
+            click.echo(f"out of date: {', '.join(stale)}; run `policygraph schema`", err=True)
+            sys.exit(1)
+        click.echo("schemas are up to date.")
+        return
+    for path in write_schemas(vocabulary, out_dir):
+        click.echo(path)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .errors import PolicygraphError
 from .model import EDate
+from .schema import modeline
 from .validate import ID_RE, MAX_ID_LENGTH, RESERVED_IDS, _fold
 from .vocabulary import DEFAULT_PATH, Vocabulary, load_vocabulary
 
@@ -53,14 +54,16 @@ def scaffold(entities_dir: Path, kind: str, name: str, *, vocabulary: Vocabulary
             raise ScaffoldError(f"--date {date!r}: {error}; write YYYY, YYYY-MM or YYYY-MM-DD") from None
         entity_id = make_id(publisher, date, " ".join(name.split()[:5]))
         text = env.get_template("new_source.yaml.j2").render(
-            title=name, publisher=publisher, date=date, language=language, url=url, subtype=subtype)
+            title=name, publisher=publisher, date=date, language=language, url=url, subtype=subtype,
+            modeline=modeline(base.kind))
     else:
         entity_id = make_id(name)
         predicates = [p.id for p in v.predicates.values() if v.matches(base.id, p.domain)]
         text = env.get_template("new_entity.yaml.j2").render(
             kind_label=base.label.en, type=base.id, subtypes=v.subtypes_of(base.id), name=name,
             summary=f"TODO: one neutral sentence saying who or what {name} is.",
-            keys=[v.keys[k] for k in base.keys], example_predicate=predicates[0] if predicates else "related-to")
+            keys=[v.keys[k] for k in base.keys], example_predicate=predicates[0] if predicates else "related-to",
+            modeline=modeline(base.kind))
     if not ID_RE.match(entity_id) or entity_id in RESERVED_IDS:
         raise ScaffoldError(f"cannot make a valid id from {name!r}; create the file by hand")
     entities_dir = Path(entities_dir)

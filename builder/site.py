@@ -27,6 +27,7 @@ from .model import Corpus
 from .networks import VIS_ASSETS
 from .pages import PageBuilder
 from .pipeline import load_corpus
+from .schema import SCHEMA_DIR, render_schemas
 from .vocabulary import DEFAULT_PATH, load_vocabulary
 
 log = logging.getLogger("mkdocs.plugins.policygraph")
@@ -73,6 +74,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         for name, content in render_exports(self.corpus, config.site_url).items():
             _add(files, File.generated(config, f"data/{name}", content=content))
         _add(files, File.generated(config, "data/network.json", content=builder.explorer_data()))
+        for name, text in render_schemas(self.corpus.vocabulary, config.site_url).items():
+            _add(files, File.generated(config, f"{SCHEMA_DIR}/{name}", content=text))
         for src, path in VIS_ASSETS.items():
             _add(files, File.generated(config, src, abs_src_path=str(path)))
         return files
