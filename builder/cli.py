@@ -142,5 +142,21 @@ def schema(out_dir: Path, check: bool) -> None:
         click.echo(path)
 
 
+@main.command()
+@click.argument("base")
+@click.argument("head", default="HEAD")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown"]), default="text",
+              show_default=True, help="markdown suits a pull-request summary.")
+@click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True)
+def diff(base: str, head: str, output_format: str, repo: Path) -> None:
+    """List entities and relations added, removed and changed between two git revisions."""
+    from .diff import diff_revisions, render_diff
+    try:
+        result = diff_revisions(repo, base, head)
+    except PolicygraphError as error:
+        _fail(error)
+    click.echo(render_diff(result, output_format), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
