@@ -44,6 +44,11 @@ def entity_src(entity: Entity) -> str:
     return f"{entity.kind}/{entity.id}.md"
 
 
+def entity_file(prefix: str, entity: Entity) -> str:
+    """The entity's YAML file, as a path in the repository."""
+    return f"{prefix}{entity.kind}/{entity.id}.yaml"
+
+
 def entity_url(entity: Entity) -> str:
     return f"{entity.kind}/{entity.id}/"
 
@@ -97,8 +102,12 @@ class RelationGroup:
 class PageBuilder:
     """Renders every generated page of the site from a validated corpus."""
 
-    def __init__(self, corpus: Corpus, site_url: str) -> None:
+    def __init__(self, corpus: Corpus, site_url: str, *, changed: dict[str, str] | None = None,
+                 edit_url_base: str | None = None, file_prefix: str = "entities/") -> None:
         self.corpus = corpus
+        self.changed = changed or {}
+        self.edit_url_base = edit_url_base.rstrip("/") + "/" if edit_url_base else None
+        self.file_prefix = file_prefix
         self.v = corpus.vocabulary
         self.iris = Iris.for_site(site_url)
         self.env = template_environment()
@@ -203,6 +212,9 @@ class PageBuilder:
             groups=groups, footnotes=self.footnote_items(src, notes), backed=backed, network=network,
             legend=legend, statuses=self.v.statuses, iri=str(self.iris.entity(entity)),
             data_link=Markup(relative_url(url, "data/")),
+            changed=self.changed.get(entity.id),
+            edit_url=Markup(self.edit_url_base + entity_file(self.file_prefix, entity)) if self.edit_url_base else None,
+            file_path=entity_file(self.file_prefix, entity),
         )
 
     def kind_index(self, kind: str) -> str:

@@ -25,7 +25,7 @@ from .errors import BuildError, PolicygraphError
 from .export import render_exports
 from .model import Corpus
 from .networks import VIS_ASSETS
-from .pages import PageBuilder
+from .pages import PageBuilder, entity_file
 from .pipeline import load_corpus
 from .schema import SCHEMA_DIR, render_schemas
 from .vocabulary import DEFAULT_PATH, load_vocabulary
@@ -36,12 +36,17 @@ log = logging.getLogger("mkdocs.plugins.policygraph")
 class PolicygraphPluginConfig(base.Config):
     entities = c.Type(str, default="entities")
     vocabulary = c.Optional(c.Type(str))
+    # Where "Edit this page" leads: the repository's edit address for the project root,
+    # e.g. https://github.com/OWNER/REPO/edit/main/ (entity paths are appended).
+    edit_url_base = c.Optional(c.Type(str))
 
 
 class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     """Builds the knowledge graph's pages, networks and RDF exports into the site."""
 
     corpus: Corpus | None = None
+    changed: dict[str, str] = {}
+    prefix: str = "entities/"
 
     def _paths(self, config: MkDocsConfig) -> tuple[Path, Path, Path]:
         root = Path(config.config_file_path).resolve().parent
@@ -57,6 +62,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             self.corpus = load_corpus(entities, load_vocabulary(vocabulary), root=root)
         except PolicygraphError as error:
             raise PluginError(str(error)) from None
+        self.changed = last_changed(entities)
+        self.prefix = repository_prefix(entities, root)
         for asset in sorted(VIS_ASSETS):
             if asset.endswith(".js") and asset not in config.extra_javascript:
                 config.extra_javascript.insert(0, asset)
@@ -66,7 +73,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.corpus is not None
-        builder = PageBuilder(self.corpus, config.site_url)
+        builder = PageBuilder(self.corpus, config.site_url, changed=self.changed,
+                              edit_url_base=self.config.edit_url_base, file_prefix=self.prefix)
         entity_pages = {f"{e.kind}/{e.id}.md" for e in self.corpus.entities.values()}
         for src, content in builder.render_all().items():
             inclusion = InclusionLevel.NOT_IN_NAV if src in entity_pages else InclusionLevel.UNDEFINED
@@ -80,11 +88,57 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             _add(files, File.generated(config, src, abs_src_path=str(path)))
         return files
 
+    def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files: Files) -> str:
+        entity = self._entity_of(page.file.src_uri)
+        if entity is not None and self.config.edit_url_base:
+            page.edit_url = self.config.edit_url_base.rstrip("/") + "/" + entity_file(self.prefix, entity)
+        return markdown
+
+    def _entity_of(self, src_uri: str):
+        kind, _, name = src_uri.partition("/")
+        entity = self.corpus.entities.get(name.removesuffix(".md")) if self.corpus else None
+        return entity if entity is not None and entity.kind == kind else None
+
     def on_serve(self, server, config: MkDocsConfig, builder):
         _, entities, vocabulary = self._paths(config)
         server.watch(str(entities))
         server.watch(str(vocabulary))
         return server
+
+
+def repository_prefix(entities: Path, root: Path) -> str:
+    """The entities folder as a path inside its git repository (for edit links), else
+    relative to the project."""
+    try:
+        prefix = subprocess.run(["git", "-C", str(entities), "rev-parse", "--show-prefix"], capture_output=True,
+                                text=True, timeout=20, check=True).stdout.strip()
+        return prefix if prefix.endswith("/") else prefix + "/"
+    except (OSError, subprocess.SubprocessError):
+        try:
+            return entities.relative_to(root).as_posix() + "/"
+        except ValueError:
+            return "entities/"
+
+
+def last_changed(entities: Path) -> dict[str, str]:
+    """Entity id -> date of the last commit that touched its file, from one `git log`.
+    Empty (and the pages say nothing) outside a git checkout. The same commit always
+    gives the same dates, so builds stay reproducible."""
+    try:
+        out = subprocess.run(["git", "-C", str(entities), "log", "--format=%x00%cs", "--name-only",
+                              "--relative", "--", "."], capture_output=True, text=True, timeout=120, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    dates: dict[str, str] = {}
+    for block in out.split("\x00")[1:]:
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        date, names = lines[0], lines[1:]
+        for name in names:
+            if name.endswith(".yaml"):
+                dates.setdefault(Path(name).stem, date)
+    return dates
 
 
 def _add(files: Files, file: File) -> None:

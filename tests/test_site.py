@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -135,3 +136,31 @@ def test_builds_are_byte_identical(tmp_path, mini_site):
 def test_real_site_builds(real_site):
     assert (real_site / "index.html").is_file()
     assert (real_site / "data/graph.nt").is_file()
+
+
+def test_edit_link_and_last_change_date(tmp_path):
+    config = site_config(tmp_path, MINI)
+    config.write_text(config.read_text() + "      edit_url_base: https://git.example.org/repo/edit/main/\n")
+    site = build_site(config, tmp_path / "site")
+    html = (site / "people/ada-example/index.html").read_text(encoding="utf-8")
+    edit = "https://git.example.org/repo/edit/main/tests/fixtures/mini/entities/people/ada-example.yaml"
+    assert f'<a href="{edit}" title="Edit this page" class="md-content__button md-icon" rel="edit">' in html
+    assert "Source file: <code>tests/fixtures/mini/entities/people/ada-example.yaml</code>" in html
+    # the fixture is committed: its date comes from git, not from the clock
+    import re
+    import subprocess
+    date = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(MINI / "people/ada-example.yaml")],
+                          capture_output=True, text=True, cwd=MINI).stdout.strip()
+    if date:
+        assert f"last changed {date}" in html
+    else:
+        assert "last changed" not in html and not re.search(r"last changed \d", html)
+
+
+def test_no_dates_outside_git(tmp_path):
+    entities = tmp_path / "elsewhere" / "entities"
+    shutil.copytree(MINI, entities)
+    site = build(tmp_path, entities)
+    html = (site / "people/ada-example/index.html").read_text(encoding="utf-8")
+    assert "Source file: <code>elsewhere/entities/people/ada-example.yaml</code>" in html
+    assert "last changed" not in html
