@@ -19,7 +19,7 @@ serve: setup
 	$(BIN)/mkdocs serve --livereload
 
 validate: setup
-	$(BIN)/policygraph validate
+	$(BIN)/policygraph validate $(if $(FORMAT),--format $(FORMAT))
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test
