@@ -21,8 +21,12 @@ serve: setup
 validate: setup
 	$(BIN)/policygraph validate $(if $(FORMAT),--format $(FORMAT))
 
-setup: $(VENV)/.installed
-setup-test: $(VENV)/.installed-test
+setup: $(VENV)/.installed node_modules/.package-lock.json
+setup-test: $(VENV)/.installed-test node_modules/.package-lock.json
+
+# Oxigraph's WebAssembly build for the query page, pinned in package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,4 +46,4 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
 clean:
-	rm -rf site .site.building .site.old
+	rm -rf site .site.building .site.old node_modules

@@ -34,9 +34,9 @@ def jsonld(graph: Graph) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def render_exports(corpus: Corpus, site_url: str) -> dict[str, bytes]:
+def render_exports(corpus: Corpus, site_url: str, graph: Graph | None = None) -> dict[str, bytes]:
     """Every published RDF file, by file name."""
-    graph = build_graph(corpus, site_url)
+    graph = graph if graph is not None else build_graph(corpus, site_url)
     vocabulary = build_vocabulary_graph(corpus.vocabulary, site_url)
     return {
         "graph.ttl": turtle(graph),

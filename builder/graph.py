@@ -79,7 +79,7 @@ def build_graph(corpus: Corpus, site_url: str) -> Graph:
     """The data graph: entities, direct relations, statements with provenance."""
     iris = Iris.for_site(site_url)
     v = corpus.vocabulary
-    graph = Graph()
+    graph = Graph(bind_namespaces="core")
     bind_prefixes(graph, v, iris)
     for entity in corpus.entities.values():
         _add_entity(graph, v, iris, entity)
@@ -178,7 +178,7 @@ def build_vocabulary_graph(vocabulary: Vocabulary, site_url: str) -> Graph:
     iris = Iris.for_site(site_url)
     v = vocabulary
     pg = iris.vocab
-    graph = Graph()
+    graph = Graph(bind_namespaces="core")
     bind_prefixes(graph, v, iris)
     onto = iris.ontology
     graph.add((onto, RDF.type, OWL.Ontology))

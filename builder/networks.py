@@ -67,7 +67,7 @@ class NetworkRenderer:
         self.corpus = corpus
         self.v = corpus.vocabulary
         env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
-        env.filters["json_data"] = _json_data
+        env.filters["json_data"] = json_data
         self.net = Network(directed=True, cdn_resources="local")
         self.net.templateEnv = env
         self.net.path = "network.html"
@@ -159,7 +159,7 @@ def _short(name: str, limit: int = 28) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
-def _json_data(value) -> Markup:
+def json_data(value) -> Markup:
     """JSON for a <script type="application/json"> block: '<', '>' and '&' escaped so
     that no text can close the element."""
     if isinstance(value, str):

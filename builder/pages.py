@@ -8,16 +8,18 @@ safe with `Markup` (links between pages, sanitized descriptions, network HTML)."
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from rdflib import Graph
 from markupsafe import Markup
 
 from .graph import Iris
 from .model import Corpus, EDate, Entity, Relation
-from .networks import EGO_OPTIONS, EXPLORER_OPTIONS, NetworkRenderer
+from .networks import EGO_OPTIONS, EXPLORER_OPTIONS, NetworkRenderer, json_data
 from .text import md_inline, relative_md, relative_url, sanitize_markdown
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -35,9 +37,17 @@ def _finalize(value):
 def template_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False, finalize=_finalize,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["json_data"] = json_data
     env.filters["yaml_string"] = lambda text: Markup(json.dumps(str(text), ensure_ascii=False)
                                                      .replace("<", "\\u003c").replace(">", "\\u003e"))
     return env
+
+
+def fence(text: str, language: str) -> Markup:
+    """A fenced code block that no backtick run inside the text can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    marker = "`" * max(3, longest + 1)
+    return Markup(f"{marker}{language}\n{text.rstrip()}\n{marker}")
 
 
 def entity_src(entity: Entity) -> str:
@@ -253,6 +263,43 @@ class PageBuilder:
         data = self.whole_network
         return json.dumps({"nodes": data.nodes, "edges": data.edges, "options": EXPLORER_OPTIONS},
                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    def query_page(self, examples: list[dict], endpoint: str | None = None) -> str:
+        prefixes = sorted(((p, str(ns)) for p, ns in self.prefixes().items()), key=lambda item: -len(item[1]))
+        return self.env.get_template("query.md.j2").render(
+            examples=examples, prefixes=prefixes, endpoint=endpoint or "", site_url=self.iris.site_url)
+
+    def sparql_docs(self, examples: list[dict], graph, extra_downloads: list[dict] | None = None) -> str:
+        relation = next((r for r in self.corpus.relations if r.citations), None)
+        example = {"entity": f"{self.iris.site_url}people/<id>/", "statement": "", "citation": "",
+                   "label": "", "turtle": ""}
+        if relation is not None:
+            subject = self.corpus[relation.subject]
+            statement = self.iris.statement(subject, relation)
+            citation = self.iris.citation(subject, relation, 1)
+            excerpt = Graph(bind_namespaces="core")
+            for prefix, namespace in graph.namespaces():
+                excerpt.bind(prefix, namespace)
+            for node in (statement, citation):
+                for triple in graph.triples((node, None, None)):
+                    excerpt.add(triple)
+            example = {"entity": str(self.iris.entity(subject)), "statement": str(statement),
+                       "citation": str(citation),
+                       "label": f"{subject.name} {self.v.predicates[relation.predicate].label.en} "
+                                f"{self.corpus[relation.target].name}",
+                       "turtle": fence(excerpt.serialize(format="turtle"), "turtle")}
+        return self.env.get_template("sparql.md.j2").render(
+            site_url=self.iris.site_url, namespace=str(self.iris.vocab), example=example,
+            statuses=list(self.v.statuses.values()), predicates=list(self.v.predicates.values()),
+            prefixes=sorted(self.prefixes().items()), extra_downloads=extra_downloads or [],
+            examples=[{**e, "fenced": fence(e["text"], "sparql")} for e in examples])
+
+    def prefixes(self) -> dict[str, str]:
+        from rdflib import Graph
+        from .graph import bind_prefixes
+        graph = Graph(bind_namespaces="core")
+        bind_prefixes(graph, self.v, self.iris)
+        return {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
 
     def vocabulary_page(self) -> str:
         types = [{"type": t, "iri": str(self.iris.type_class(t.id)), "anchor": t.class_name,

@@ -22,7 +22,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import BuildError, PolicygraphError
+from .entity_rdf import render_entity_rdf
 from .export import render_exports
+from .graph import build_graph
 from .model import Corpus
 from .networks import VIS_ASSETS
 from .pages import PageBuilder, entity_file
@@ -39,6 +41,11 @@ class PolicygraphPluginConfig(base.Config):
     # Where "Edit this page" leads: the repository's edit address for the project root,
     # e.g. https://github.com/OWNER/REPO/edit/main/ (entity paths are appended).
     edit_url_base = c.Optional(c.Type(str))
+    # A SPARQL 1.1 endpoint: the query page sends queries there instead of running them
+    # in the browser.
+    sparql_endpoint = c.Optional(c.Type(str))
+    # Oxigraph's WebAssembly build, installed by `npm ci` (package.json pins it).
+    oxigraph_dir = c.Type(str, default="node_modules/oxigraph")
 
 
 class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
@@ -47,6 +54,9 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     corpus: Corpus | None = None
     changed: dict[str, str] = {}
     prefix: str = "entities/"
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).resolve().parent
 
     def _paths(self, config: MkDocsConfig) -> tuple[Path, Path, Path]:
         root = Path(config.config_file_path).resolve().parent
@@ -79,8 +89,17 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         for src, content in builder.render_all().items():
             inclusion = InclusionLevel.NOT_IN_NAV if src in entity_pages else InclusionLevel.UNDEFINED
             _add(files, File.generated(config, src, content=content, inclusion=inclusion))
-        for name, content in render_exports(self.corpus, config.site_url).items():
+        graph = build_graph(self.corpus, config.site_url)
+        for name, content in render_exports(self.corpus, config.site_url, graph).items():
             _add(files, File.generated(config, f"data/{name}", content=content))
+        for src, content in render_entity_rdf(graph, self.corpus, config.site_url).items():
+            _add(files, File.generated(config, src, content=content))
+        examples = examples_for_page()
+        _add(files, File.generated(config, "query.md", content=builder.query_page(
+            examples, self.config.sparql_endpoint)))
+        _add(files, File.generated(config, "sparql.md", content=builder.sparql_docs(examples, graph)))
+        for src, path in oxigraph_assets(self._root(config), self.config.oxigraph_dir).items():
+            _add(files, File.generated(config, src, abs_src_path=str(path)))
         _add(files, File.generated(config, "data/network.json", content=builder.explorer_data()))
         for name, text in render_schemas(self.corpus.vocabulary, config.site_url).items():
             _add(files, File.generated(config, f"{SCHEMA_DIR}/{name}", content=text))
@@ -104,6 +123,28 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         server.watch(str(entities))
         server.watch(str(vocabulary))
         return server
+
+
+OXIGRAPH_FILES = ("web.js", "web_bg.wasm")
+
+
+def oxigraph_assets(root: Path, oxigraph_dir: str) -> dict[str, Path]:
+    """Oxigraph's browser build (from npm), to ship as site assets. Looked for beside the
+    configuration, then beside this package (a configuration kept elsewhere)."""
+    for base in (root, Path(__file__).resolve().parents[1]):
+        folder = base / oxigraph_dir
+        if all((folder / name).is_file() for name in OXIGRAPH_FILES):
+            return {f"assets/vendor/oxigraph/{name}": folder / name for name in OXIGRAPH_FILES}
+    raise PluginError(f"policygraph: {oxigraph_dir}/web.js is missing: run `npm ci` (make site does it)")
+
+
+def examples_for_page() -> list[dict]:
+    try:
+        from .catalogue import load_catalogue
+    except ImportError:  # pragma: no cover - the catalogue module ships with the package
+        return []
+    return [{"id": e.id, "title": e.title, "description": e.description, "text": e.text}
+            for e in load_catalogue()]
 
 
 def repository_prefix(entities: Path, root: Path) -> str:

@@ -58,7 +58,20 @@
     figure.setAttribute("data-ready", "error");
   }
 
+  function mountQueryPage() {
+    var root = document.getElementById("pg-query");
+    if (!root || root.getAttribute("data-ready")) return;
+    import(new URL(root.dataset.script, document.baseURI).href)
+      .then(function (module) { module.mount(root); })
+      .catch(function (error) {
+        var box = document.getElementById("pg-query-error");
+        box.textContent = "The query page could not start: " + error.message;
+        box.hidden = false;
+      });
+  }
+
   function init() {
+    mountQueryPage();
     state.networks = [];
     if (typeof vis === "undefined") return;
     document.querySelectorAll("figure.pg-network").forEach(function (figure) {
