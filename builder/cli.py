@@ -158,5 +158,31 @@ def diff(base: str, head: str, output_format: str, repo: Path) -> None:
     click.echo(render_diff(result, output_format), nl=False)
 
 
+@main.command(name="serve-sparql")
+@ENTITIES
+@CONFIG
+@click.option("--store", "location", default=".oxigraph", show_default=True, type=click.Path(path_type=Path),
+              help="Folder of the on-disk Oxigraph store (rebuilt each time).")
+@click.option("--port", type=int, default=7878, show_default=True, help="Port on 127.0.0.1.")
+def serve_sparql(entities_dir: Path, config_file: Path, location: Path, port: int) -> None:
+    """Load the graph into an Oxigraph SPARQL 1.1 server on 127.0.0.1 and serve it until Ctrl+C."""
+    from .pipeline import load_corpus
+    from .server import load_store, start_server
+    from .site import site_url_from
+    try:
+        corpus = load_corpus(entities_dir, root=Path.cwd())
+        load_store(corpus, site_url_from(config_file), location)
+        server = start_server(location, port=port)
+    except PolicygraphError as error:
+        _fail(error)
+    click.echo(f"SPARQL endpoint: {server.endpoint} (Ctrl+C to stop)")
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import BuildError, PolicygraphError
+from .catalogue import load_catalogue
 from .entity_rdf import render_entity_rdf
 from .export import render_exports
 from .graph import build_graph
@@ -94,7 +95,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             _add(files, File.generated(config, f"data/{name}", content=content))
         for src, content in render_entity_rdf(graph, self.corpus, config.site_url).items():
             _add(files, File.generated(config, src, content=content))
-        examples = examples_for_page()
+        examples = examples_for_page(config.site_url)
         _add(files, File.generated(config, "query.md", content=builder.query_page(
             examples, self.config.sparql_endpoint)))
         _add(files, File.generated(config, "sparql.md", content=builder.sparql_docs(examples, graph)))
@@ -138,13 +139,9 @@ def oxigraph_assets(root: Path, oxigraph_dir: str) -> dict[str, Path]:
     raise PluginError(f"policygraph: {oxigraph_dir}/web.js is missing: run `npm ci` (make site does it)")
 
 
-def examples_for_page() -> list[dict]:
-    try:
-        from .catalogue import load_catalogue
-    except ImportError:  # pragma: no cover - the catalogue module ships with the package
-        return []
+def examples_for_page(site_url: str) -> list[dict]:
     return [{"id": e.id, "title": e.title, "description": e.description, "text": e.text}
-            for e in load_catalogue()]
+            for e in load_catalogue(site_url=site_url)]
 
 
 def repository_prefix(entities: Path, root: Path) -> str:
