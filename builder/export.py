@@ -10,10 +10,13 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .dataset import dataset_description, shacl_shapes
 from .graph import build_graph, build_vocabulary_graph
 from .model import Corpus
+from .netexport import render_network_exports
 
-EXPORTS = ("graph.ttl", "graph.nt", "graph.jsonld", "vocabulary.ttl")
+EXPORTS = ("graph.ttl", "graph.nt", "graph.jsonld", "vocabulary.ttl", "void.ttl", "shapes.ttl",
+           "nodes.csv", "edges.csv", "graph.graphml", "graph.gexf")
 
 
 def ntriples(graph: Graph) -> bytes:
@@ -43,6 +46,9 @@ def render_exports(corpus: Corpus, site_url: str, graph: Graph | None = None) ->
         "graph.nt": ntriples(graph),
         "graph.jsonld": jsonld(graph),
         "vocabulary.ttl": turtle(vocabulary),
+        "void.ttl": turtle(dataset_description(corpus, graph, site_url)),
+        "shapes.ttl": turtle(shacl_shapes(corpus.vocabulary, site_url)),
+        **render_network_exports(corpus),
     }
 
 

@@ -98,7 +98,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         examples = examples_for_page(config.site_url)
         _add(files, File.generated(config, "query.md", content=builder.query_page(
             examples, self.config.sparql_endpoint)))
-        _add(files, File.generated(config, "sparql.md", content=builder.sparql_docs(examples, graph)))
+        _add(files, File.generated(config, "sparql.md", content=builder.sparql_docs(examples, graph, EXTRA_DOWNLOADS)))
         for src, path in oxigraph_assets(self._root(config), self.config.oxigraph_dir).items():
             _add(files, File.generated(config, src, abs_src_path=str(path)))
         _add(files, File.generated(config, "data/network.json", content=builder.explorer_data()))
@@ -127,6 +127,14 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
 
 
 OXIGRAPH_FILES = ("web.js", "web_bg.wasm")
+EXTRA_DOWNLOADS = [
+    {"name": "void.ttl", "format": "Turtle", "what": "dataset description (VoID and DCAT: counts, dumps, licence)"},
+    {"name": "shapes.ttl", "format": "Turtle", "what": "SHACL shapes generated from the vocabulary"},
+    {"name": "nodes.csv", "format": "CSV", "what": "nodes for network tools (Gephi, networkx, igraph)"},
+    {"name": "edges.csv", "format": "CSV", "what": "edges with predicate, status, dates and sources"},
+    {"name": "graph.graphml", "format": "GraphML", "what": "the network, for networkx, igraph, Cytoscape"},
+    {"name": "graph.gexf", "format": "GEXF", "what": "the network, for Gephi"},
+]
 
 
 def oxigraph_assets(root: Path, oxigraph_dir: str) -> dict[str, Path]:

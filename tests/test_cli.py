@@ -89,7 +89,8 @@ def test_export_writes_files(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["export", "--out", "out"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "graph.jsonld", "graph.nt", "graph.ttl", "vocabulary.ttl"]
+        "edges.csv", "graph.gexf", "graph.graphml", "graph.jsonld", "graph.nt", "graph.ttl", "nodes.csv",
+        "shapes.ttl", "vocabulary.ttl", "void.ttl"]
 
 
 def test_new_writes_valid_files(tmp_path, monkeypatch):

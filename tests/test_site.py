@@ -22,7 +22,8 @@ def test_every_entity_has_a_page(mini_site):
 def test_index_pages_and_data(mini_site):
     for kind in ("people", "organizations", "laws", "events", "products", "sources"):
         assert (mini_site / kind / "index.html").is_file()
-    for name in ("graph.ttl", "graph.nt", "graph.jsonld", "vocabulary.ttl", "network.json"):
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld", "vocabulary.ttl", "network.json", "void.ttl",
+                 "shapes.ttl", "nodes.csv", "edges.csv", "graph.graphml", "graph.gexf"):
         assert (mini_site / "data" / name).stat().st_size > 100
     assert (mini_site / "assets/vendor/vis-network/vis-network.min.js").is_file()
 
