@@ -81,12 +81,15 @@ class SparqlServer:
 
 
 def start_server(location: Path, host: str = "127.0.0.1", port: int | None = None,
-                 wait_seconds: float = 30.0) -> SparqlServer:
+                 wait_seconds: float = 30.0, cors: bool = True) -> SparqlServer:
+    """Serve the store read-only. CORS is on so that the site's query page, served from
+    another origin, can send its queries here."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ServerError("the SPARQL server only listens on the loopback interface (127.0.0.1)")
     port = port or free_port(host)
-    process = subprocess.Popen([oxigraph_command(), "serve-read-only", "--location", str(location),
-                                "--bind", f"{host}:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [oxigraph_command(), "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}"]
+    process = subprocess.Popen(command + (["--cors"] if cors else []), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
     server = SparqlServer(process, host, port)
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:

@@ -1,0 +1,158 @@
+"""Researchers' tools, for real: the query page in Chromium (oxigraph WebAssembly) against
+rdflib over the same dump, the page in endpoint mode, and the Oxigraph SPARQL server
+answering the whole catalogue over the SPARQL 1.1 protocol."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+import urllib.request
+
+import pytest
+from rdflib import Graph
+
+from builder.catalogue import load_catalogue
+from builder.pipeline import load_corpus
+from builder.server import load_store, start_server
+from builder.site import build_site
+from conftest import ROOT, site_config
+
+SITE = "https://policygraph.example.org/"
+PEOPLE = """PREFIX pg: <https://policygraph.example.org/vocab/#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?person ?name WHERE { ?person a pg:Person ; rdfs:label ?name . FILTER (lang(?name) = "") }
+ORDER BY ?name"""
+
+
+@pytest.fixture(scope="module")
+def dump_graph(real_site):
+    graph = Graph()
+    graph.parse(real_site / "data/graph.nt", format="nt")
+    graph.parse(real_site / "data/vocabulary.ttl", format="turtle")
+    return graph
+
+
+def run_in_page(page, text: str) -> None:
+    page.fill("#pg-query-text", text)
+    page.click("#pg-query-run")
+    page.wait_for_function("['done', 'error'].includes(document.getElementById('pg-query').dataset.state)",
+                           timeout=30000)
+
+
+def table(page) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        "#pg-query-results tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.title || c.textContent))")
+
+
+def test_typed_query_matches_rdflib(page, real_site, serve, dump_graph):
+    base = serve(real_site)
+    page.goto(base + "query/")
+    page.wait_for_selector("#pg-query[data-ready='true']")
+    run_in_page(page, PEOPLE)
+    assert page.get_attribute("#pg-query", "data-state") == "done"
+    expected = [[str(row.person), str(row.name)] for row in dump_graph.query(PEOPLE)]
+    shown = [[cells[0].split(" ")[0], cells[1]] for cells in table(page)]
+    links = page.eval_on_selector_all("#pg-query-results tbody tr td:first-child a", "as => as.map(a => a.title)")
+    assert expected and shown and len(shown) == len(expected)
+    assert links == [person for person, _ in expected]
+    assert [name for _, name in shown] == [name for _, name in expected]
+    status = page.inner_text("#pg-query-status")
+    assert re.match(r"^\d+ rows in \d+ ms\. Graph of [\d,]+ triples loaded in \d+ ms\.$", status), status
+
+
+def test_result_links_open_entity_pages(page, real_site, serve):
+    base = serve(real_site)
+    page.goto(base + "query/?query=" + urllib.parse.quote(PEOPLE))
+    page.wait_for_function("document.getElementById('pg-query').dataset.state === 'done'", timeout=30000)
+    first = page.locator("#pg-query-results tbody a").first
+    href = first.get_attribute("href")
+    assert href.startswith(base + "people/")
+    first.click()
+    page.wait_for_url(href)
+    assert page.locator("h1").count() == 1
+
+
+def test_query_is_kept_in_the_address(page, real_site, serve):
+    base = serve(real_site)
+    page.goto(base + "query/")
+    page.wait_for_selector("#pg-query[data-ready='true']")
+    run_in_page(page, PEOPLE)
+    shared = page.url
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(shared).query)["query"] == [PEOPLE]
+    other = page.context.new_page()
+    other.goto(shared)
+    other.wait_for_function("document.getElementById('pg-query').dataset.state === 'done'", timeout=30000)
+    assert other.input_value("#pg-query-text") == PEOPLE
+    assert table(other) == table(page)
+
+
+def test_parser_errors_are_shown(page, real_site, serve):
+    page.goto(serve(real_site) + "query/")
+    page.wait_for_selector("#pg-query[data-ready='true']")
+    run_in_page(page, "SELECT ?s WHERE { ?s a }")
+    assert page.get_attribute("#pg-query", "data-state") == "error"
+    assert page.is_visible("#pg-query-error")
+    assert "error at 1:" in page.inner_text("#pg-query-error")
+
+
+def test_examples_menu_and_downloads(page, real_site, serve):
+    page.goto(serve(real_site) + "query/")
+    page.wait_for_selector("#pg-query[data-ready='true']")
+    catalogue = load_catalogue()
+    options = page.eval_on_selector_all("#pg-query-menu option", "os => os.map(o => o.value).filter(Boolean)")
+    assert options == [e.id for e in catalogue]
+    page.select_option("#pg-query-menu", "roles")
+    assert page.input_value("#pg-query-text") == next(e.text for e in catalogue if e.id == "roles")
+    page.click("#pg-query-run")
+    page.wait_for_function("document.getElementById('pg-query').dataset.state === 'done'", timeout=30000)
+    with page.expect_download() as csv_download:
+        page.click("#pg-query-csv")
+    lines = open(csv_download.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0] == "person,name,organization,organizationName,role,start,end"
+    assert any("David Sacks" in line and "AI and crypto czar" in line for line in lines[1:])
+    with page.expect_download() as json_download:
+        page.click("#pg-query-json")
+    data = json.load(open(json_download.value.path(), encoding="utf-8"))
+    assert data["head"]["vars"][0] == "person" and data["results"]["bindings"]
+
+
+@pytest.fixture(scope="module")
+def sparql_server(tmp_path_factory):
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    store = load_store(corpus, SITE, tmp_path_factory.mktemp("oxigraph") / "store")
+    server = start_server(store)
+    yield server
+    server.stop()
+    assert server.process.poll() is not None
+
+
+def protocol_rows(endpoint: str, text: str) -> list[tuple]:
+    request = urllib.request.Request(endpoint, data=text.encode("utf-8"), method="POST", headers={
+        "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        data = json.load(response)
+    names = data["head"]["vars"]
+    return sorted(tuple(b[n]["value"] if n in b else "" for n in names) for b in data["results"]["bindings"])
+
+
+def test_server_answers_the_catalogue(sparql_server, dump_graph):
+    assert sparql_server.endpoint.startswith("http://127.0.0.1:")
+    for example in load_catalogue():
+        expected = sorted(tuple("" if v is None else str(v) for v in row) for row in dump_graph.query(example.text))
+        assert protocol_rows(sparql_server.endpoint, example.text) == expected, example.id
+
+
+def test_query_page_uses_a_configured_endpoint(page, tmp_path, serve, sparql_server, dump_graph):
+    config = site_config(tmp_path, ROOT / "entities")
+    config.write_text(config.read_text() + f"      sparql_endpoint: {sparql_server.endpoint}\n")
+    site = build_site(config, tmp_path / "site")
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.goto(serve(site) + "query/")
+    page.wait_for_selector("#pg-query[data-ready='true']")
+    run_in_page(page, PEOPLE)
+    assert page.get_attribute("#pg-query", "data-state") == "done"
+    assert sparql_server.endpoint in sent
+    assert not [url for url in sent if url.endswith(("graph.nt", ".wasm"))]
+    assert len(table(page)) == len(list(dump_graph.query(PEOPLE)))
