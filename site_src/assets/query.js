@@ -138,6 +138,7 @@ class QueryPage {
   }
 
   compact(iri) {
+    if (iri.startsWith(this.siteUrl)) return iri.slice(this.siteUrl.length) || "/";
     for (const [prefix, namespace] of this.prefixes) {
       if (iri.startsWith(namespace) && iri.length > namespace.length) return `${prefix}:${iri.slice(namespace.length)}`;
     }
@@ -173,7 +174,7 @@ class QueryPage {
     const vars = result.data.head.vars;
     const head = el("tr", {}, vars.map((name) => el("th", { textContent: name, scope: "col" })));
     const rows = result.data.results.bindings.map((binding) => el("tr", {}, vars.map((name) => this.cell(binding[name]))));
-    const table = el("table", { className: "pg-query-table" }, [el("thead", {}, [head]), el("tbody", {}, rows)]);
+    const table = el("table", {}, [el("thead", {}, [head]), el("tbody", {}, rows)]);
     this.output.replaceChildren(el("div", { className: "md-typeset__table" }, [table]));
   }
 
