@@ -8,6 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test serve validate setup setup-test chromium bench clean
+BENCH_SIZES ?= 1000
 
 site: setup
 	$(BIN)/policygraph build
@@ -44,6 +45,11 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+# Prints stage timings (medians), memory and sizes for synthetic corpora; asserts nothing.
+# make bench BENCH_SIZES="1000 10000"
+bench: setup
+	$(BIN)/python -m builder.bench $(BENCH_SIZES)
 
 clean:
 	rm -rf site .site.building .site.old node_modules

@@ -40,12 +40,11 @@ def dataset_description(corpus: Corpus, graph: Graph, site_url: str,
     add((dataset, VOID.vocabulary, iris.ontology))
     for curie in sorted({c for t in corpus.vocabulary.types.values() for c in t.classes}):
         add((dataset, VOID.vocabulary, URIRef(corpus.vocabulary.prefixes[curie.split(":")[0]])))
-    add((dataset, VOID.triples, Literal(len(graph))))
+    counts = _counts(graph)
+    add((dataset, VOID.triples, Literal(counts["triples"])))
     add((dataset, VOID.entities, Literal(len(corpus))))
-    add((dataset, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
-    add((dataset, VOID.distinctObjects, Literal(len(set(graph.objects())))))
-    add((dataset, VOID.properties, Literal(len(set(graph.predicates())))))
-    add((dataset, VOID.classes, Literal(len(set(graph.objects(None, RDF.type))))))
+    for key in ("distinctSubjects", "distinctObjects", "properties", "classes"):
+        add((dataset, VOID[key], Literal(counts[key])))
     add((dataset, URIRef(str(iris.vocab) + "relations"), Literal(len(corpus.relations))))
     for name, media_type, label in DUMPS:
         url = URIRef(f"{iris.site_url}data/{name}")
@@ -58,6 +57,21 @@ def dataset_description(corpus: Corpus, graph: Graph, site_url: str,
         add((distribution, DCTERMS.format, Literal(label)))
         add((distribution, DCTERMS.license, URIRef(license_url)))
     return description
+
+
+def _counts(graph: Graph) -> dict[str, int]:
+    """VoID's statistics in one pass over the graph."""
+    subjects, objects, properties, classes = set(), set(), set(), set()
+    triples = 0
+    for s, p, o in graph:
+        triples += 1
+        subjects.add(s)
+        objects.add(o)
+        properties.add(p)
+        if p == RDF.type:
+            classes.add(o)
+    return {"triples": triples, "distinctSubjects": len(subjects), "distinctObjects": len(objects),
+            "properties": len(properties), "classes": len(classes)}
 
 
 def _shape_iri(iris: Iris, name: str) -> URIRef:

@@ -1,0 +1,155 @@
+"""`make bench`: build synthetic corpora of N entities and print, for each stage, the
+median wall time over several runs, peak memory, pages per second, output sizes and
+the 10k/1k ratios. It prints figures and asserts nothing (shared machines are noisy).
+
+    python -m builder.bench                 # N = 1,000 (CI-friendly)
+    python -m builder.bench 1000 10000      # both sizes, and their ratios
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SITE_URL = "https://policygraph.example.org/"
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = ("load", "validate", "graph", "exports", "pages", "explorer", "builder total")
+
+
+def _timed(function, *args, **kwargs):
+    gc.collect()
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def builder_stages(entities: Path) -> dict[str, float]:
+    """The builder's own stages, in process, as the MkDocs plugin runs them."""
+    from .entity_rdf import render_entity_rdf
+    from .export import render_exports
+    from .graph import build_graph
+    from .load import load_entities
+    from .pages import PageBuilder
+    from .validate import validate
+    from .vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    times = {}
+    loaded, times["load"] = _timed(load_entities, entities, tuple(vocabulary.kinds))
+    corpus, times["validate"] = _timed(validate, loaded.entities, vocabulary, loaded.errors)
+    graph, times["graph"] = _timed(build_graph, corpus, SITE_URL)
+    _, exports = _timed(render_exports, corpus, SITE_URL, graph)
+    _, entity_rdf = _timed(render_entity_rdf, graph, corpus, SITE_URL)
+    times["exports"] = exports + entity_rdf
+    pages = PageBuilder(corpus, SITE_URL)
+    _, times["explorer"] = _timed(pages.explorer_data)  # the layout; render_all reuses it
+    _, times["pages"] = _timed(pages.render_all)
+    times["builder total"] = sum(times[s] for s in STAGES[:-1])
+    return times
+
+
+def _config(tmp: Path, entities: Path) -> Path:
+    config = tmp / "mkdocs.yml"
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'site_src'}\n"
+                      f"plugins:\n  - search\n  - policygraph:\n      entities: {entities}\n", encoding="utf-8")
+    return config
+
+
+def whole_build(tmp: Path, entities: Path) -> tuple[float, int, Path]:
+    """The whole site with `policygraph build` in a child process: wall time and peak RSS."""
+    site = tmp / "site"
+    command = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "builder.cli", "build",
+               "--config", str(_config(tmp, entities)), "--site-dir", str(site)]
+    if not Path("/usr/bin/time").exists():
+        command = command[3:]
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"build failed:\n{result.stderr[-3000:]}")
+    peak_kb = 0
+    last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+    if command[0] == "/usr/bin/time" and len(last.split()) == 2:
+        wall, peak_kb = float(last.split()[0]), int(last.split()[1])
+    return wall, peak_kb, site
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measure(n: int, runs: int, seed: int, keep: bool = False) -> dict:
+    from .synthetic import generate
+    tmp = Path(tempfile.mkdtemp(prefix=f"policygraph-bench-{n}-"))
+    try:
+        entities = generate(tmp, n, seed=seed)
+        stage_runs = [builder_stages(entities) for _ in range(runs)]
+        builds = [whole_build(tmp, entities) for _ in range(runs)]
+        site = builds[-1][2]
+        sizes = sorted(p.stat().st_size for kind in ("people", "organizations", "laws", "events", "products")
+                       for p in (site / kind).glob("*/index.html"))
+        pages = sum(1 for _ in site.rglob("index.html"))
+        result = {s: statistics.median(r[s] for r in stage_runs) for s in STAGES}
+        whole = statistics.median(b[0] for b in builds)
+        result.update({
+            "whole site": whole,
+            "MkDocs (whole - builder)": max(0.0, whole - result["builder total"]),
+            "peak memory MB": max(b[1] for b in builds) / 1024,
+            "page count": pages,
+            "pages/s": pages / whole if whole else 0.0,
+            "site MB": _size(site) / 1e6,
+            "search index MB": (site / "search/search_index.json").stat().st_size / 1e6,
+            "typical entity page KB": statistics.median(sizes) / 1e3 if sizes else 0.0,
+            "relations": sum(1 for line in (site / "data/edges.csv").read_text().splitlines()[1:]),
+        })
+        return result
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def report(results: dict[int, dict]) -> str:
+    sizes = sorted(results)
+    rows = list(STAGES) + ["MkDocs (whole - builder)", "whole site", "peak memory MB", "page count", "pages/s",
+                           "site MB", "search index MB", "typical entity page KB", "relations"]
+    header = ["figure"] + [f"N={n:,}" for n in sizes]
+    if len(sizes) > 1:
+        header.append(f"ratio {sizes[-1] // 1000}k/{sizes[0] // 1000}k")
+    lines = [" | ".join(header), " | ".join("---" for _ in header)]
+    for row in rows:
+        cells = [row]
+        for n in sizes:
+            value = results[n][row]
+            unit = " s" if row in STAGES or row in ("MkDocs (whole - builder)", "whole site") else ""
+            cells.append(f"{value:,.0f}" if row in ("page count", "relations") else f"{value:,.2f}{unit}")
+        if len(sizes) > 1:
+            first, last = results[sizes[0]][row], results[sizes[-1]][row]
+            cells.append(f"{last / first:.1f}" if first else "-")
+        lines.append(" | ".join(cells))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000])
+    parser.add_argument("--runs", type=int, default=3, help="runs per size (medians are reported)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    results = {}
+    for n in sorted(args.sizes):
+        print(f"measuring N={n:,} ({args.runs} runs)...", file=sys.stderr, flush=True)
+        results[n] = measure(n, args.runs, args.seed)
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()
