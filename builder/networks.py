@@ -44,7 +44,7 @@ EGO_OPTIONS = {
 EXPLORER_OPTIONS = {
     "autoResize": True,
     "interaction": {"hover": True, "keyboard": {"enabled": True, "bindToWindow": False}, "navigationButtons": True,
-                    "hideEdgesOnDrag": True, "tooltipDelay": 150},
+                    "hideEdgesOnDrag": True, "hideEdgesOnZoom": True, "tooltipDelay": 150},
     "physics": {"enabled": False},
     "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "font": {"size": 0},
               "color": {"inherit": False, "color": "#9a9a9a", "opacity": 0.6}, "smooth": False},
@@ -57,6 +57,16 @@ class NetworkData:
     nodes: list[dict] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)
     legend: list[dict] = field(default_factory=list)
+    hub_degree: int | None = None
+
+
+def hub_degree(nodes: list[dict]) -> int:
+    """The degree from which an entity counts as a hub: the top 2% of entities, and at
+    least 8 relations, so that a small graph has few or no hubs."""
+    degrees = sorted((n.get("value", 0) for n in nodes), reverse=True)
+    if not degrees:
+        return 8
+    return max(8, degrees[min(len(degrees) - 1, len(degrees) // 50)])
 
 
 class NetworkRenderer:
@@ -85,6 +95,7 @@ class NetworkRenderer:
             "shape": base.shape,
             "color": base.color,
             "url": relative_url(page_url, f"{entity.kind}/{entity.id}/"),
+            "name": entity.name,
             **extra,
         }
 
@@ -92,9 +103,13 @@ class NetworkRenderer:
         predicate = self.v.predicates[relation.predicate]
         dates = " – ".join(str(d) for d in relation.dates)
         title = f"{predicate.label.en}" + (f" ({dates})" if dates else "") + f" · {relation.status}"
-        return {"from": relation.subject, "to": relation.target, "label": predicate.label.en,
+        edge = {"from": relation.subject, "to": relation.target, "label": predicate.label.en,
                 "title": title, "predicate": relation.predicate, "status": relation.status,
                 "dashes": relation.status in ("alleged", "opinion", "denied")}
+        if relation.dates:
+            edge["t0"] = min(d.earliest for d in relation.dates)
+            edge["t1"] = max(d.latest for d in relation.dates)
+        return edge
 
     def legend(self, entities) -> list[dict]:
         present = {e.type for e in entities}
@@ -119,7 +134,7 @@ class NetworkRenderer:
         nodes = [self.node(e, page_url, x=positions[e.id][0], y=positions[e.id][1],
                            value=self.corpus.degree(e.id)) for e in entities]
         edges = [self.edge(r) for r in self.corpus.relations]
-        return NetworkData(nodes, edges, self.legend(entities))
+        return NetworkData(nodes, edges, self.legend(entities), hub_degree(nodes))
 
     # -- HTML --------------------------------------------------------------------
 

@@ -261,7 +261,8 @@ class PageBuilder:
 
     def explorer_data(self) -> str:
         data = self.whole_network
-        return json.dumps({"nodes": data.nodes, "edges": data.edges, "options": EXPLORER_OPTIONS},
+        return json.dumps({"nodes": data.nodes, "edges": data.edges, "options": EXPLORER_OPTIONS,
+                           "legend": data.legend, "hub_degree": data.hub_degree},
                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     def query_page(self, examples: list[dict], endpoint: str | None = None) -> str:

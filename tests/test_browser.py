@@ -88,9 +88,10 @@ def test_network_draws_after_instant_navigation(page, site_url):
 def test_explorer_draws_the_whole_graph(page, site_url):
     outside = watch_requests(page, site_url)
     page.goto(site_url + "explorer/")
-    wait_for_network(page)
+    page.wait_for_selector("#pg-explorer[data-drawn-ms]", state="attached", timeout=20000)
     # every entity but the sources, which are cited rather than related
     assert page.evaluate("window.policygraph.networks[0].nodes.length") == 5
+    assert page.get_attribute("#pg-explorer", "data-visible-nodes") == "5"
     assert outside == []
 
 

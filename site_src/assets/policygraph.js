@@ -58,20 +58,25 @@
     figure.setAttribute("data-ready", "error");
   }
 
-  function mountQueryPage() {
-    var root = document.getElementById("pg-query");
+  function mountModule(id, what) {
+    var root = document.getElementById(id);
     if (!root || root.getAttribute("data-ready")) return;
     import(new URL(root.dataset.script, document.baseURI).href)
-      .then(function (module) { module.mount(root); })
+      .then(function (module) { return module.mount(root); })
       .catch(function (error) {
-        var box = document.getElementById("pg-query-error");
-        box.textContent = "The query page could not start: " + error.message;
-        box.hidden = false;
+        var note = document.createElement("p");
+        note.className = "pg-network-error";
+        note.setAttribute("role", "alert");
+        note.textContent = "The " + what + " could not start: " + error.message;
+        root.appendChild(note);
+        root.setAttribute("data-ready", "error");
       });
   }
 
   function init() {
-    mountQueryPage();
+    mountModule("pg-query", "query page");
+    mountModule("pg-explorer", "explorer");
+    mountModule("pg-timeline", "timeline");
     state.networks = [];
     if (typeof vis === "undefined") return;
     document.querySelectorAll("figure.pg-network").forEach(function (figure) {

@@ -1,0 +1,186 @@
+/* policygraph whole-graph explorer: every entity at the position computed when the site
+ * was built (physics off), with filters by type, predicate and time, a search box that
+ * focuses a node, and a switch that hides hub nodes. Text reaches the page through
+ * textContent only. */
+
+function el(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  Object.assign(node, props);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function tooltip(text) {
+  return el("div", { className: "pg-tooltip", textContent: text });
+}
+
+class Explorer {
+  constructor(root, data) {
+    this.root = root;
+    this.data = data;
+    this.canvas = root.querySelector(".pg-network-canvas");
+    this.form = root.querySelector(".pg-explorer-controls");
+    this.hidden = new Set();
+    this.hubThreshold = data.hub_degree || Infinity;
+  }
+
+  start() {
+    this.types = new Set(this.data.nodes.map((n) => n.group));
+    this.predicates = new Set(this.data.edges.map((e) => e.predicate));
+    this.undated = true;
+    this.hideHubs = false;
+    this.from = "0000";
+    this.to = "9999";
+    const dark = document.body.getAttribute("data-md-color-scheme") === "slate";
+    const font = dark ? "#e6e6e6" : "#222222";
+    this.nodes = new vis.DataSet(this.data.nodes.map((n) => ({ ...n, title: tooltip(n.title || n.label) })));
+    this.edges = new vis.DataSet(this.data.edges.map((e, i) => ({ id: `e${i}`, ...e, title: tooltip(e.title || e.label) })));
+    this.nodeView = new vis.DataView(this.nodes, { filter: (node) => this.showNode(node) });
+    this.edgeView = new vis.DataView(this.edges, { filter: (edge) => this.showEdge(edge) });
+    const options = { ...this.data.options };
+    options.nodes = { ...options.nodes, font: { ...(options.nodes || {}).font, color: font } };
+    this.network = new vis.Network(this.canvas, { nodes: this.nodeView, edges: this.edgeView }, options);
+    this.network.on("click", (params) => {
+      if (params.nodes.length) this.open(params.nodes[0]);
+    });
+    this.canvas.addEventListener("keydown", (event) => {
+      const selected = this.network.getSelectedNodes();
+      if (event.key === "Enter" && selected.length) this.open(selected[0]);
+    });
+    this.buildControls();
+    this.root.setAttribute("data-ready", "true");
+    window.policygraph = window.policygraph || { networks: [] };
+    window.policygraph.explorer = this;
+    window.policygraph.networks = [{ figure: this.root, network: this.network, nodes: this.nodes, edges: this.edges }];
+  }
+
+  open(id) {
+    const node = this.nodes.get(id);
+    if (node && node.url) window.location.assign(new URL(node.url, document.baseURI).href);
+  }
+
+  // -- filters -----------------------------------------------------------------------
+
+  showNode(node) {
+    if (!this.types.has(node.group)) return false;
+    if (this.hideHubs && node.value >= this.hubThreshold) return false;
+    return true;
+  }
+
+  showEdge(edge) {
+    if (!this.predicates.has(edge.predicate)) return false;
+    if (!edge.t0) return this.undated;
+    return edge.t1 >= this.from && edge.t0 <= this.to;
+  }
+
+  refresh() {
+    this.nodeView.refresh();
+    this.edgeView.refresh();
+    const shown = this.nodeView.length;
+    const links = this.edgeView.length;
+    this.root.querySelector(".pg-explorer-count").textContent =
+      `${shown.toLocaleString("en")} entities and ${links.toLocaleString("en")} relations shown`;
+    this.root.setAttribute("data-visible-nodes", String(shown));
+    this.root.setAttribute("data-visible-edges", String(links));
+  }
+
+  buildControls() {
+    const predicates = [...new Map(this.data.edges.map((e) => [e.predicate, e.label])).entries()].sort();
+    const months = this.data.edges.filter((e) => e.t0).flatMap((e) => [e.t0.slice(0, 7), e.t1.slice(0, 7)]).sort();
+    this.months = [...new Set(months)];
+
+    const typeBox = this.form.querySelector(".pg-explorer-types");
+    for (const item of this.data.legend) {
+      const box = el("input", { type: "checkbox", checked: true, value: item.type, name: "type" });
+      box.addEventListener("change", () => {
+        box.checked ? this.types.add(item.type) : this.types.delete(item.type);
+        this.refresh();
+      });
+      const swatch = el("span", { className: `pg-swatch pg-shape-${item.shape}` });
+      swatch.style.background = item.color;
+      typeBox.append(el("label", {}, [box, swatch, item.label]));
+    }
+
+    const select = this.form.querySelector(".pg-explorer-predicates");
+    for (const [id, label] of predicates) select.append(el("option", { value: id, textContent: label, selected: true }));
+    select.size = Math.min(8, predicates.length);
+    select.addEventListener("change", () => {
+      this.predicates = new Set([...select.selectedOptions].map((o) => o.value));
+      this.refresh();
+    });
+
+    const [start, end] = this.form.querySelectorAll(".pg-explorer-range");
+    const label = this.form.querySelector(".pg-explorer-period");
+    const last = Math.max(0, this.months.length - 1);
+    for (const input of [start, end]) {
+      input.min = "0";
+      input.max = String(last);
+      input.disabled = !this.months.length;
+    }
+    start.value = "0";
+    end.value = String(last);
+    const update = () => {
+      let a = Number(start.value);
+      let b = Number(end.value);
+      if (a > b) [a, b] = [b, a];
+      const all = a === 0 && b === last;
+      this.from = all ? "0000" : this.months[a];
+      this.to = all ? "9999" : `${this.months[b]}-31`;
+      label.textContent = this.months.length ? `${this.months[a]} → ${this.months[b]}` : "no dated relations";
+      this.refresh();
+    };
+    start.addEventListener("input", update);
+    end.addEventListener("input", update);
+    label.textContent = this.months.length ? `${this.months[0]} → ${this.months[last]}` : "no dated relations";
+
+    const undated = this.form.querySelector(".pg-explorer-undated");
+    undated.addEventListener("change", () => { this.undated = undated.checked; this.refresh(); });
+    const hubs = this.form.querySelector(".pg-explorer-hubs");
+    hubs.parentElement.title = `Hide entities with ${this.hubThreshold} relations or more`;
+    hubs.addEventListener("change", () => { this.hideHubs = hubs.checked; this.refresh(); });
+
+    const search = this.form.querySelector(".pg-explorer-search");
+    const list = this.form.querySelector("datalist");
+    for (const node of [...this.data.nodes].sort((a, b) => a.label.localeCompare(b.label))) {
+      list.append(el("option", { value: node.name || node.label }));
+    }
+    const find = () => {
+      const wanted = search.value.trim().toLowerCase();
+      if (!wanted) return;
+      const node = this.data.nodes.find((n) => (n.name || n.label).toLowerCase() === wanted)
+        || this.data.nodes.find((n) => (n.name || n.label).toLowerCase().includes(wanted));
+      const status = this.form.querySelector(".pg-explorer-found");
+      if (!node) {
+        status.textContent = "No entity by that name.";
+        return;
+      }
+      if (!this.nodeView.get(node.id)) {
+        this.types.add(node.group);
+        this.hideHubs = false;
+        hubs.checked = false;
+        typeBox.querySelectorAll("input").forEach((box) => { if (box.value === node.group) box.checked = true; });
+        this.refresh();
+      }
+      this.network.selectNodes([node.id]);
+      this.network.focus(node.id, { scale: 1.4, animation: { duration: 300 } });
+      status.textContent = `${node.name || node.label}: press Enter on the graph, or click it, to open its page.`;
+      this.root.setAttribute("data-focused", node.id);
+    };
+    search.addEventListener("change", find);
+    search.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); find(); } });
+    this.form.addEventListener("submit", (event) => { event.preventDefault(); find(); });
+    this.refresh();
+  }
+}
+
+export async function mount(root) {
+  if (root.getAttribute("data-ready")) return;
+  const response = await fetch(new URL(root.dataset.src, document.baseURI).href);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const started = performance.now();
+  const explorer = new Explorer(root, await response.json());
+  explorer.start();
+  explorer.network.once("afterDrawing", () => {
+    root.setAttribute("data-drawn-ms", String(Math.round(performance.now() - started)));
+  });
+}
