@@ -126,6 +126,15 @@ class NetworkRenderer:
         edges = [self.edge(r) for e in entities for r in e.relations if r.target in members]
         return NetworkData(nodes, edges, self.legend(entities))
 
+    def subgraph(self, ids, page_url: str, highlight: set[str] = frozenset()) -> NetworkData:
+        """A set of entities and the relations among them (a theme's network)."""
+        members = set(ids)
+        entities = [self.corpus[i] for i in sorted(members)]
+        nodes = [self.node(e, page_url, **({"borderWidth": 3, "size": 20} if e.id in highlight else {}))
+                 for e in entities]
+        edges = [self.edge(r) for e in entities for r in e.relations if r.target in members]
+        return NetworkData(nodes, edges, self.legend(entities))
+
     def whole(self, page_url: str) -> NetworkData:
         """Every entity that takes part in a relation, placed by a layout computed now."""
         connected = sorted({r.subject for r in self.corpus.relations} | {r.target for r in self.corpus.relations})

@@ -7,6 +7,8 @@ safe with `Markup` (links between pages, sanitized descriptions, network HTML)."
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import json
 import re
 from dataclasses import dataclass, field
@@ -21,6 +23,8 @@ from .graph import Iris
 from .model import Corpus, EDate, Entity, Relation
 from .networks import EGO_OPTIONS, EXPLORER_OPTIONS, NetworkRenderer, json_data
 from .text import md_inline, relative_md, relative_url, sanitize_markdown
+from .themes import Theme, themes_of
+from .timeline import Item, concerning, timeline
 
 TEMPLATES = Path(__file__).with_name("templates")
 DATA_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "vocabulary.ttl")
@@ -48,6 +52,22 @@ def fence(text: str, language: str) -> Markup:
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     marker = "`" * max(3, longest + 1)
     return Markup(f"{marker}{language}\n{text.rstrip()}\n{marker}")
+
+
+SEE_ALSO_HUB = 200
+
+
+def html_environment() -> Environment:
+    """For HTML and XML fragments: everything is escaped unless marked safe."""
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def rfc822(value: EDate) -> str:
+    """An RSS date for the first day the date can mean (deterministic: no clock)."""
+    day = datetime.date.fromisoformat(value.earliest)
+    return email.utils.format_datetime(datetime.datetime(day.year, day.month, day.day,
+                                                         tzinfo=datetime.timezone.utc))
 
 
 def entity_src(entity: Entity) -> str:
@@ -113,14 +133,18 @@ class PageBuilder:
     """Renders every generated page of the site from a validated corpus."""
 
     def __init__(self, corpus: Corpus, site_url: str, *, changed: dict[str, str] | None = None,
-                 edit_url_base: str | None = None, file_prefix: str = "entities/") -> None:
+                 edit_url_base: str | None = None, file_prefix: str = "entities/",
+                 themes: list[Theme] | None = None) -> None:
         self.corpus = corpus
+        self.themes = themes or []
+        self.theme_index = themes_of(self.themes)
         self.changed = changed or {}
         self.edit_url_base = edit_url_base.rstrip("/") + "/" if edit_url_base else None
         self.file_prefix = file_prefix
         self.v = corpus.vocabulary
         self.iris = Iris.for_site(site_url)
         self.env = template_environment()
+        self.html_env = html_environment()
         self.networks = NetworkRenderer(corpus)
 
     def render_all(self) -> dict[str, str]:
@@ -131,7 +155,70 @@ class PageBuilder:
         pages["index.md"] = self.home()
         pages["explorer.md"] = self.explorer()
         pages["vocab.md"] = self.vocabulary_page()
+        pages["timeline.md"] = self.timeline_page()
+        pages["themes/index.md"] = self.themes_index()
+        for theme in self.themes:
+            pages[f"themes/{theme.id}.md"] = self.theme_page(theme)
         return pages
+
+    # -- timeline, themes, feed -----------------------------------------------------
+
+    @cached_property
+    def items(self) -> list[Item]:
+        return timeline(self.corpus)
+
+    def timeline_html(self, items: list[Item], page_url: str) -> Markup:
+        rows = []
+        for item in reversed(items):
+            href = relative_url(page_url, entity_url(item.entity)) + (f"#{item.anchor}" if item.anchor else "")
+            themes = sorted({t for actor in item.actors for t in self.theme_index.get(actor, [])})
+            rows.append({"when": item.when, "shown": show_date(item.when) + (
+                f" → {show_date(item.end)}" if item.end else ""), "title": item.title, "summary": item.summary,
+                "href": href, "themes": themes, "actor_names": [self.corpus[a].name for a in item.actors],
+                "status": item.relation.status if item.relation and item.relation.status != "reported" else ""})
+        return Markup(self.html_env.get_template("timeline.html.j2").render(items=rows))
+
+    def timeline_page(self) -> str:
+        return self.env.get_template("timeline.md.j2").render(
+            count=len(self.items), themes=self.themes, timeline=self.timeline_html(self.items, "timeline/"))
+
+    def themes_index(self) -> str:
+        rows = [{"theme": t, "link": Markup(f"{t.id}.md"), "members": len(t.members),
+                 "items": len(concerning(self.items, set(t.members)))} for t in self.themes]
+        return self.env.get_template("themes_index.md.j2").render(rows=rows)
+
+    def theme_page(self, theme: Theme) -> str:
+        src, url = f"themes/{theme.id}.md", f"themes/{theme.id}/"
+        members = [self.corpus[m] for m in theme.members]
+        data = self.networks.subgraph(theme.members, url, highlight=set(theme.seeds))
+        network = self.networks.html(data, options=EGO_OPTIONS, height="560px",
+                                     caption=f"Network of the theme {theme.title}: {len(data.nodes)} entities.")
+        rows = [{"entity": e, "link": self.link(src, e), "type": self.type_label(e), "degree": self.corpus.degree(e.id)}
+                for e in sorted(members, key=lambda e: (-self.corpus.degree(e.id), e.name.lower()))]
+        return self.env.get_template("theme.md.j2").render(
+            theme=theme, members=rows, network=network,
+            seeds=[{"name": self.corpus[s].name, "link": self.link(src, self.corpus[s])} for s in theme.seeds],
+            timeline=self.timeline_html(concerning(self.items, set(theme.members)), url))
+
+    def feed(self, site_url: str, limit: int = 30) -> str:
+        newest = sorted(self.items, key=lambda item: item.key, reverse=True)[:limit]
+        rows = [{"title": item.title, "description": item.summary or item.entity.summary,
+                 "link": f"{self.iris.site_url}{entity_url(item.entity)}" + (f"#{item.anchor}" if item.anchor else ""),
+                 "pub_date": rfc822(item.when)} for item in newest]
+        return self.html_env.get_template("feed.xml.j2").render(items=rows, site_url=self.iris.site_url)
+
+    def see_also(self, entity: Entity, limit: int = 5) -> list[Entity]:
+        """Entities that share the most neighbours with this one (hubs excluded from the count)."""
+        mine = set(self.corpus.neighbours(entity.id))
+        scores: dict[str, int] = {}
+        for neighbour in mine:
+            if self.corpus.degree(neighbour) > SEE_ALSO_HUB:
+                continue
+            for other in self.corpus.neighbours(neighbour):
+                if other != entity.id and other not in mine and self.corpus[other].kind != "sources":
+                    scores[other] = scores.get(other, 0) + 1
+        best = sorted(scores, key=lambda other: (-scores[other], self.corpus[other].name.lower(), other))
+        return [self.corpus[other] for other in best[:limit]]
 
     # -- helpers ------------------------------------------------------------------
 
@@ -216,7 +303,12 @@ class PageBuilder:
                 data, options=EGO_OPTIONS,
                 caption=f"Network of {entity.name}: {len(data.nodes) - 1} connected entities. "
                         f"Click a node to open its page.")
+        dated = concerning(self.items, {entity.id})
         return self.env.get_template("entity.md.j2").render(
+            timeline=self.timeline_html(dated, url) if dated else None,
+            see_also=[{"entity": e, "link": self.link(src, e)} for e in self.see_also(entity)],
+            themes=[{"theme": t, "link": Markup(relative_md(src, f"themes/{t.id}.md"))}
+                    for t in self.themes if t.id in self.theme_index.get(entity.id, [])],
             entity=entity, type_label=self.type_label(entity), facts=self.facts(entity),
             description=Markup(sanitize_markdown(entity.description)) if entity.description else None,
             groups=groups, footnotes=self.footnote_items(src, notes), backed=backed, network=network,
@@ -248,6 +340,7 @@ class PageBuilder:
         return self.env.get_template("home.md.j2").render(
             kinds=kinds, relations=len(self.corpus.relations), entities=len(self.corpus),
             hubs=[{"entity": e, "link": Markup(entity_src(e)), "degree": self.corpus.degree(e.id)} for e in hubs],
+            themes=[{"theme": t, "link": Markup(f"themes/{t.id}.md")} for t in self.themes],
             data_files=[Markup(f"data/{name}") for name in DATA_FILES])
 
     @cached_property

@@ -31,6 +31,7 @@ from .networks import VIS_ASSETS
 from .pages import PageBuilder, entity_file
 from .pipeline import load_corpus
 from .schema import SCHEMA_DIR, render_schemas
+from .themes import load_themes
 from .vocabulary import DEFAULT_PATH, load_vocabulary
 
 log = logging.getLogger("mkdocs.plugins.policygraph")
@@ -38,6 +39,7 @@ log = logging.getLogger("mkdocs.plugins.policygraph")
 
 class PolicygraphPluginConfig(base.Config):
     entities = c.Type(str, default="entities")
+    themes = c.Type(str, default="themes")
     vocabulary = c.Optional(c.Type(str))
     # Where "Edit this page" leads: the repository's edit address for the project root,
     # e.g. https://github.com/OWNER/REPO/edit/main/ (entity paths are appended).
@@ -53,6 +55,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     """Builds the knowledge graph's pages, networks and RDF exports into the site."""
 
     corpus: Corpus | None = None
+    themes: list = []
     changed: dict[str, str] = {}
     prefix: str = "entities/"
 
@@ -73,6 +76,10 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             self.corpus = load_corpus(entities, load_vocabulary(vocabulary), root=root)
         except PolicygraphError as error:
             raise PluginError(str(error)) from None
+        try:
+            self.themes = load_themes(self._root(config) / self.config.themes, self.corpus, root=root)
+        except PolicygraphError as error:
+            raise PluginError(str(error)) from None
         self.changed = last_changed(entities)
         self.prefix = repository_prefix(entities, root)
         for asset in sorted(VIS_ASSETS):
@@ -85,8 +92,10 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.corpus is not None
         builder = PageBuilder(self.corpus, config.site_url, changed=self.changed,
-                              edit_url_base=self.config.edit_url_base, file_prefix=self.prefix)
+                              edit_url_base=self.config.edit_url_base, file_prefix=self.prefix,
+                              themes=self.themes)
         entity_pages = {f"{e.kind}/{e.id}.md" for e in self.corpus.entities.values()}
+        entity_pages |= {f"themes/{t.id}.md" for t in self.themes}
         for src, content in builder.render_all().items():
             inclusion = InclusionLevel.NOT_IN_NAV if src in entity_pages else InclusionLevel.UNDEFINED
             _add(files, File.generated(config, src, content=content, inclusion=inclusion))
@@ -102,6 +111,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         for src, path in oxigraph_assets(self._root(config), self.config.oxigraph_dir).items():
             _add(files, File.generated(config, src, abs_src_path=str(path)))
         _add(files, File.generated(config, "data/network.json", content=builder.explorer_data()))
+        _add(files, File.generated(config, "feed.xml", content=builder.feed(config.site_url)))
         for name, text in render_schemas(self.corpus.vocabulary, config.site_url).items():
             _add(files, File.generated(config, f"{SCHEMA_DIR}/{name}", content=text))
         for src, path in VIS_ASSETS.items():
@@ -123,6 +133,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         _, entities, vocabulary = self._paths(config)
         server.watch(str(entities))
         server.watch(str(vocabulary))
+        if (self._root(config) / self.config.themes).is_dir():
+            server.watch(str(self._root(config) / self.config.themes))
         return server
 
 

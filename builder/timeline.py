@@ -1,0 +1,54 @@
+"""Dated items in order: event entities with their dates, and every dated relation.
+They make the timeline page, the timeline section of entity and theme pages, and the
+RSS feed of the newest events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Corpus, EDate, Entity, Relation
+
+
+@dataclass(frozen=True)
+class Item:
+    when: EDate
+    end: EDate | None
+    title: str
+    summary: str
+    entity: Entity  # the page the item links to
+    anchor: str  # fragment on that page ('' for the page itself)
+    actors: tuple[str, ...]  # ids of the entities concerned
+    relation: Relation | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.when.earliest, self.title, self.entity.id, self.anchor)
+
+
+def _event_item(entity: Entity) -> Item | None:
+    when = entity.facts.get("date") or entity.facts.get("start")
+    if not isinstance(when, EDate):
+        return None
+    return Item(when, entity.facts.get("end"), entity.name, entity.summary, entity, "", (entity.id,))
+
+
+def _relation_item(corpus: Corpus, relation: Relation) -> Item | None:
+    when = relation.date or relation.start
+    if when is None:
+        return None
+    subject, target = corpus[relation.subject], corpus[relation.target]
+    label = corpus.vocabulary.predicates[relation.predicate].label.en
+    title = f"{subject.name} {label} {target.name}" + (f" ({relation.role})" if relation.role else "")
+    return Item(when, relation.end if relation.start else None, title, relation.note or "", subject, relation.key,
+                (subject.id, target.id), relation)
+
+
+def timeline(corpus: Corpus) -> list[Item]:
+    """Every dated item, oldest first."""
+    items = [i for e in corpus.entities.values() if e.kind == "events" for i in [_event_item(e)] if i]
+    items += [i for r in corpus.relations for i in [_relation_item(corpus, r)] if i]
+    return sorted(items, key=lambda item: item.key)
+
+
+def concerning(items: list[Item], entity_ids: set[str]) -> list[Item]:
+    return [item for item in items if entity_ids.intersection(item.actors)]
