@@ -29,6 +29,9 @@ VIS_ASSETS = {
     "assets/vendor/vis-network/vis-network.css": VIS_DIR / "vis-network.css",
 }
 
+SECOND_HOP_LIMIT = 40
+SEE_ALSO_LIMIT = 200  # neighbours with more relations than this are hubs: not walked through
+
 EGO_OPTIONS = {
     "autoResize": True,
     "interaction": {"hover": True, "keyboard": {"enabled": True, "bindToWindow": False}, "navigationButtons": True,
@@ -116,14 +119,25 @@ class NetworkRenderer:
         return [{"type": t.id, "label": t.plural.en if t.plural else t.label.en, "color": t.color, "shape": t.shape}
                 for t in self.v.kinds.values() if t.id in present]
 
-    def ego(self, entity_id: str, page_url: str) -> NetworkData:
-        """The entity, its neighbours, and the relations among them."""
-        ids = [entity_id] + self.corpus.neighbours(entity_id)
+    def ego(self, entity_id: str, page_url: str, second_hop: int = SECOND_HOP_LIMIT) -> NetworkData:
+        """The entity, its neighbours and the relations among them; plus, marked `hop: 2`
+        and shown on request, up to `second_hop` entities two relations away (the most
+        connected first)."""
+        first = self.corpus.neighbours(entity_id)
+        ids = [entity_id] + first
         members = set(ids)
+        candidates = {n for f in first if self.corpus.degree(f) <= SEE_ALSO_LIMIT
+                      for n in self.corpus.neighbours(f)} - members
+        second = sorted(candidates, key=lambda i: (-self.corpus.degree(i), i))[:second_hop]
         entities = [self.corpus[i] for i in ids]
         nodes = [self.node(e, page_url, **({"borderWidth": 3, "size": 22} if e.id == entity_id else {}))
                  for e in entities]
+        nodes += [self.node(self.corpus[i], page_url, hop=2) for i in sorted(second)]
+        everyone = members | set(second)
         edges = [self.edge(r) for e in entities for r in e.relations if r.target in members]
+        edges += [self.edge(r) for i in sorted(second) for r in self.corpus.outgoing(i) if r.target in members]
+        edges += [self.edge(r) for e in entities if e.id != entity_id for r in e.relations
+                  if r.target in everyone and r.target not in members]
         return NetworkData(nodes, edges, self.legend(entities))
 
     def subgraph(self, ids, page_url: str, highlight: set[str] = frozenset()) -> NetworkData:

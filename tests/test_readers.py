@@ -1,0 +1,174 @@
+"""Readers' pages in headless Chromium, at desktop and phone sizes: the explorer's
+filters, search and clicks, the timeline and its filters, a theme page, two-hop ego
+networks, sortable and filterable tables, and the RSS feed."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from email.utils import parsedate_to_datetime
+
+import pytest
+
+from builder.pipeline import load_corpus
+from builder.themes import load_themes
+from conftest import ROOT
+
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(ROOT / "entities", root=ROOT)
+
+
+@pytest.fixture(params=list(SIZES))
+def sized_page(request, browser):
+    context = browser.new_context(viewport=SIZES[request.param], is_mobile=request.param == "phone",
+                                  has_touch=request.param == "phone")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def open_explorer(page, base):
+    page.goto(base + "explorer/")
+    page.wait_for_selector("#pg-explorer[data-drawn-ms]", state="attached", timeout=30000)
+
+
+def visible(page) -> tuple[int, int]:
+    return (int(page.get_attribute("#pg-explorer", "data-visible-nodes")),
+            int(page.get_attribute("#pg-explorer", "data-visible-edges")))
+
+
+def test_explorer_filters(sized_page, real_site, serve, corpus):
+    page = sized_page
+    open_explorer(page, serve(real_site))
+    nodes, edges = visible(page)
+    drawn = {r.subject for r in corpus.relations} | {r.target for r in corpus.relations}
+    assert (nodes, edges) == (len(drawn), len(corpus.relations))
+    people = sum(1 for i in drawn if corpus[i].kind == "people")
+    page.uncheck(".pg-explorer-types input[value='person']")
+    assert visible(page)[0] == nodes - people
+    page.check(".pg-explorer-types input[value='person']")
+    page.select_option(".pg-explorer-predicates", ["investigates"])
+    assert visible(page)[1] == sum(1 for r in corpus.relations if r.predicate == "investigates")
+    page.select_option(".pg-explorer-predicates", [p for p in {r.predicate for r in corpus.relations}])
+    page.uncheck(".pg-explorer-undated")
+    assert visible(page)[1] == sum(1 for r in corpus.relations if r.dates)
+    ranges = page.locator(".pg-explorer-range")
+    ranges.nth(1).fill("0")
+    assert visible(page)[1] < sum(1 for r in corpus.relations if r.dates)
+    page.check(".pg-explorer-hubs")
+    assert visible(page)[0] <= nodes
+
+
+def test_explorer_search_focuses_and_opens(sized_page, real_site, serve):
+    page = sized_page
+    open_explorer(page, serve(real_site))
+    page.fill(".pg-explorer-search", "David Sacks")
+    page.press(".pg-explorer-search", "Enter")
+    page.wait_for_selector("#pg-explorer[data-focused='david-sacks']", state="attached")
+    assert "David Sacks" in page.inner_text(".pg-explorer-found")
+    assert page.evaluate("window.policygraph.explorer.network.getSelectedNodes()") == ["david-sacks"]
+    page.focus("#pg-explorer .pg-network-canvas")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/people/david-sacks/$"))
+
+
+def test_explorer_node_click_opens_page(page, real_site, serve):
+    open_explorer(page, serve(real_site))
+    page.fill(".pg-explorer-search", "Capgemini")
+    page.press(".pg-explorer-search", "Enter")
+    page.wait_for_selector("#pg-explorer[data-focused='capgemini']", state="attached")
+    page.evaluate("window.policygraph.explorer.canvas.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(600)
+    point = page.evaluate("""() => {
+        const e = window.policygraph.explorer;
+        const dom = e.network.canvasToDOM(e.network.getPositions(['capgemini']).capgemini);
+        const rect = e.canvas.getBoundingClientRect();
+        return {x: rect.left + dom.x, y: rect.top + dom.y};
+    }""")
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url(re.compile(r".*/organizations/capgemini/$"))
+
+
+def test_timeline_order_and_filters(sized_page, real_site, serve, corpus):
+    page = sized_page
+    page.goto(serve(real_site) + "timeline/")
+    page.wait_for_selector("#pg-timeline[data-ready='true']")
+    dates = page.eval_on_selector_all(".pg-timeline-item", "items => items.map(i => i.dataset.date)")
+    assert len(dates) > 20 and dates == sorted(dates, reverse=True)
+    total = len(dates)
+    page.select_option(".pg-timeline-theme", "surveillance-chatcontrol")
+    shown = int(page.get_attribute("#pg-timeline", "data-shown"))
+    assert 0 < shown < total
+    page.select_option(".pg-timeline-theme", "")
+    page.fill(".pg-timeline-actor", "sacks")
+    texts = page.eval_on_selector_all(".pg-timeline-item:not([hidden])", "items => items.map(i => i.dataset.actors)")
+    assert texts and all("david sacks" in t.lower() for t in texts)
+
+
+def test_theme_page(sized_page, real_site, serve, corpus):
+    page = sized_page
+    page.goto(serve(real_site) + "themes/surveillance-chatcontrol/")
+    page.wait_for_selector("figure.pg-network[data-ready='true']", state="attached", timeout=20000)
+    theme = next(t for t in load_themes(ROOT / "themes", corpus) if t.id == "surveillance-chatcontrol")
+    assert page.evaluate("window.policygraph.networks[0].nodes.length") == len(theme.members)
+    assert page.locator(".pg-timeline-item").count() > 0
+    names = page.eval_on_selector_all("article table tbody tr td:first-child a", "as => as.map(a => a.textContent)")
+    assert "Patrick Breyer" in names and len(names) == len(theme.members)
+
+
+def test_entity_page_widens_to_two_hops_and_sorts(sized_page, real_site, serve):
+    page = sized_page
+    page.goto(serve(real_site) + "people/david-sacks/")
+    page.wait_for_selector("figure.pg-network[data-ready='true']", state="attached")
+    one = page.evaluate("window.policygraph.networks[0].view.length")
+    page.click(".pg-network-widen")
+    assert page.get_attribute("figure.pg-network", "data-hops") == "2"
+    assert page.evaluate("window.policygraph.networks[0].view.length") > one
+    page.click(".pg-relation-sort button[data-key='date']")
+    dates = page.eval_on_selector_all("#holds-role-at-white-house ~ *, span.pg-rel", "s => s.map(x => x.dataset.date || '')")
+    assert page.get_attribute(".pg-relation-sort", "data-sorted") == "date"
+    assert dates
+    assert page.locator("h2#see-also").count() == 1
+
+
+def test_index_table_filters_and_sorts(sized_page, real_site, serve, corpus):
+    page = sized_page
+    page.goto(serve(real_site) + "organizations/")
+    page.wait_for_selector(".pg-table-tools[data-ready='true']", state="attached")
+    page.fill(".pg-filter", "government")
+    rows = page.eval_on_selector_all("article table tbody tr:not([hidden])", "rs => rs.map(r => r.textContent)")
+    assert rows and all("government" in r.lower() for r in rows)
+    page.fill(".pg-filter", "")
+    page.click("th:nth-child(5) .pg-sort")
+    page.click("th:nth-child(5) .pg-sort")
+    counts = page.eval_on_selector_all("article table tbody tr td:nth-child(5)", "cs => cs.map(c => +c.textContent)")
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] == max(corpus.degree(e.id) for e in corpus.by_kind("organizations"))
+
+
+def test_phone_pages_do_not_overflow(browser, real_site, serve):
+    context = browser.new_context(viewport=SIZES["phone"], is_mobile=True)
+    page = context.new_page()
+    base = serve(real_site)
+    for path in ("", "people/david-sacks/", "timeline/", "explorer/", "themes/grok-x-deepfakes/", "query/"):
+        page.goto(base + path)
+        page.wait_for_timeout(300)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (path, overflow)
+    context.close()
+
+
+def test_rss_feed(real_site):
+    tree = ElementTree.parse(real_site / "feed.xml")
+    items = tree.findall("./channel/item")
+    assert 0 < len(items) <= 30
+    dates = [parsedate_to_datetime(item.findtext("pubDate")) for item in items]
+    assert dates == sorted(dates, reverse=True)
+    assert all(item.findtext("link").startswith("https://policygraph.example.org/") for item in items)
