@@ -138,12 +138,82 @@ def report(results: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
+def explorer_benchmark(n: int, seed: int, runs: int = 3) -> str:
+    """Draw the explorer of a synthetic N-entity graph in headless Chromium; print the
+    layout time (at build), the data size, and load, first-draw and redraw times."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from .pages import PageBuilder
+    from .pipeline import load_corpus
+    from .synthetic import generate
+
+    tmp = Path(tempfile.mkdtemp(prefix=f"policygraph-explorer-{n}-"))
+    try:
+        corpus = load_corpus(generate(tmp, n, seed=seed), root=tmp)
+        builder = PageBuilder(corpus, SITE_URL)
+        data, layout_s = _timed(builder.explorer_data)
+        site = tmp / "site"
+        small = tmp / "small"
+        shutil.copytree(ROOT / "tests" / "fixtures" / "mini" / "entities", small / "entities", dirs_exist_ok=True)
+        from .site import build_site
+        build_site(_config(small, small / "entities"), site)
+        (site / "data" / "network.json").write_text(data, encoding="utf-8")
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+        handler = functools.partial(Quiet, directory=str(site))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/explorer/"
+        loads, draws, frames = [], [], []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run"])
+            for _ in range(runs):
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(url)
+                page.wait_for_selector("#pg-explorer[data-drawn-ms]", state="attached", timeout=300_000)
+                loads.append(int(page.get_attribute("#pg-explorer", "data-loaded-ms")))
+                draws.append(int(page.get_attribute("#pg-explorer", "data-drawn-ms")))
+                frames.append(page.evaluate("""async () => {
+                    const net = window.policygraph.explorer.network;
+                    const times = [];
+                    for (let i = 0; i < 10; i++) {
+                        const t = performance.now();
+                        await new Promise(resolve => { net.once('afterDrawing', resolve);
+                            net.moveTo({scale: 0.5 + (i % 2) * 0.3}); });
+                        times.push(performance.now() - t);
+                    }
+                    times.sort((a, b) => a - b);
+                    return times[5];
+                }"""))
+                page.close()
+            browser.close()
+        server.shutdown()
+        nodes = data.count('"id":')
+        return (f"explorer N={n:,}: {nodes:,} nodes, network.json {len(data.encode()) / 1e6:.1f} MB; "
+                f"layout at build {layout_s:.1f} s; in Chromium (median of {runs}): fetch+parse "
+                f"{statistics.median(loads):,.0f} ms, first draw {statistics.median(draws):,.0f} ms, "
+                f"redraw after zoom {statistics.median(frames):,.0f} ms")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[1000])
     parser.add_argument("--runs", type=int, default=3, help="runs per size (medians are reported)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--explorer", type=int, metavar="N", help="only draw the explorer of an N-entity graph")
     args = parser.parse_args(argv)
+    if args.explorer:
+        print(explorer_benchmark(args.explorer, args.seed, args.runs))
+        return
     results = {}
     for n in sorted(args.sizes):
         print(f"measuring N={n:,} ({args.runs} runs)...", file=sys.stderr, flush=True)

@@ -51,8 +51,18 @@ EXPLORER_OPTIONS = {
     "physics": {"enabled": False},
     "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "font": {"size": 0},
               "color": {"inherit": False, "color": "#9a9a9a", "opacity": 0.6}, "smooth": False},
-    "nodes": {"font": {"size": 12}, "size": 10, "borderWidth": 1},
+    "nodes": {"font": {"size": 12}, "size": 10, "borderWidth": 1,
+              # labels only once zoomed in enough to read them: 10,000 labels cost more than the graph
+              "scaling": {"min": 6, "max": 30, "label": {"enabled": True, "min": 11, "max": 18, "drawThreshold": 7}}},
 }
+LARGE_GRAPH_EDGES = 5000  # above this, the explorer draws edges without arrows
+
+
+def explorer_options(edge_count: int) -> dict:
+    if edge_count <= LARGE_GRAPH_EDGES:
+        return EXPLORER_OPTIONS
+    edges = {**EXPLORER_OPTIONS["edges"], "arrows": {"to": {"enabled": False}}, "width": 0.5}
+    return {**EXPLORER_OPTIONS, "edges": edges}
 
 
 @dataclass

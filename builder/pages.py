@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from .graph import Iris
 from .model import Corpus, EDate, Entity, Relation
-from .networks import EGO_OPTIONS, EXPLORER_OPTIONS, NetworkRenderer, json_data
+from .networks import EGO_OPTIONS, NetworkRenderer, explorer_options, json_data
 from .text import md_inline, relative_md, relative_url, sanitize_markdown
 from .themes import Theme, themes_of
 from .timeline import Item, concerning, timeline
@@ -354,7 +354,7 @@ class PageBuilder:
 
     def explorer_data(self) -> str:
         data = self.whole_network
-        return json.dumps({"nodes": data.nodes, "edges": data.edges, "options": EXPLORER_OPTIONS,
+        return json.dumps({"nodes": data.nodes, "edges": data.edges, "options": explorer_options(len(data.edges)),
                            "legend": data.legend, "hub_degree": data.hub_degree},
                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 

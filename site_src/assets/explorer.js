@@ -175,10 +175,13 @@ class Explorer {
 
 export async function mount(root) {
   if (root.getAttribute("data-ready")) return;
+  const fetched = performance.now();
   const response = await fetch(new URL(root.dataset.src, document.baseURI).href);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const data = await response.json();
   const started = performance.now();
-  const explorer = new Explorer(root, await response.json());
+  root.setAttribute("data-loaded-ms", String(Math.round(started - fetched)));
+  const explorer = new Explorer(root, data);
   explorer.start();
   explorer.network.once("afterDrawing", () => {
     root.setAttribute("data-drawn-ms", String(Math.round(performance.now() - started)));
