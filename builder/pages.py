@@ -301,7 +301,7 @@ class PageBuilder:
             legend = data.legend
             network = self.networks.html(
                 data, options=EGO_OPTIONS,
-                caption=f"Network of {entity.name}: {len(data.nodes) - 1} connected entities. "
+                caption=f"Network of {entity.name}: {len(self.corpus.neighbours(entity.id))} connected entities. "
                         f"Click a node to open its page.")
         dated = concerning(self.items, {entity.id})
         return self.env.get_template("entity.md.j2").render(
