@@ -156,10 +156,38 @@ class PageBuilder:
         pages["explorer.md"] = self.explorer()
         pages["vocab.md"] = self.vocabulary_page()
         pages["timeline.md"] = self.timeline_page()
+        pages["coverage.md"] = self.coverage_page()
         pages["themes/index.md"] = self.themes_index()
         for theme in self.themes:
             pages[f"themes/{theme.id}.md"] = self.theme_page(theme)
         return pages
+
+    def coverage_page(self) -> str:
+        c = self.corpus
+        entities = [e for e in c.entities.values() if e.kind != "sources"]
+        by_type = [{"label": base.plural.en, "count": len(c.by_kind(kind))} for kind, base in self.v.kinds.items()]
+        counts: dict[str, dict] = {}
+        for relation in c.relations:
+            row = counts.setdefault(relation.predicate, {"count": 0, "alleged": 0, "opinion": 0, "denied": 0})
+            row["count"] += 1
+            if relation.status in row:
+                row[relation.status] += 1
+        by_predicate = [{"id": p, "label": self.v.predicates[p].label.en, **counts[p]}
+                        for p in sorted(counts, key=lambda p: (-counts[p]["count"], p))]
+        hubs = sorted(entities, key=lambda e: (-c.degree(e.id), e.name.lower()))[:20]
+        per_source = []
+        for source in sorted(c.by_kind("sources"), key=lambda s: (s.sort_date, s.id)):
+            backed = c.cited_by(source.id)
+            per_source.append({"source": source, "link": Markup(entity_src(source)), "claims": len(backed),
+                               "date": show_date(source.facts.get("date")),
+                               "entities": len({r.subject for r in backed} | {r.target for r in backed})})
+        thin = [e for e in sorted(entities, key=lambda e: (e.name.lower(), e.id)) if c.degree(e.id) == 1]
+        return self.env.get_template("coverage.md.j2").render(
+            entities=len(entities), relations=len(c.relations), sources=len(c.by_kind("sources")),
+            citations=sum(len(r.citations) for r in c.relations), by_type=by_type, by_predicate=by_predicate,
+            hubs=[{"entity": e, "link": Markup(entity_src(e)), "degree": c.degree(e.id)} for e in hubs],
+            per_source=per_source,
+            thin=[{"entity": e, "link": Markup(entity_src(e))} for e in thin])
 
     # -- timeline, themes, feed -----------------------------------------------------
 

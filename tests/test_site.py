@@ -165,3 +165,14 @@ def test_no_dates_outside_git(tmp_path):
     html = (site / "people/ada-example/index.html").read_text(encoding="utf-8")
     assert "Source file: <code>elsewhere/entities/people/ada-example.yaml</code>" in html
     assert "last changed" not in html
+
+
+def test_coverage_page_counts_what_the_corpus_holds(mini_site):
+    from builder.pipeline import load_corpus
+    corpus = load_corpus(MINI, root=MINI.parent)
+    html = (mini_site / "coverage/index.html").read_text(encoding="utf-8")
+    entities = sum(1 for e in corpus.entities.values() if e.kind != "sources")
+    assert f"<strong>{entities}</strong> entities, <strong>{len(corpus.relations)}</strong> relations" in html
+    assert "<td>holds role at (<code>holds-role-at</code>)</td>\n<td>1</td>" in html
+    thin = [e.name for e in corpus.entities.values() if e.kind != "sources" and corpus.degree(e.id) == 1]
+    assert f"{len(thin)} entities rest on one relation only" in html
