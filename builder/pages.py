@@ -24,7 +24,7 @@ from .model import Corpus, EDate, Entity, Relation
 from .networks import EGO_OPTIONS, NetworkRenderer, explorer_options, json_data
 from .text import md_inline, relative_md, relative_url, sanitize_markdown
 from .themes import Theme, themes_of
-from .timeline import Item, concerning, timeline
+from .timeline import Item, by_actor, concerning, timeline
 
 TEMPLATES = Path(__file__).with_name("templates")
 DATA_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "vocabulary.ttl")
@@ -195,6 +195,10 @@ class PageBuilder:
     def items(self) -> list[Item]:
         return timeline(self.corpus)
 
+    @cached_property
+    def items_by_actor(self) -> dict[str, list[Item]]:
+        return by_actor(self.items)
+
     def timeline_html(self, items: list[Item], page_url: str) -> Markup:
         rows = []
         for item in reversed(items):
@@ -331,7 +335,7 @@ class PageBuilder:
                 data, options=EGO_OPTIONS,
                 caption=f"Network of {entity.name}: {len(self.corpus.neighbours(entity.id))} connected entities. "
                         f"Click a node to open its page.")
-        dated = concerning(self.items, {entity.id})
+        dated = self.items_by_actor.get(entity.id, [])
         return self.env.get_template("entity.md.j2").render(
             timeline=self.timeline_html(dated, url) if dated else None,
             see_also=[{"entity": e, "link": self.link(src, e)} for e in self.see_also(entity)],

@@ -4,15 +4,16 @@ for Markdown descriptions, and relative links between generated pages."""
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 
 import markdown
 import nh3
 
-# Characters Python-Markdown (with the extensions the site enables) treats as syntax;
-# `{` and `}` matter because attr_list would otherwise let text set HTML attributes.
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+# Characters that start Markdown syntax in an inline position (link text, list item
+# after its marker, table cell): emphasis, code, links and images, attr_list's `{`
+# (which would let text set HTML attributes) and table pipes. Block-level markers
+# (`#`, `-`, `+`, `1.`) cannot occur there; escaping them too made pages slower to render.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]|])")
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -24,7 +25,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 def md_inline(text: str) -> str:
     """Escape text for an inline position in generated Markdown: no HTML, no Markdown syntax."""
-    escaped = html.escape(re.sub(r"[ \t\r\n]+", " ", str(text)).strip(), quote=True)
+    escaped = html.escape(re.sub(r"[ \t\r\n]+", " ", str(text)).strip(), quote=False)
     return _MARKDOWN_SPECIALS.sub(r"\\\1", escaped)
 
 
@@ -44,15 +45,13 @@ def sanitize_markdown(source: str) -> str:
 
 
 def relative_url(from_page: str, to_page: str) -> str:
-    """Relative link between two directory URLs, e.g. people/a/ -> ../../laws/b/."""
-    start = from_page.rstrip("/") or "."
-    target = to_page.rstrip("/") or "."
-    rel = posixpath.relpath(target, start)
-    if rel == ".":
+    """Relative link between two site paths, through the site root: people/a/ ->
+    ../../laws/b/. (Called for every node of every network: no path arithmetic.)"""
+    if from_page == to_page:
         return "./"
-    return rel + "/" if to_page.endswith("/") or not to_page else rel
+    return "../" * from_page.count("/") + to_page
 
 
 def relative_md(from_src: str, to_src: str) -> str:
     """Relative link between two Markdown sources (MkDocs resolves and checks these)."""
-    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+    return "../" * from_src.count("/") + to_src

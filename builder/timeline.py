@@ -52,3 +52,12 @@ def timeline(corpus: Corpus) -> list[Item]:
 
 def concerning(items: list[Item], entity_ids: set[str]) -> list[Item]:
     return [item for item in items if entity_ids.intersection(item.actors)]
+
+
+def by_actor(items: list[Item]) -> dict[str, list[Item]]:
+    """Entity id -> its items, in order: one pass instead of one scan per page."""
+    index: dict[str, list[Item]] = {}
+    for item in items:
+        for actor in dict.fromkeys(item.actors):
+            index.setdefault(actor, []).append(item)
+    return index

@@ -64,7 +64,7 @@ def test_markdown_diff(repo):
     lines = result.output.splitlines()
     assert lines[0] == "### Graph diff `HEAD~1..HEAD`"
     assert "| entities | 1 | 1 | 1 |" in lines and "| relations | 1 | 3 | 1 |" in lines
-    assert "| added | Bo Example (people/bo\\-example) | person | |" in lines
+    assert "| added | Bo Example (people/bo-example) | person | |" in lines
 
 
 def test_no_change(repo):
