@@ -171,14 +171,20 @@ class NetworkRenderer:
 
     # -- HTML --------------------------------------------------------------------
 
-    def html(self, data: NetworkData, *, caption: str, options: dict, height: str = "460px") -> Markup:
-        """The network as an HTML fragment: a canvas and its data as inert JSON."""
+    def html(self, data: NetworkData, *, caption: str, options: dict, src: str,
+             height: str = "460px") -> tuple[Markup, str]:
+        """The network as an HTML fragment (a canvas that loads its data from `src`,
+        relative to the page) and that data as JSON, for a file beside the page: keeping
+        it out of the page keeps pages small and fast to render and index."""
         self.net.nodes = data.nodes
         self.net.edges = data.edges
         self.net.options = options
-        self.net.heading = caption
+        self.net.heading = {"caption": caption, "src": src}
         self.net.height = height
-        return Markup(self.net.generate_html())
+        nodes, edges, _, _, _, options_json = self.net.get_network_data()
+        payload = json.dumps({"nodes": nodes, "edges": edges, "options": json.loads(options_json)},
+                             ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return Markup(self.net.generate_html()), payload
 
 
 def layout(ids: list[str], pairs: list[tuple[str, str]], scale: float = 1000.0) -> dict[str, tuple[int, int]]:

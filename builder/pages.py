@@ -146,6 +146,7 @@ class PageBuilder:
         self.env = template_environment()
         self.html_env = html_environment()
         self.networks = NetworkRenderer(corpus)
+        self.network_files: dict[str, str] = {}  # filled while pages render
 
     def render_all(self) -> dict[str, str]:
         """Every generated Markdown page, by source path."""
@@ -223,8 +224,10 @@ class PageBuilder:
         src, url = f"themes/{theme.id}.md", f"themes/{theme.id}/"
         members = [self.corpus[m] for m in theme.members]
         data = self.networks.subgraph(theme.members, url, highlight=set(theme.seeds))
-        network = self.networks.html(data, options=EGO_OPTIONS, height="560px",
-                                     caption=f"Network of the theme {theme.title}: {len(data.nodes)} entities.")
+        network, payload = self.networks.html(
+            data, options=EGO_OPTIONS, height="560px", src=f"../{theme.id}.network.json",
+            caption=f"Network of the theme {theme.title}: {len(data.nodes)} entities.")
+        self.network_files[f"themes/{theme.id}.network.json"] = payload
         rows = [{"entity": e, "link": self.link(src, e), "type": self.type_label(e), "degree": self.corpus.degree(e.id)}
                 for e in sorted(members, key=lambda e: (-self.corpus.degree(e.id), e.name.lower()))]
         return self.env.get_template("theme.md.j2").render(
@@ -331,10 +334,11 @@ class PageBuilder:
         if entity.kind != "sources" and self.corpus.degree(entity.id):
             data = self.networks.ego(entity.id, url)
             legend = data.legend
-            network = self.networks.html(
-                data, options=EGO_OPTIONS,
+            network, payload = self.networks.html(
+                data, options=EGO_OPTIONS, src=f"../{entity.id}.network.json",
                 caption=f"Network of {entity.name}: {len(self.corpus.neighbours(entity.id))} connected entities. "
                         f"Click a node to open its page.")
+            self.network_files[f"{entity.kind}/{entity.id}.network.json"] = payload
         dated = self.items_by_actor.get(entity.id, [])
         return self.env.get_template("entity.md.j2").render(
             timeline=self.timeline_html(dated, url) if dated else None,

@@ -99,6 +99,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         for src, content in builder.render_all().items():
             inclusion = InclusionLevel.NOT_IN_NAV if src in entity_pages else InclusionLevel.UNDEFINED
             _add(files, File.generated(config, src, content=content, inclusion=inclusion))
+        for src, content in builder.network_files.items():
+            _add(files, File.generated(config, src, content=content))
         graph = build_graph(self.corpus, config.site_url)
         for name, content in render_exports(self.corpus, config.site_url, graph).items():
             _add(files, File.generated(config, f"data/{name}", content=content))
