@@ -30,6 +30,18 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def validation_errors(root: Path, files: dict[str, str | bytes]) -> list[str]:
+    """Write the files under root and return every validation error, formatted."""
+    from builder.errors import EntityErrors
+    from builder.pipeline import load_corpus
+    write_tree(root, files)
+    try:
+        load_corpus(root / "entities", root=root)
+    except EntityErrors as error:
+        return [e.format() for e in error.errors]
+    return []
+
+
 def site_config(tmp: Path, entities: Path, site_dir: Path | None = None) -> Path:
     """A mkdocs.yml inheriting the project's, pointed at another entities folder."""
     config = tmp / "mkdocs.yml"

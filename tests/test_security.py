@@ -17,18 +17,13 @@ from hypothesis import strategies as st
 from builder.errors import BuildError, EntityErrors
 from builder.pipeline import load_corpus
 from builder.site import build_site
-from conftest import build, site_config, write_tree
+from conftest import build, site_config, validation_errors, write_tree
 
 PERSON = "type: person\nname: A\nsummary: x\n"
 
 
 def errors_of(tmp_path, files) -> list[str]:
-    write_tree(tmp_path, files)
-    try:
-        load_corpus(tmp_path / "entities", root=tmp_path)
-    except EntityErrors as error:
-        return [e.format() for e in error.errors]
-    return []
+    return validation_errors(tmp_path, files)
 
 
 LONG_QUOTE = " ".join(["mot"] * 61)

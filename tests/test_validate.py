@@ -6,7 +6,7 @@ import pytest
 
 from builder.errors import EntityErrors
 from builder.pipeline import load_corpus
-from conftest import write_tree
+from conftest import validation_errors, write_tree
 
 SOURCE = """type: source
 title: "Un article"
@@ -36,14 +36,7 @@ BASE = {
 
 
 def errors_for(tmp_path, changes: dict) -> list[str]:
-    files = {**BASE, **changes}
-    files = {k: v for k, v in files.items() if v is not None}
-    write_tree(tmp_path, files)
-    try:
-        load_corpus(tmp_path / "entities", root=tmp_path)
-    except EntityErrors as error:
-        return [e.format() for e in error.errors]
-    return []
+    return validation_errors(tmp_path, {**BASE, **changes})
 
 
 def test_base_is_valid(tmp_path):

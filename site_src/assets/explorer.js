@@ -3,12 +3,8 @@
  * focuses a node, and a switch that hides hub nodes. Text reaches the page through
  * textContent only. */
 
-function el(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  Object.assign(node, props);
-  for (const child of children) node.append(child);
-  return node;
-}
+import { el } from "./dom.js";
+
 
 function tooltip(text) {
   return el("div", { className: "pg-tooltip", textContent: text });

@@ -2,14 +2,10 @@
  * over the site's own N-Triples dump, or against a SPARQL endpoint when one is configured.
  * Every value reaches the page through textContent or DOM properties, never innerHTML. */
 
+import { el } from "./dom.js";
+
 const JSON_RESULTS = "application/sparql-results+json";
 
-function el(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  Object.assign(node, props);
-  for (const child of children) node.append(child);
-  return node;
-}
 
 function resolve(relative) {
   return new URL(relative, document.baseURI).href;
