@@ -45,11 +45,12 @@ class RawEntity:
         path = tuple(path)
         while path and path not in self.value_marks:
             path = path[:-1]
-        return self.value_marks.get(path, Location(self.path, 1, 1))
+        return Location(self.path, *self.value_marks.get(path, (1, 1)))
 
     def key_at(self, path: PathKey) -> Location:
         """Where the key naming the value at `path` stands."""
-        return self.key_marks.get(tuple(path)) or self.at(path)
+        mark = self.key_marks.get(tuple(path))
+        return Location(self.path, *mark) if mark else self.at(path)
 
 
 @dataclass
@@ -137,7 +138,8 @@ def decode(data: bytes, shown: str) -> str:
 
 
 def parse_yaml(text: str, shown: str) -> tuple[dict, dict, dict]:
-    """Parse one YAML document into (value, value positions, key positions)."""
+    """Parse one YAML document into (value, value positions, key positions); positions
+    are (line, column) pairs, counted from 1."""
     if not text.strip() or all(l.strip().startswith("#") or not l.strip() for l in text.splitlines()):
         raise EntityError(Location(shown, 1, 1), "the file is empty", "start it with `type:` and `name:`")
     try:
@@ -167,16 +169,18 @@ class _ValueBuilder:
         self.seen: set[int] = set()
 
     def build(self, node: yaml.Node, path: tuple, depth: int):
-        where = _mark(node.start_mark, self.shown)
+        mark = node.start_mark
         if id(node) in self.seen:
+            where = _mark(mark, self.shown)
             raise EntityError(where, "YAML anchors and aliases (&name, *name) are not allowed",
                               "write each value out in full")
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise EntityError(where, "the file is nested too deeply", "entity files are at most a few levels deep")
+            raise EntityError(_mark(mark, self.shown), "the file is nested too deeply",
+                              "entity files are at most a few levels deep")
         if node.tag not in _PLAIN_TAGS:
-            raise EntityError(where, f"YAML tag {node.tag!r} is not allowed", "remove the `!` tag")
-        self.value_marks[path] = where
+            raise EntityError(_mark(mark, self.shown), f"YAML tag {node.tag!r} is not allowed", "remove the `!` tag")
+        self.value_marks[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -186,16 +190,19 @@ class _ValueBuilder:
     def _mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
-            key_where = _mark(key_node.start_mark, self.shown)
+            key_mark = key_node.start_mark
+            key_where = (key_mark.line + 1, key_mark.column + 1)
             if key_node.tag == _TAG + "merge":
-                raise EntityError(key_where, "YAML merge keys (<<) are not allowed", "write each key out in full")
+                raise EntityError(Location(self.shown, *key_where), "YAML merge keys (<<) are not allowed",
+                                  "write each key out in full")
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _TAG + "str":
-                raise EntityError(key_where, "keys must be plain words", "write the key as a word followed by a colon")
+                raise EntityError(Location(self.shown, *key_where), "keys must be plain words",
+                                  "write the key as a word followed by a colon")
             key = key_node.value
             if key in result:
-                first = self.key_marks[path + (key,)]
-                raise EntityError(key_where, f"duplicate key '{key}' (first set at line {first.line})",
-                                  "keep only one of them")
+                first_line = self.key_marks[path + (key,)][0]
+                raise EntityError(Location(self.shown, *key_where),
+                                  f"duplicate key '{key}' (first set at line {first_line})", "keep only one of them")
             self.key_marks[path + (key,)] = key_where
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result

@@ -62,15 +62,18 @@ def load_themes(folder: Path, corpus: Corpus, root: Path | None = None) -> list[
 def _check(theme_id, data, marks, key_marks, shown, corpus, errors) -> Theme | None:
     before = len(errors)
 
+    def position(table, path, default):
+        return Location(shown, *table[path]) if path in table else default
+
     def at(key):
-        return marks.get((key,), Location(shown))
+        return position(marks, (key,), Location(shown))
 
     if not ID_RE.match(theme_id):
         errors.append(EntityError(Location(shown), f"invalid theme id '{theme_id}' (from the file name)",
                                   "use lowercase ASCII letters, digits and single hyphens"))
     for key in data:
         if key not in KEYS:
-            errors.append(EntityError(key_marks.get((key,), Location(shown)), f"unknown theme key '{key}'",
+            errors.append(EntityError(position(key_marks, (key,), Location(shown)), f"unknown theme key '{key}'",
                                       suggest(key, KEYS) or "a theme has: " + ", ".join(sorted(KEYS))))
     for key in ("title", "summary", "seeds"):
         if not data.get(key):
@@ -85,10 +88,10 @@ def _check(theme_id, data, marks, key_marks, shown, corpus, errors) -> Theme | N
         seeds = []
     for index, seed in enumerate(seeds):
         if not isinstance(seed, str) or seed not in corpus:
-            errors.append(EntityError(marks.get(("seeds", index), at("seeds")), f"unknown seed entity '{seed}'",
+            errors.append(EntityError(position(marks, ("seeds", index), at("seeds")), f"unknown seed entity '{seed}'",
                                       suggest(str(seed), corpus.entities) or "give the id of an entity file"))
         elif corpus[seed].kind == "sources":
-            errors.append(EntityError(marks.get(("seeds", index), at("seeds")), f"seed '{seed}' is a source",
+            errors.append(EntityError(position(marks, ("seeds", index), at("seeds")), f"seed '{seed}' is a source",
                                       "seed a theme with people, organizations, laws, events or products"))
     depth = data.get("depth", 1)
     if not isinstance(depth, int) or isinstance(depth, bool) or not 0 <= depth <= MAX_DEPTH:

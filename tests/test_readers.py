@@ -172,3 +172,15 @@ def test_rss_feed(real_site):
     dates = [parsedate_to_datetime(item.findtext("pubDate")) for item in items]
     assert dates == sorted(dates, reverse=True)
     assert all(item.findtext("link").startswith("https://policygraph.example.org/") for item in items)
+
+
+def test_theme_files_are_checked_with_locations(tmp_path, corpus):
+    from builder.errors import EntityErrors
+    from conftest import write_tree
+    write_tree(tmp_path, {"themes/bad.yaml": "title: T\nsummary: S.\nseeds: [david-sacks, davd-sacks]\ndepht: 1\n"})
+    with pytest.raises(EntityErrors) as info:
+        load_themes(tmp_path / "themes", corpus, root=tmp_path)
+    assert [e.format() for e in info.value.errors] == [
+        "themes/bad.yaml:3:22: unknown seed entity 'davd-sacks' (did you mean 'david-sacks'?)",
+        "themes/bad.yaml:4:1: unknown theme key 'depht' (did you mean 'depth'?)",
+    ]
