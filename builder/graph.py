@@ -43,9 +43,6 @@ class Iris:
     def entity(self, entity: Entity) -> URIRef:
         return URIRef(f"{self.site_url}{entity.kind}/{entity.id}/")
 
-    def entity_path(self, kind: str, entity_id: str) -> str:
-        return f"{kind}/{entity_id}/"
-
     def statement(self, subject: Entity, relation: Relation) -> URIRef:
         return URIRef(f"{self.entity(subject)}#{relation.key}")
 

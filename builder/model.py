@@ -125,17 +125,6 @@ class Entity:
         return ""
 
 
-@dataclass(frozen=True)
-class Incoming:
-    """A relation seen from its target."""
-
-    relation: Relation
-
-    @property
-    def other(self) -> str:
-        return self.relation.subject
-
-
 class Corpus:
     """All validated entities with the indexes every later stage needs."""
 
