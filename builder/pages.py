@@ -42,6 +42,7 @@ def template_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False, finalize=_finalize,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["json_data"] = json_data
+    env.globals["placeholder"] = placeholder
     env.filters["yaml_string"] = lambda text: Markup(json.dumps(str(text), ensure_ascii=False)
                                                      .replace("<", "\\u003c").replace(">", "\\u003e"))
     return env
@@ -103,21 +104,27 @@ def relation_when(relation: Relation) -> str:
 
 @dataclass
 class Footnotes:
-    """Numbered citations of one page: one number per distinct (source, quote)."""
+    """Numbered citations of one page: one number per distinct (source, quote), and the
+    ids of the places that cite it (fnref:N, then fnref2:N..., as Python-Markdown names them)."""
 
     numbers: dict = field(default_factory=dict)
+    refs: dict = field(default_factory=dict)
 
-    def number(self, source: str, quote: str) -> int:
-        return self.numbers.setdefault((source, quote), len(self.numbers) + 1)
+    def cite(self, source: str, quote: str) -> dict:
+        number = self.numbers.setdefault((source, quote), len(self.numbers) + 1)
+        refs = self.refs.setdefault(number, [])
+        ref_id = f"fnref:{number}" if not refs else f"fnref{len(refs) + 1}:{number}"
+        refs.append(ref_id)
+        return {"id": ref_id, "number": number}
 
 
 @dataclass
 class RelationRow:
     other: Entity
-    link: Markup
+    href: str
     relation: Relation
     when: str
-    notes: list[int]
+    refs: list[dict]
     anchor: str | None
 
 
@@ -127,6 +134,23 @@ class RelationGroup:
     predicate: str
     incoming: bool
     rows: list[RelationRow]
+
+    @property
+    def part(self) -> str:
+        return f"relations-{self.predicate}{'-inverse' if self.incoming else ''}"
+
+
+PART = re.compile(r'<div class="pg-part" data-part="([a-z0-9-]+)"></div>')
+
+
+def placeholder(name: str) -> Markup:
+    """Marks where a pre-rendered part goes; Python-Markdown passes this block through."""
+    return Markup('<div class="pg-part" data-part="{}"></div>').format(name)
+
+
+def fill_parts(html: str, parts: dict[str, str]) -> str:
+    """Put a page's pre-rendered HTML parts in place of their placeholders."""
+    return PART.sub(lambda m: parts.get(m.group(1), m.group(0)), html)
 
 
 class PageBuilder:
@@ -147,6 +171,8 @@ class PageBuilder:
         self.html_env = html_environment()
         self.networks = NetworkRenderer(corpus)
         self.network_files: dict[str, str] = {}  # filled while pages render
+        self.parts: dict[str, dict[str, str]] = {}  # likewise: HTML parts of each page, by source path
+        self.parts_macros = self.html_env.get_template("entity_parts.html.j2").module
 
     def render_all(self) -> dict[str, str]:
         """Every generated Markdown page, by source path."""
@@ -284,7 +310,7 @@ class PageBuilder:
                 rows.append((label, value))
         return rows
 
-    def groups(self, entity: Entity, src: str, notes: Footnotes) -> list[RelationGroup]:
+    def groups(self, entity: Entity, url: str, notes: Footnotes) -> list[RelationGroup]:
         groups: dict[tuple[str, bool], RelationGroup] = {}
         order = {p: i for i, p in enumerate(self.v.predicates)}
         pairs = [(r, False) for r in entity.relations] + [(r, True) for r in self.corpus.incoming(entity.id)]
@@ -294,8 +320,8 @@ class PageBuilder:
             label = predicate.inverse.en if inverse_reading else predicate.label.en
             other = self.corpus[relation.subject if incoming else relation.target]
             row = RelationRow(
-                other=other, link=self.link(src, other), relation=relation, when=relation_when(relation),
-                notes=[notes.number(c.source, c.quote) for c in relation.citations],
+                other=other, href=relative_url(url, entity_url(other)), relation=relation,
+                when=relation_when(relation), refs=[notes.cite(c.source, c.quote) for c in relation.citations],
                 anchor=None if incoming else relation.key)
             group = groups.setdefault((relation.predicate, inverse_reading),
                                       RelationGroup(label[:1].upper() + label[1:], relation.predicate,
@@ -305,55 +331,61 @@ class PageBuilder:
             group.rows.sort(key=lambda r: (r.relation.sort_date, r.other.name.lower(), r.other.id))
         return [groups[k] for k in sorted(groups, key=lambda k: (order[k[0]], k[1]))]
 
-    def footnote_items(self, src: str, notes: Footnotes) -> list[dict]:
+    def footnote_items(self, url: str, notes: Footnotes) -> list[dict]:
         items = []
         for (source_id, quote), number in notes.numbers.items():
             source = self.corpus[source_id]
-            items.append({"number": number, "source": source, "link": self.link(src, source), "quote": quote,
-                          "date": show_date(source.facts.get("date"))})
+            items.append({"number": number, "source": source, "href": relative_url(url, entity_url(source)),
+                          "quote": quote, "refs": notes.refs[number], "date": show_date(source.facts.get("date"))})
         return items
 
     # -- pages --------------------------------------------------------------------
 
     def entity_page(self, entity: Entity) -> str:
+        """The entity's Markdown article; its bulky parts (relations, network, timeline,
+        citations) go to `self.parts[src]`, to be filled in by `fill_parts` after MkDocs."""
         src, url = entity_src(entity), entity_url(entity)
         notes = Footnotes()
-        groups = self.groups(entity, src, notes)
+        groups = self.groups(entity, url, notes)
+        macros = self.parts_macros
+        parts = {group.part: macros.relation_list(group, self.v.statuses) for group in groups}
         backed = []
         if entity.kind == "sources":
             for relation in self.corpus.cited_by(entity.id):
                 subject, target = self.corpus[relation.subject], self.corpus[relation.target]
-                quotes = [c.quote for c in relation.citations if c.source == entity.id]
-                backed.append({"subject": subject, "subject_link": self.link(src, subject),
+                backed.append({"subject": subject, "subject_href": relative_url(url, entity_url(subject)),
                                "label": self.v.predicates[relation.predicate].label.en,
-                               "target": target, "target_link": self.link(src, target),
-                               "relation": relation, "when": relation_when(relation), "quotes": quotes,
-                               "statement": Markup(f"{self.link(src, subject)}#{relation.key}")})
-        network = None
-        legend = []
+                               "target": target, "target_href": relative_url(url, entity_url(target)),
+                               "relation": relation, "when": relation_when(relation),
+                               "quotes": [c.quote for c in relation.citations if c.source == entity.id]})
+            if backed:
+                parts["backed"] = macros.backed(backed)
         if entity.kind != "sources" and self.corpus.degree(entity.id):
             data = self.networks.ego(entity.id, url)
-            legend = data.legend
             network, payload = self.networks.html(
                 data, options=EGO_OPTIONS, src=f"../{entity.id}.network.json",
                 caption=f"Network of {entity.name}: {len(self.corpus.neighbours(entity.id))} connected entities. "
                         f"Click a node to open its page.")
             self.network_files[f"{entity.kind}/{entity.id}.network.json"] = payload
+            parts["network"] = macros.network(network, data.legend)
         dated = self.items_by_actor.get(entity.id, [])
+        if dated:
+            parts["timeline"] = self.timeline_html(dated, url)
+        see_also = [{"entity": e, "href": relative_url(url, entity_url(e))} for e in self.see_also(entity)]
+        themes = [{"theme": t, "href": relative_url(url, f"themes/{t.id}/")}
+                  for t in self.themes if t.id in self.theme_index.get(entity.id, [])]
+        if see_also or themes:
+            parts["see-also"] = macros.see_also(see_also, themes)
+        parts["data-links"] = macros.data_links(
+            entity, relative_url(url, "data/"), entity_file(self.file_prefix, entity), self.changed.get(entity.id),
+            self.edit_url_base + entity_file(self.file_prefix, entity) if self.edit_url_base else None)
+        if notes.numbers:
+            parts["footnotes"] = macros.footnotes(self.footnote_items(url, notes))
+        self.parts[src] = {name: str(html) for name, html in parts.items()}
         return self.env.get_template("entity.md.j2").render(
-            timeline=self.timeline_html(dated, url) if dated else None,
-            see_also=[{"entity": e, "link": self.link(src, e)} for e in self.see_also(entity)],
-            themes=[{"theme": t, "link": Markup(relative_md(src, f"themes/{t.id}.md"))}
-                    for t in self.themes if t.id in self.theme_index.get(entity.id, [])],
             entity=entity, type_label=self.type_label(entity), facts=self.facts(entity),
             description=Markup(sanitize_markdown(entity.description)) if entity.description else None,
-            groups=groups, footnotes=self.footnote_items(src, notes), backed=backed, network=network,
-            legend=legend, statuses=self.v.statuses, iri=str(self.iris.entity(entity)),
-            data_link=Markup(relative_url(url, "data/")),
-            changed=self.changed.get(entity.id),
-            edit_url=Markup(self.edit_url_base + entity_file(self.file_prefix, entity)) if self.edit_url_base else None,
-            file_path=entity_file(self.file_prefix, entity),
-        )
+            groups=groups, parts=parts, iri=str(self.iris.entity(entity)))
 
     def kind_index(self, kind: str) -> str:
         base = self.v.kinds[kind]

@@ -28,7 +28,7 @@ from .export import render_exports
 from .graph import build_graph
 from .model import Corpus
 from .networks import VIS_ASSETS
-from .pages import PageBuilder, entity_file
+from .pages import PageBuilder, entity_file, fill_parts
 from .pipeline import load_corpus
 from .schema import SCHEMA_DIR, render_schemas
 from .themes import load_themes
@@ -58,6 +58,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     themes: list = []
     changed: dict[str, str] = {}
     prefix: str = "entities/"
+    parts: dict[str, dict[str, str]] = {}
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).resolve().parent
@@ -99,6 +100,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         for src, content in builder.render_all().items():
             inclusion = InclusionLevel.NOT_IN_NAV if src in entity_pages else InclusionLevel.UNDEFINED
             _add(files, File.generated(config, src, content=content, inclusion=inclusion))
+        self.parts = builder.parts
         for src, content in builder.network_files.items():
             _add(files, File.generated(config, src, content=content))
         graph = build_graph(self.corpus, config.site_url)
@@ -125,6 +127,10 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         if entity is not None and self.config.edit_url_base:
             page.edit_url = self.config.edit_url_base.rstrip("/") + "/" + entity_file(self.prefix, entity)
         return markdown
+
+    def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
+        parts = self.parts.get(page.file.src_uri)
+        return fill_parts(output, parts) if parts else output
 
     def _entity_of(self, src_uri: str):
         kind, _, name = src_uri.partition("/")

@@ -176,3 +176,44 @@ def test_coverage_page_counts_what_the_corpus_holds(mini_site):
     assert "<td>holds role at (<code>holds-role-at</code>)</td>\n<td>1</td>" in html
     thin = [e.name for e in corpus.entities.values() if e.kind != "sources" and corpus.degree(e.id) == 1]
     assert f"{len(thin)} entities rest on one relation only" in html
+
+
+class _Anchors(HTMLParser):
+    """Every element id, every local link and every footnote reference of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.append(attrs["id"])
+        href = attrs.get("href") if tag == "a" else None
+        if href and not href.startswith(("http:", "https:", "mailto:")):
+            self.hrefs.append(href)
+
+
+def test_every_local_link_and_anchor_resolves(real_site):
+    """Entity pages' relation lists, networks and citations are put in after MkDocs
+    renders (MkDocs no longer checks those links): every link must land somewhere."""
+    pages = sorted(real_site.glob("*/*/index.html"))
+    assert len(pages) > 100
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert 'class="pg-part"' not in html, f"{page}: a part was not filled in"
+        parser = _Anchors()
+        parser.feed(html)
+        assert len(parser.ids) == len(set(parser.ids)), f"{page}: duplicate ids"
+        for href in parser.hrefs:
+            path, _, fragment = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{page}: broken link {href}"
+            if fragment and target == page:
+                assert fragment in parser.ids, f"{page}: no anchor #{fragment}"
+        refs = [i for i in parser.ids if i.startswith("fnref")]
+        notes = {i for i in parser.ids if i.startswith("fn:")}
+        assert {r.split(":")[1] for r in refs} == {n.split(":")[1] for n in notes}, page
