@@ -22,6 +22,11 @@ from pathlib import Path
 SITE_URL = "https://policygraph.example.org/"
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("load", "validate", "graph", "exports", "pages", "explorer", "builder total")
+# A site build runs graph + exports in a second process (datafiles.DataJob) while the
+# build process renders pages and MkDocs runs: these are the two paths.
+BUILD_PROCESS = ("load", "validate", "pages", "explorer")
+DATA_PROCESS = ("load", "validate", "graph", "exports")
+TIMES = STAGES + ("builder, build process", "builder, data process", "MkDocs (whole - build process)", "whole site")
 
 
 def _timed(function, *args, **kwargs):
@@ -53,6 +58,8 @@ def builder_stages(entities: Path) -> dict[str, float]:
     _, times["explorer"] = _timed(pages.explorer_data)  # the layout; render_all reuses it
     _, times["pages"] = _timed(pages.render_all)
     times["builder total"] = sum(times[s] for s in STAGES[:-1])
+    times["builder, build process"] = sum(times[s] for s in BUILD_PROCESS)
+    times["builder, data process"] = sum(times[s] for s in DATA_PROCESS)
     return times
 
 
@@ -63,24 +70,30 @@ def _config(tmp: Path, entities: Path) -> Path:
     return config
 
 
-def whole_build(tmp: Path, entities: Path) -> tuple[float, int, Path]:
-    """The whole site with `policygraph build` in a child process: wall time and peak RSS."""
+_WHOLE_BUILD = """
+import resource, sys, time
+from pathlib import Path
+from builder.site import build_site
+start = time.perf_counter()
+build_site(Path(sys.argv[1]), Path(sys.argv[2]))
+wall = time.perf_counter() - start
+print(wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def whole_build(tmp: Path, entities: Path) -> tuple[float, int, int, Path]:
+    """The whole site, as `policygraph build` makes it, in a child interpreter: wall time,
+    and the peak memory (KB) of the build process and of the data process it spawns
+    (they run at the same time, so their sum bounds the machine's peak)."""
     site = tmp / "site"
-    command = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "builder.cli", "build",
-               "--config", str(_config(tmp, entities)), "--site-dir", str(site)]
-    if not Path("/usr/bin/time").exists():
-        command = command[3:]
-    start = time.perf_counter()
+    command = [sys.executable, "-c", _WHOLE_BUILD, str(_config(tmp, entities)), str(site)]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    wall = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"build failed:\n{result.stderr[-3000:]}")
-    peak_kb = 0
-    last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
-    if command[0] == "/usr/bin/time" and len(last.split()) == 2:
-        wall, peak_kb = float(last.split()[0]), int(last.split()[1])
-    return wall, peak_kb, site
+    wall, parent_kb, child_kb = result.stdout.split()[-3:]
+    return float(wall), int(parent_kb), int(child_kb), site
 
 
 def _size(folder: Path) -> int:
@@ -94,16 +107,18 @@ def measure(n: int, runs: int, seed: int, keep: bool = False) -> dict:
         entities = generate(tmp, n, seed=seed)
         stage_runs = [builder_stages(entities) for _ in range(runs)]
         builds = [whole_build(tmp, entities) for _ in range(runs)]
-        site = builds[-1][2]
+        site = builds[-1][3]
         sizes = sorted(p.stat().st_size for kind in ("people", "organizations", "laws", "events", "products")
                        for p in (site / kind).glob("*/index.html"))
         pages = sum(1 for _ in site.rglob("index.html"))
-        result = {s: statistics.median(r[s] for r in stage_runs) for s in STAGES}
+        result = {s: statistics.median(r[s] for r in stage_runs) for s in TIMES[:-2]}
         whole = statistics.median(b[0] for b in builds)
         result.update({
             "whole site": whole,
-            "MkDocs (whole - builder)": max(0.0, whole - result["builder total"]),
-            "peak memory MB": max(b[1] for b in builds) / 1024,
+            "MkDocs (whole - build process)": max(0.0, whole - result["builder, build process"]),
+            "peak memory MB (build + data process)": max(b[1] + b[2] for b in builds) / 1024,
+            "peak memory MB, build process": max(b[1] for b in builds) / 1024,
+            "peak memory MB, data process": max(b[2] for b in builds) / 1024,
             "page count": pages,
             "pages/s": pages / whole if whole else 0.0,
             "site MB": _size(site) / 1e6,
@@ -119,7 +134,8 @@ def measure(n: int, runs: int, seed: int, keep: bool = False) -> dict:
 
 def report(results: dict[int, dict]) -> str:
     sizes = sorted(results)
-    rows = list(STAGES) + ["MkDocs (whole - builder)", "whole site", "peak memory MB", "page count", "pages/s",
+    rows = list(TIMES) + ["peak memory MB (build + data process)",
+                           "peak memory MB, build process", "peak memory MB, data process", "page count", "pages/s",
                            "site MB", "search index MB", "typical entity page KB", "relations"]
     header = ["figure"] + [f"N={n:,}" for n in sizes]
     if len(sizes) > 1:
@@ -129,7 +145,7 @@ def report(results: dict[int, dict]) -> str:
         cells = [row]
         for n in sizes:
             value = results[n][row]
-            unit = " s" if row in STAGES or row in ("MkDocs (whole - builder)", "whole site") else ""
+            unit = " s" if row in TIMES else ""
             cells.append(f"{value:,.0f}" if row in ("page count", "relations") else f"{value:,.2f}{unit}")
         if len(sizes) > 1:
             first, last = results[sizes[0]][row], results[sizes[-1]][row]

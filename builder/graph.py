@@ -86,6 +86,15 @@ def build_graph(corpus: Corpus, site_url: str) -> Graph:
     return graph
 
 
+def relation_graph(corpus: Corpus, site_url: str, relation: Relation) -> Graph:
+    """One relation as RDF: its direct triple, its statement and its provenance."""
+    iris = Iris.for_site(site_url)
+    graph = Graph(bind_namespaces="core")
+    bind_prefixes(graph, corpus.vocabulary, iris)
+    _add_relation(graph, corpus, iris, corpus[relation.subject], relation)
+    return graph
+
+
 def _add_entity(graph: Graph, v: Vocabulary, iris: Iris, entity: Entity) -> None:
     node = iris.entity(entity)
     base = v.types[entity.type]

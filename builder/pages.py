@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from rdflib import Graph
 from markupsafe import Markup
 
-from .graph import Iris
+from .graph import Iris, relation_graph
 from .model import Corpus, EDate, Entity, Relation
 from .networks import EGO_OPTIONS, NetworkRenderer, explorer_options, json_data
 from .text import md_inline, relative_md, relative_url, sanitize_markdown
@@ -431,7 +431,7 @@ class PageBuilder:
         return self.env.get_template("query.md.j2").render(
             examples=examples, prefixes=prefixes, endpoint=endpoint or "", site_url=self.iris.site_url)
 
-    def sparql_docs(self, examples: list[dict], graph, extra_downloads: list[dict] | None = None) -> str:
+    def sparql_docs(self, examples: list[dict], extra_downloads: list[dict] | None = None) -> str:
         relation = next((r for r in self.corpus.relations if r.citations), None)
         example = {"entity": f"{self.iris.site_url}people/<id>/", "statement": "", "citation": "",
                    "label": "", "turtle": ""}
@@ -439,6 +439,7 @@ class PageBuilder:
             subject = self.corpus[relation.subject]
             statement = self.iris.statement(subject, relation)
             citation = self.iris.citation(subject, relation, 1)
+            graph = relation_graph(self.corpus, self.iris.site_url, relation)
             excerpt = Graph(bind_namespaces="core")
             for prefix, namespace in graph.namespaces():
                 excerpt.bind(prefix, namespace)

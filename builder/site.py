@@ -23,9 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import BuildError, PolicygraphError
 from .catalogue import load_catalogue
-from .entity_rdf import render_entity_rdf
-from .export import render_exports
-from .graph import build_graph
+from .datafiles import DataJob, data_file_names
 from .model import Corpus
 from .networks import VIS_ASSETS
 from .pages import PageBuilder, entity_file, fill_parts
@@ -59,6 +57,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     changed: dict[str, str] = {}
     prefix: str = "entities/"
     parts: dict[str, dict[str, str]] = {}
+    data_job: DataJob | None = None
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).resolve().parent
@@ -82,6 +81,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         except PolicygraphError as error:
             raise PluginError(str(error)) from None
         self.changed = last_changed(entities)
+        self.data_job = DataJob(entities, vocabulary, root, config.site_url)
         self.prefix = repository_prefix(entities, root)
         for asset in sorted(VIS_ASSETS):
             if asset.endswith(".js") and asset not in config.extra_javascript:
@@ -103,15 +103,12 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.parts = builder.parts
         for src, content in builder.network_files.items():
             _add(files, File.generated(config, src, content=content))
-        graph = build_graph(self.corpus, config.site_url)
-        for name, content in render_exports(self.corpus, config.site_url, graph).items():
-            _add(files, File.generated(config, f"data/{name}", content=content))
-        for src, content in render_entity_rdf(graph, self.corpus, config.site_url).items():
-            _add(files, File.generated(config, src, content=content))
+        for src in data_file_names(self.corpus):
+            _add(files, LateFile.generated(config, src, abs_src_path=os.devnull))
         examples = examples_for_page(config.site_url)
         _add(files, File.generated(config, "query.md", content=builder.query_page(
             examples, self.config.sparql_endpoint)))
-        _add(files, File.generated(config, "sparql.md", content=builder.sparql_docs(examples, graph, EXTRA_DOWNLOADS)))
+        _add(files, File.generated(config, "sparql.md", content=builder.sparql_docs(examples, EXTRA_DOWNLOADS)))
         for src, path in oxigraph_assets(self._root(config), self.config.oxigraph_dir).items():
             _add(files, File.generated(config, src, abs_src_path=str(path)))
         _add(files, File.generated(config, "data/network.json", content=builder.explorer_data()))
@@ -131,6 +128,29 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
         parts = self.parts.get(page.file.src_uri)
         return fill_parts(output, parts) if parts else output
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Put the data files in place once their process is done."""
+        job, self.data_job = self.data_job, None
+        try:
+            folder = job.finish()
+        except RuntimeError as error:
+            raise PluginError(f"policygraph: {error}") from None
+        site = Path(config.site_dir)
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            target = site / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def on_build_error(self, error: Exception) -> None:
+        self.on_shutdown()
+
+    def on_shutdown(self) -> None:
+        """Also reached when a build is interrupted (KeyboardInterrupt skips on_build_error)."""
+        if self.data_job is not None:
+            self.data_job.cancel()
+            self.data_job = None
 
     def _entity_of(self, src_uri: str):
         kind, _, name = src_uri.partition("/")
@@ -205,6 +225,14 @@ def last_changed(entities: Path) -> dict[str, str]:
             if name.endswith(".yaml"):
                 dates.setdefault(Path(name).stem, date)
     return dates
+
+
+class LateFile(File):
+    """A file written by the data process: MkDocs knows it (links to it are checked)
+    but does not copy it; the plugin moves it into the site at post-build."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
 
 
 def _add(files: Files, file: File) -> None:

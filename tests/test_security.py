@@ -246,11 +246,31 @@ def test_a_failing_stage_leaves_the_site_intact(tmp_path, monkeypatch, failure):
 
     def explode(*args, **kwargs):
         raise failure
-    monkeypatch.setattr("builder.site.render_exports", explode)
+    monkeypatch.setattr("builder.site.PageBuilder.render_all", explode)
     with pytest.raises(type(failure)):
         build_site(site_config(tmp_path, MINI), site)
     assert (site / "index.html").read_text() == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml", "site"]
+
+
+def test_a_failing_data_process_fails_the_build(tmp_path, monkeypatch):
+    """The RDF files are written by a second process; if it fails (here: its entity
+    folder is gone), the build fails, the old site stays and its temporary folder goes."""
+    from conftest import MINI
+    from builder.datafiles import DataJob
+    site = tmp_path / "site"
+    write_tree(site, {"index.html": "previous"})
+    jobs = []
+
+    def failing_job(entities, vocabulary, root, site_url):
+        jobs.append(DataJob(tmp_path / "vanished", vocabulary, root, site_url))
+        return jobs[-1]
+    monkeypatch.setattr("builder.site.DataJob", failing_job)
+    with pytest.raises(BuildError) as info:
+        build_site(site_config(tmp_path, MINI), site)
+    assert "RDF data files" in str(info.value)
+    assert (site / "index.html").read_text() == "previous"
+    assert jobs and not jobs[0].folder.exists() and not jobs[0].process.is_alive()
 
 
 def test_strict_mode_turns_warnings_into_failures(tmp_path):

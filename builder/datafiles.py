@@ -1,0 +1,82 @@
+"""Stage 4, run beside the site: the RDF graph and every file made from it (the dumps
+under `data/`, each entity's Turtle) are written by a second process while MkDocs
+renders the pages in the first, so a build uses both cores.
+
+The second process is spawned (a fresh interpreter, no forked state) and loads the same
+entity files again; the parent has already validated them, so the child only fails on
+a bug or if the files change under it, and then the build fails as a whole."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import tempfile
+from pathlib import Path
+
+from .entity_rdf import render_entity_rdf
+from .export import EXPORTS, dump_exports, graph_exports, rdf_prefixes, render_exports
+from .graph import build_graph
+from .model import Corpus
+
+
+def data_files(corpus: Corpus, site_url: str) -> dict[str, bytes]:
+    """Every file derived from the RDF graph, by path in the site."""
+    graph = build_graph(corpus, site_url)
+    files = {f"data/{name}": content for name, content in render_exports(corpus, site_url, graph).items()}
+    files.update(render_entity_rdf(graph, corpus, site_url))
+    return files
+
+
+def data_file_names(corpus: Corpus) -> list[str]:
+    """The paths `data_files` writes, known before it runs."""
+    return [f"data/{name}" for name in EXPORTS] + [f"{e.kind}/{e.id}.ttl" for e in corpus.entities.values()]
+
+
+def _write_data_files(entities: str, vocabulary: str, root: str, site_url: str, out_dir: str) -> None:
+    from .pipeline import load_corpus
+    from .vocabulary import load_vocabulary
+    corpus = load_corpus(Path(entities), load_vocabulary(Path(vocabulary)), root=Path(root))
+    out = Path(out_dir)
+
+    def write(files: dict[str, bytes]) -> None:
+        for path, content in files.items():
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+
+    # Same files as data_files(), in an order that lets the rdflib graph go before the
+    # big Turtle and JSON-LD dumps are made (peak memory at 10,000 entities).
+    graph = build_graph(corpus, site_url)
+    write(render_entity_rdf(graph, corpus, site_url))
+    exports = graph_exports(corpus, site_url, graph)
+    write({f"data/{name}": content for name, content in exports.items()})
+    nt, prefixes = exports["graph.nt"], rdf_prefixes(graph)
+    del graph, exports
+    for name, content in dump_exports(nt, prefixes).items():
+        write({f"data/{name}": content})
+
+
+class DataJob:
+    """`data_files` for a corpus on disk, written into a temporary folder by a child process."""
+
+    def __init__(self, entities: Path, vocabulary: Path, root: Path, site_url: str) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="policygraph-data-"))
+        self.process = multiprocessing.get_context("spawn").Process(
+            target=_write_data_files, name="policygraph-data", daemon=True,
+            args=(str(entities), str(vocabulary), str(root), site_url, str(self.folder)))
+        self.process.start()
+
+    def finish(self) -> Path:
+        """Wait for the files; the folder holding them. Raises RuntimeError if the process failed."""
+        self.process.join()
+        if self.process.exitcode != 0:
+            self.cancel()
+            raise RuntimeError(f"writing the RDF data files failed (exit code {self.process.exitcode}); "
+                               "its error is printed above")
+        return self.folder
+
+    def cancel(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
