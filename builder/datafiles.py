@@ -2,14 +2,15 @@
 under `data/`, each entity's Turtle) are written by a second process while MkDocs
 renders the pages in the first, so a build uses both cores.
 
-The second process is spawned (a fresh interpreter, no forked state) and loads the same
-entity files again; the parent has already validated them, so the child only fails on
+The second process is a fresh interpreter (`python -m builder.datafiles`: no forked
+state, nothing of the caller's main module re-run) and loads the same entity files again; the parent has already validated them, so the child only fails on
 a bug or if the files change under it, and then the build fails as a whole."""
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -61,22 +62,24 @@ class DataJob:
 
     def __init__(self, entities: Path, vocabulary: Path, root: Path, site_url: str) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="policygraph-data-"))
-        self.process = multiprocessing.get_context("spawn").Process(
-            target=_write_data_files, name="policygraph-data", daemon=True,
-            args=(str(entities), str(vocabulary), str(root), site_url, str(self.folder)))
-        self.process.start()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "builder.datafiles", str(entities), str(vocabulary), str(root), site_url,
+             str(self.folder)], cwd=Path(__file__).resolve().parents[1], stdin=subprocess.DEVNULL)
 
     def finish(self) -> Path:
         """Wait for the files; the folder holding them. Raises RuntimeError if the process failed."""
-        self.process.join()
-        if self.process.exitcode != 0:
+        code = self.process.wait()
+        if code != 0:
             self.cancel()
-            raise RuntimeError(f"writing the RDF data files failed (exit code {self.process.exitcode}); "
-                               "its error is printed above")
+            raise RuntimeError(f"writing the RDF data files failed (exit code {code}); its error is printed above")
         return self.folder
 
     def cancel(self) -> None:
-        if self.process.is_alive():
+        if self.process.poll() is None:
             self.process.terminate()
-            self.process.join()
+            self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    _write_data_files(*sys.argv[1:6])

@@ -56,7 +56,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     themes: list = []
     changed: dict[str, str] = {}
     prefix: str = "entities/"
-    parts: dict[str, dict[str, str]] = {}
+    parts: dict[str, dict[str, bytes]] = {}
     data_job: DataJob | None = None
 
     def _root(self, config: MkDocsConfig) -> Path:
@@ -102,7 +102,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             _add(files, File.generated(config, src, content=content, inclusion=inclusion))
         self.parts = builder.parts
         for src, content in builder.network_files.items():
-            _add(files, File.generated(config, src, content=content))
+            _add(files, FreedFile.generated(config, src, content=content))
+        builder.network_files.clear()
         for src in data_file_names(self.corpus):
             _add(files, LateFile.generated(config, src, abs_src_path=os.devnull))
         examples = examples_for_page(config.site_url)
@@ -126,7 +127,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         return markdown
 
     def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
-        parts = self.parts.get(page.file.src_uri)
+        parts = self.parts.pop(page.file.src_uri, None)  # each page is written once: free its parts
         return fill_parts(output, parts) if parts else output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -233,6 +234,18 @@ class LateFile(File):
 
     def copy_file(self, dirty: bool = False) -> None:
         pass
+
+
+class FreedFile(File):
+    """Generated data whose content is dropped once it is written into the site (read
+    back from there if asked again): 10,000 ego networks held until the end of the
+    build cost about half a gigabyte."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        super().copy_file(dirty)
+        if self._content is not None:
+            self._content = None
+            self.abs_src_path = self.abs_dest_path
 
 
 def _add(files: Files, file: File) -> None:

@@ -270,7 +270,7 @@ def test_a_failing_data_process_fails_the_build(tmp_path, monkeypatch):
         build_site(site_config(tmp_path, MINI), site)
     assert "RDF data files" in str(info.value)
     assert (site / "index.html").read_text() == "previous"
-    assert jobs and not jobs[0].folder.exists() and not jobs[0].process.is_alive()
+    assert jobs and not jobs[0].folder.exists() and jobs[0].process.poll() is not None
 
 
 def test_strict_mode_turns_warnings_into_failures(tmp_path):
