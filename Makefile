@@ -17,7 +17,7 @@ test: setup-test chromium
 	$(BIN)/python -m pytest
 
 serve: setup
-	$(BIN)/mkdocs serve --livereload
+	$(BIN)/mkdocs serve --livereload --dirty --no-strict
 
 validate: setup
 	$(BIN)/policygraph validate $(if $(FORMAT),--format $(FORMAT))

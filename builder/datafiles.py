@@ -61,6 +61,7 @@ class DataJob:
     """`data_files` for a corpus on disk, written into a temporary folder by a child process."""
 
     def __init__(self, entities: Path, vocabulary: Path, root: Path, site_url: str) -> None:
+        self.cancelled = False
         self.folder = Path(tempfile.mkdtemp(prefix="policygraph-data-"))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "builder.datafiles", str(entities), str(vocabulary), str(root), site_url,
@@ -75,6 +76,7 @@ class DataJob:
         return self.folder
 
     def cancel(self) -> None:
+        self.cancelled = True
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait()

@@ -97,13 +97,13 @@ class NetworkRenderer:
 
     # -- data --------------------------------------------------------------------
 
-    def node(self, entity: Entity, page_url: str, **extra) -> dict:
+    def node(self, entity: Entity, page_url: str, summary: bool = True, **extra) -> dict:
         base = self.v.types[entity.type]
         label = self.v.types[entity.type_id].label.en
         return {
             "id": entity.id,
             "label": _short(entity.name),
-            "title": f"{entity.name} ({label})\n{entity.summary}".strip(),
+            "title": f"{entity.name} ({label})\n{entity.summary}".strip() if summary else f"{entity.name} ({label})",
             "group": entity.type,
             "shape": base.shape,
             "color": base.color,
@@ -132,7 +132,8 @@ class NetworkRenderer:
     def ego(self, entity_id: str, page_url: str, second_hop: int = SECOND_HOP_LIMIT) -> NetworkData:
         """The entity, its neighbours and the relations among them; plus, marked `hop: 2`
         and shown on request, up to `second_hop` entities two relations away (the most
-        connected first)."""
+        connected first). Node tooltips give name and type, not the summary: an edit to
+        a summary then changes no other page's network (see incremental.py)."""
         first = self.corpus.neighbours(entity_id)
         ids = [entity_id] + first
         members = set(ids)
@@ -140,9 +141,9 @@ class NetworkRenderer:
                       for n in self.corpus.neighbours(f)} - members
         second = sorted(candidates, key=lambda i: (-self.corpus.degree(i), i))[:second_hop]
         entities = [self.corpus[i] for i in ids]
-        nodes = [self.node(e, page_url, **({"borderWidth": 3, "size": 22} if e.id == entity_id else {}))
+        nodes = [self.node(e, page_url, summary=False, **({"borderWidth": 3, "size": 22} if e.id == entity_id else {}))
                  for e in entities]
-        nodes += [self.node(self.corpus[i], page_url, hop=2) for i in sorted(second)]
+        nodes += [self.node(self.corpus[i], page_url, summary=False, hop=2) for i in sorted(second)]
         everyone = members | set(second)
         edges = [self.edge(r) for e in entities for r in e.relations if r.target in members]
         edges += [self.edge(r) for i in sorted(second) for r in self.corpus.outgoing(i) if r.target in members]

@@ -174,9 +174,11 @@ class PageBuilder:
         self.parts: dict[str, dict[str, bytes]] = {}  # likewise: HTML parts of each page, by source path
         self.parts_macros = self.html_env.get_template("entity_parts.html.j2").module
 
-    def render_all(self) -> dict[str, str]:
-        """Every generated Markdown page, by source path."""
-        pages = {entity_src(e): self.entity_page(e) for e in self.corpus.entities.values()}
+    def render_all(self, only: set[str] | None = None) -> dict[str, str]:
+        """Every generated Markdown page, by source path (of entities, only those in
+        `only` if it is given: see incremental.py)."""
+        pages = {entity_src(e): self.entity_page(e) for e in self.corpus.entities.values()
+                 if only is None or e.id in only}
         for kind, base in self.v.kinds.items():
             pages[f"{kind}/index.md"] = self.kind_index(kind)
         pages["index.md"] = self.home()

@@ -12,6 +12,8 @@ import logging
 import os
 import shutil
 import subprocess
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.config import base
@@ -24,6 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .errors import BuildError, PolicygraphError
 from .catalogue import load_catalogue
 from .datafiles import DataJob, data_file_names
+from .incremental import affected_pages
 from .model import Corpus
 from .networks import VIS_ASSETS
 from .pages import PageBuilder, entity_file, fill_parts
@@ -58,6 +61,17 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     prefix: str = "entities/"
     parts: dict[str, dict[str, bytes]] = {}
     data_job: DataJob | None = None
+    pending: DataJob | None = None
+    lock = threading.Lock()
+    incremental = False  # mkdocs serve --dirty: re-render only the pages an edit changes
+    serving = False
+    preview: Preview | None = None
+    vocabulary_text = ""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+        self.incremental = self.serving and dirty
+        self.lock = threading.Lock()
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).resolve().parent
@@ -81,6 +95,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         except PolicygraphError as error:
             raise PluginError(str(error)) from None
         self.changed = last_changed(entities)
+        self.vocabulary_text = vocabulary.read_text(encoding="utf-8")
+        self.on_shutdown()  # a previous build's data process, if a rebuild overtook it
         self.data_job = DataJob(entities, vocabulary, root, config.site_url)
         self.prefix = repository_prefix(entities, root)
         for asset in sorted(VIS_ASSETS):
@@ -97,13 +113,33 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
                               themes=self.themes)
         entity_pages = {f"{e.kind}/{e.id}.md" for e in self.corpus.entities.values()}
         entity_pages |= {f"themes/{t.id}.md" for t in self.themes}
-        for src, content in builder.render_all().items():
+        previous = self.preview if self.preview and self.preview.vocabulary == self.vocabulary_text else None
+        only = affected_pages(previous.corpus, self.corpus, previous.themes, self.themes) if previous else None
+        pages = builder.render_all(only)
+        kept = set()
+        if previous is not None:
+            kept = {src for src in previous.pages if src not in pages and src in entity_pages}
+            kept |= {src for src in pages if previous.pages.get(src) == pages[src]
+                     and previous.parts.get(src) == builder.parts.get(src)}
+            pages = {**{src: previous.pages[src] for src in kept}, **pages}
+            builder.parts = {**{src: previous.parts[src] for src in kept if src in previous.parts}, **builder.parts}
+            builder.network_files = {**{src: data for src, data in previous.networks.items()
+                                        if src.removesuffix(".network.json") + ".md" in kept},
+                                     **builder.network_files}
+        for src, content in pages.items():
             inclusion = InclusionLevel.NOT_IN_NAV if src in entity_pages else InclusionLevel.UNDEFINED
-            _add(files, File.generated(config, src, content=content, inclusion=inclusion))
+            page = GeneratedFile.generated(config, src, content=content, inclusion=inclusion)
+            page.unchanged = src in kept
+            _add(files, page)
+        if self.incremental:
+            self.preview = Preview(self.corpus, self.themes, self.vocabulary_text, pages, dict(builder.parts),
+                                   dict(builder.network_files))
         self.parts = builder.parts
         for src, content in builder.network_files.items():
-            _add(files, FreedFile.generated(config, src, content=content))
-        builder.network_files.clear()
+            network = FreedFile.generated(config, src, content=content)
+            network.unchanged = previous is not None and previous.networks.get(src) == content
+            _add(files, network)
+        builder.network_files = {}
         for src in data_file_names(self.corpus):
             _add(files, LateFile.generated(config, src, abs_src_path=os.devnull))
         examples = examples_for_page(config.site_url)
@@ -131,27 +167,41 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         return fill_parts(output, parts) if parts else output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Put the data files in place once their process is done."""
+        """Put the data files in place once their process is done; under `mkdocs serve`,
+        without waiting for it: the pages reload at once and the data follows."""
         job, self.data_job = self.data_job, None
+        if self.serving:
+            self.pending = job
+            threading.Thread(target=self._move_data_files, args=(job, Path(config.site_dir)), daemon=True).start()
+            return
+        try:
+            _move_tree(job.finish(), Path(config.site_dir))
+        except RuntimeError as error:
+            raise PluginError(f"policygraph: {error}") from None
+
+    def _move_data_files(self, job: DataJob, site: Path) -> None:
         try:
             folder = job.finish()
         except RuntimeError as error:
-            raise PluginError(f"policygraph: {error}") from None
-        site = Path(config.site_dir)
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            target = site / path.relative_to(folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(path, target)
-        shutil.rmtree(folder, ignore_errors=True)
+            if not job.cancelled:
+                log.error(f"policygraph: {error}")
+            return
+        with self.lock:
+            if not job.cancelled:
+                _move_tree(folder, site)
+                log.info("policygraph: RDF data files updated")
 
     def on_build_error(self, error: Exception) -> None:
         self.on_shutdown()
 
     def on_shutdown(self) -> None:
-        """Also reached when a build is interrupted (KeyboardInterrupt skips on_build_error)."""
-        if self.data_job is not None:
-            self.data_job.cancel()
-            self.data_job = None
+        """Stops a data process still running (also reached when a build is interrupted:
+        KeyboardInterrupt skips on_build_error)."""
+        with self.lock:
+            for job in (self.data_job, self.pending):
+                if job is not None:
+                    job.cancel()
+            self.data_job = self.pending = None
 
     def _entity_of(self, src_uri: str):
         kind, _, name = src_uri.partition("/")
@@ -236,7 +286,17 @@ class LateFile(File):
         pass
 
 
-class FreedFile(File):
+class GeneratedFile(File):
+    """A generated file that a dirty rebuild (`mkdocs serve --dirty`) may skip: the
+    plugin marks it unchanged when the same content is already in the site."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged and super().is_modified()
+
+
+class FreedFile(GeneratedFile):
     """Generated data whose content is dropped once it is written into the site (read
     back from there if asked again): 10,000 ego networks held until the end of the
     build cost about half a gigabyte."""
@@ -246,6 +306,27 @@ class FreedFile(File):
         if self._content is not None:
             self._content = None
             self.abs_src_path = self.abs_dest_path
+
+
+@dataclass
+class Preview:
+    """What the previous build of `mkdocs serve --dirty` made, kept to re-render only
+    the pages an edit changes (see incremental.py)."""
+
+    corpus: Corpus
+    themes: list
+    vocabulary: str
+    pages: dict[str, str]
+    parts: dict[str, dict[str, bytes]]
+    networks: dict[str, bytes]
+
+
+def _move_tree(folder: Path, site: Path) -> None:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        target = site / path.relative_to(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _add(files: Files, file: File) -> None:

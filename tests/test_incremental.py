@@ -1,0 +1,101 @@
+"""`mkdocs serve --dirty` re-renders only the pages incremental.affected_pages names:
+for real edits of every kind, every page that differs between a full render before
+and a full render after the edit must be among them (and a summary edit must not
+re-render the whole graph)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from builder.incremental import affected_pages
+from builder.pages import PageBuilder, entity_src
+from builder.pipeline import load_corpus
+from builder.synthetic import generate
+from builder.themes import load_themes
+from conftest import ROOT
+
+SITE = "https://policygraph.example.org/"
+
+
+def render(corpus, themes) -> dict[str, tuple]:
+    """Each entity's page, parts and network data, by entity id (a full render)."""
+    builder = PageBuilder(corpus, SITE, themes=themes)
+    pages = builder.render_all()
+    out = {}
+    for entity in corpus.entities.values():
+        src = entity_src(entity)
+        network = builder.network_files.get(src.removesuffix(".md") + ".network.json")
+        out[entity.id] = (pages[src], builder.parts.get(src), network)
+    return out
+
+
+def edit(entities: Path, kind: str, entity_id: str, change) -> None:
+    path = entities / kind / f"{entity_id}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _add_relation(data):
+    data["relations"].append({"predicate": "criticizes", "target": "organization-00003",
+                              "sources": [{"source": "source-00002", "quote": "selon le rapport"}]})
+
+
+EDITS = {
+    "summary": ("people", "person-00001", lambda d: d.update(summary="Edited summary, nothing else.")),
+    "rename": ("organizations", "organization-00003", lambda d: d.update(name="Renamed Authority")),
+    "add relation": ("people", "person-00002", _add_relation),
+    "drop relation": ("people", "person-00001", lambda d: d["relations"].pop()),
+    "source title": ("sources", "source-00002", lambda d: d.update(title="A corrected title")),
+    "event date": ("events", "event-00001", lambda d: d.update(date="2020-02-02")),
+}
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("synthetic")
+    entities = generate(folder, 300, seed=7)
+    corpus = load_corpus(entities, root=folder)
+    return folder, corpus, render(corpus, [])
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_every_changed_page_is_re_rendered(synthetic, tmp_path, name):
+    folder, before, old_pages = synthetic
+    entities = tmp_path / "entities"
+    shutil.copytree(folder / "entities", entities)
+    kind, entity_id, change = EDITS[name]
+    edit(entities, kind, entity_id, change)
+    after = load_corpus(entities, root=tmp_path)
+    new_pages = render(after, [])
+    differing = {i for i in new_pages if new_pages[i] != old_pages.get(i)}
+    affected = affected_pages(before, after, [], [])
+    assert entity_id in differing  # the edit shows
+    assert differing <= affected, f"stale pages: {sorted(differing - affected)[:10]}"
+    if name in ("summary", "event date"):
+        assert len(affected) < len(after) / 10
+
+
+def test_theme_membership_changes_are_re_rendered(tmp_path):
+    """On the real corpus with its themes: a new relation pulls an entity into a theme."""
+    entities = tmp_path / "entities"
+    shutil.copytree(ROOT / "entities", entities)
+    before = load_corpus(entities, root=tmp_path)
+    themes_before = load_themes(ROOT / "themes", before, root=ROOT)
+    outsider = next(e for e in sorted(before.entities.values(), key=lambda e: e.id)
+                    if e.kind == "organizations" and not any(e.id in t.members for t in themes_before))
+    seed = themes_before[0].seeds[0]
+    source = next(e.id for e in before.entities.values() if e.kind == "sources")
+    quote = before.relations[0].citations[0].quote
+    edit(entities, "organizations", outsider.id, lambda d: d.setdefault("relations", []).append(
+        {"predicate": "related-to", "target": seed, "sources": [{"source": source, "quote": quote}]}))
+    after = load_corpus(entities, root=tmp_path)
+    themes_after = load_themes(ROOT / "themes", after, root=ROOT)
+    old_pages, new_pages = render(before, themes_before), render(after, themes_after)
+    differing = {i for i in new_pages if new_pages[i] != old_pages.get(i)}
+    assert outsider.id in differing
+    assert differing <= affected_pages(before, after, themes_before, themes_after)
