@@ -46,6 +46,8 @@ def builder_stages(entities: Path) -> dict[str, float]:
     from .validate import validate
     from .vocabulary import load_vocabulary
 
+    from .pipeline import batch_gc
+    batch_gc()  # as the plugin does
     vocabulary = load_vocabulary()
     times = {}
     loaded, times["load"] = _timed(load_entities, entities, tuple(vocabulary.kinds))

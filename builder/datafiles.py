@@ -84,4 +84,6 @@ class DataJob:
 
 
 if __name__ == "__main__":
+    from .pipeline import batch_gc
+    batch_gc()
     _write_data_files(*sys.argv[1:6])

@@ -3,6 +3,7 @@ corpus out (or every mistake at once)."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from .load import load_entities
@@ -16,3 +17,11 @@ def load_corpus(entities_dir: Path, vocabulary: Vocabulary | None = None, root: 
     vocabulary = vocabulary or load_vocabulary(DEFAULT_PATH)
     result = load_entities(Path(entities_dir), tuple(vocabulary.kinds), root=root)
     return validate(result.entities, vocabulary, result.errors)
+
+
+def batch_gc() -> None:
+    """Collect garbage less often. A build allocates millions of long-lived objects
+    (entities, RDF terms, page data) and few cycles; with the default thresholds the
+    collector rescans them so often that loading and the graph grow faster than the
+    corpus (at 10,000 entities: load and validate 7.7 s -> 4.8 s, graph 13.7 s -> 9.5 s)."""
+    gc.set_threshold(100_000, 50, 1000)

@@ -30,7 +30,7 @@ from .incremental import affected_pages
 from .model import Corpus
 from .networks import VIS_ASSETS
 from .pages import PageBuilder, entity_file, fill_parts
-from .pipeline import load_corpus
+from .pipeline import batch_gc, load_corpus
 from .schema import SCHEMA_DIR, render_schemas
 from .themes import load_themes
 from .vocabulary import DEFAULT_PATH, load_vocabulary
@@ -69,6 +69,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     vocabulary_text = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        batch_gc()
         self.serving = command == "serve"
         self.incremental = self.serving and dirty
         self.lock = threading.Lock()
