@@ -9,6 +9,7 @@ the 10k/1k ratios. It prints figures and asserts nothing (shared machines are no
 from __future__ import annotations
 
 import argparse
+import re
 import gc
 import os
 import shutil
@@ -73,20 +74,20 @@ def _config(tmp: Path, entities: Path) -> Path:
 
 
 _WHOLE_BUILD = """
-import resource, sys, time
+import sys, time
 from pathlib import Path
+from builder.datafiles import peak_memory_mb
 from builder.site import build_site
 start = time.perf_counter()
 build_site(Path(sys.argv[1]), Path(sys.argv[2]))
-wall = time.perf_counter() - start
-print(wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(time.perf_counter() - start, peak_memory_mb())
 """
+_DATA_PEAK = re.compile(r"policygraph data process: [0-9.]+ s, peak memory (\d+) MB")
 
 
 def whole_build(tmp: Path, entities: Path) -> tuple[float, int, int, Path]:
     """The whole site, as `policygraph build` makes it, in a child interpreter: wall time,
-    and the peak memory (KB) of the build process and of the data process it spawns
+    and the peak memory (MB) of the build process and of the data process it starts
     (they run at the same time, so their sum bounds the machine's peak)."""
     site = tmp / "site"
     command = [sys.executable, "-c", _WHOLE_BUILD, str(_config(tmp, entities)), str(site)]
@@ -94,8 +95,9 @@ def whole_build(tmp: Path, entities: Path) -> tuple[float, int, int, Path]:
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     if result.returncode != 0:
         raise SystemExit(f"build failed:\n{result.stderr[-3000:]}")
-    wall, parent_kb, child_kb = result.stdout.split()[-3:]
-    return float(wall), int(parent_kb), int(child_kb), site
+    wall, parent_mb = result.stdout.split()[-2:]
+    data = _DATA_PEAK.search(result.stderr)
+    return float(wall), int(parent_mb), int(data.group(1)) if data else 0, site
 
 
 def _size(folder: Path) -> int:
@@ -118,9 +120,9 @@ def measure(n: int, runs: int, seed: int, keep: bool = False) -> dict:
         result.update({
             "whole site": whole,
             "MkDocs (whole - build process)": max(0.0, whole - result["builder, build process"]),
-            "peak memory MB (build + data process)": max(b[1] + b[2] for b in builds) / 1024,
-            "peak memory MB, build process": max(b[1] for b in builds) / 1024,
-            "peak memory MB, data process": max(b[2] for b in builds) / 1024,
+            "peak memory MB (build + data process)": max(b[1] + b[2] for b in builds),
+            "peak memory MB, build process": max(b[1] for b in builds),
+            "peak memory MB, data process": max(b[2] for b in builds),
             "page count": pages,
             "pages/s": pages / whole if whole else 0.0,
             "site MB": _size(site) / 1e6,

@@ -83,7 +83,21 @@ class DataJob:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def peak_memory_mb() -> int | None:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, it does not
+    include the memory of the process it was forked from before exec)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    return int(status.split("VmHWM:")[1].split()[0]) // 1024
+
+
 if __name__ == "__main__":
+    import time
     from .pipeline import batch_gc
     batch_gc()
+    started = time.perf_counter()
     _write_data_files(*sys.argv[1:6])
+    print(f"policygraph data process: {time.perf_counter() - started:.1f} s, peak memory {peak_memory_mb()} MB",
+          file=sys.stderr)
