@@ -3,8 +3,9 @@ under `data/`, each entity's Turtle) are written by a second process while MkDoc
 renders the pages in the first, so a build uses both cores.
 
 The second process is a fresh interpreter (`python -m builder.datafiles`: no forked
-state, nothing of the caller's main module re-run) and loads the same entity files again; the parent has already validated them, so the child only fails on
-a bug or if the files change under it, and then the build fails as a whole."""
+state, nothing of the caller's main module re-run) and loads the same entity files
+again; the parent has already validated them, so the child only fails on a bug or if
+the files change under it, and then the build fails as a whole."""
 
 from __future__ import annotations
 
@@ -15,29 +16,20 @@ import tempfile
 from pathlib import Path
 
 from .entity_rdf import render_entity_rdf
-from .export import EXPORTS, dump_exports, graph_exports, rdf_prefixes, render_exports
+from .export import EXPORTS, dump_exports, graph_exports, rdf_prefixes
 from .graph import build_graph
 from .model import Corpus
 
 
-def data_files(corpus: Corpus, site_url: str) -> dict[str, bytes]:
-    """Every file derived from the RDF graph, by path in the site."""
-    graph = build_graph(corpus, site_url)
-    files = {f"data/{name}": content for name, content in render_exports(corpus, site_url, graph).items()}
-    files.update(render_entity_rdf(graph, corpus, site_url))
-    return files
-
-
 def data_file_names(corpus: Corpus) -> list[str]:
-    """The paths `data_files` writes, known before it runs."""
+    """The paths `write_data_files` writes, known before it runs."""
     return [f"data/{name}" for name in EXPORTS] + [f"{e.kind}/{e.id}.ttl" for e in corpus.entities.values()]
 
 
-def _write_data_files(entities: str, vocabulary: str, root: str, site_url: str, out_dir: str) -> None:
-    from .pipeline import load_corpus
-    from .vocabulary import load_vocabulary
-    corpus = load_corpus(Path(entities), load_vocabulary(Path(vocabulary)), root=Path(root))
-    out = Path(out_dir)
+def write_data_files(corpus: Corpus, site_url: str, out: Path) -> None:
+    """Every file derived from the RDF graph, written under `out` by path in the site, in
+    an order that lets the rdflib graph go before the big Turtle and JSON-LD dumps are
+    made (peak memory at 10,000 entities)."""
 
     def write(files: dict[str, bytes]) -> None:
         for path, content in files.items():
@@ -45,20 +37,24 @@ def _write_data_files(entities: str, vocabulary: str, root: str, site_url: str, 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
 
-    # Same files as data_files(), in an order that lets the rdflib graph go before the
-    # big Turtle and JSON-LD dumps are made (peak memory at 10,000 entities).
     graph = build_graph(corpus, site_url)
     write(render_entity_rdf(graph, corpus, site_url))
     exports = graph_exports(corpus, site_url, graph)
     write({f"data/{name}": content for name, content in exports.items()})
     nt, prefixes = exports["graph.nt"], rdf_prefixes(graph)
     del graph, exports
-    for name, content in dump_exports(nt, prefixes).items():
-        write({f"data/{name}": content})
+    write({f"data/{name}": content for name, content in dump_exports(nt, prefixes).items()})
+
+
+def _write_data_files(entities: str, vocabulary: str, root: str, site_url: str, out_dir: str) -> None:
+    from .pipeline import load_corpus
+    from .vocabulary import load_vocabulary
+    corpus = load_corpus(Path(entities), load_vocabulary(Path(vocabulary)), root=Path(root))
+    write_data_files(corpus, site_url, Path(out_dir))
 
 
 class DataJob:
-    """`data_files` for a corpus on disk, written into a temporary folder by a child process."""
+    """`write_data_files` for a corpus on disk, into a temporary folder, by a child process."""
 
     def __init__(self, entities: Path, vocabulary: Path, root: Path, site_url: str) -> None:
         self.cancelled = False
