@@ -173,10 +173,22 @@ class Corpus:
         """The relations a source backs."""
         return self._cited_by.get(source_id, ())
 
-    def neighbours(self, entity_id: str) -> list[str]:
+    @cached_property
+    def _neighbours(self) -> dict[str, tuple[str, ...]]:
+        ids: dict[str, set[str]] = defaultdict(set)
+        for relation in self.relations:
+            ids[relation.subject].add(relation.target)
+            ids[relation.target].add(relation.subject)
+        return {k: tuple(sorted(v - {k})) for k, v in ids.items()}
+
+    def neighbours(self, entity_id: str) -> tuple[str, ...]:
         """Ids of the entities one relation away, in a stable order."""
-        ids = [r.target for r in self.outgoing(entity_id)] + [r.subject for r in self.incoming(entity_id)]
-        return sorted(set(ids) - {entity_id})
+        return self._neighbours.get(entity_id, ())
+
+    @cached_property
+    def degrees(self) -> dict[str, int]:
+        """Entity id -> number of relations it takes part in (both ways), for every entity."""
+        return {i: len(e.relations) + len(self.incoming(i)) for i, e in self.entities.items()}
 
     def degree(self, entity_id: str) -> int:
-        return len(self.outgoing(entity_id)) + len(self.incoming(entity_id))
+        return self.degrees[entity_id]

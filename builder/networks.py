@@ -8,9 +8,11 @@ prints its heading as raw HTML and turns some node titles into innerHTML."""
 
 from __future__ import annotations
 
+import heapq
 import json
 import random
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import igraph
@@ -94,6 +96,8 @@ class NetworkRenderer:
         self.net = Network(directed=True, cdn_resources="local")
         self.net.templateEnv = env
         self.net.path = "network.html"
+        self._ego_nodes: dict[tuple[str, int], dict] = {}
+        self._edges: dict[tuple[str, str], dict] = {}
 
     # -- data --------------------------------------------------------------------
 
@@ -112,7 +116,20 @@ class NetworkRenderer:
             **extra,
         }
 
+    def ego_node(self, entity_id: str, page_url: str, **extra) -> dict:
+        """A node of an ego network. Pages at the same depth link a node by the same
+        relative URL, so each entity's node is made once per depth and copied."""
+        key = (entity_id, page_url.count("/"))
+        node = self._ego_nodes.get(key)
+        if node is None:
+            node = self._ego_nodes[key] = self.node(self.corpus[entity_id], page_url, summary=False)
+        return {**node, **extra} if extra else node
+
     def edge(self, relation) -> dict:
+        """A relation as an edge (made once per relation: the same edge shows in many networks)."""
+        edge = self._edges.get((relation.subject, relation.key))
+        if edge is not None:
+            return edge
         predicate = self.v.predicates[relation.predicate]
         dates = " – ".join(str(d) for d in relation.dates)
         title = f"{predicate.label.en}" + (f" ({dates})" if dates else "") + f" · {relation.status}"
@@ -122,6 +139,7 @@ class NetworkRenderer:
         if relation.dates:
             edge["t0"] = min(d.earliest for d in relation.dates)
             edge["t1"] = max(d.latest for d in relation.dates)
+        self._edges[(relation.subject, relation.key)] = edge
         return edge
 
     def legend(self, entities) -> list[dict]:
@@ -134,22 +152,46 @@ class NetworkRenderer:
         and shown on request, up to `second_hop` entities two relations away (the most
         connected first). Node tooltips give name and type, not the summary: an edit to
         a summary then changes no other page's network (see incremental.py)."""
-        first = self.corpus.neighbours(entity_id)
-        ids = [entity_id] + first
-        members = set(ids)
-        candidates = {n for f in first if self.corpus.degree(f) <= SEE_ALSO_LIMIT
-                      for n in self.corpus.neighbours(f)} - members
-        second = sorted(candidates, key=lambda i: (-self.corpus.degree(i), i))[:second_hop]
-        entities = [self.corpus[i] for i in ids]
-        nodes = [self.node(e, page_url, summary=False, **({"borderWidth": 3, "size": 22} if e.id == entity_id else {}))
-                 for e in entities]
-        nodes += [self.node(self.corpus[i], page_url, summary=False, hop=2) for i in sorted(second)]
-        everyone = members | set(second)
-        edges = [self.edge(r) for e in entities for r in e.relations if r.target in members]
-        edges += [self.edge(r) for i in sorted(second) for r in self.corpus.outgoing(i) if r.target in members]
-        edges += [self.edge(r) for e in entities if e.id != entity_id for r in e.relations
-                  if r.target in everyone and r.target not in members]
-        return NetworkData(nodes, edges, self.legend(entities))
+        corpus, degree = self.corpus, self.corpus.degrees
+        first = corpus.neighbours(entity_id)
+        members = {entity_id, *first}
+        second = self.most_connected(
+            [f for f in first if degree[f] <= SEE_ALSO_LIMIT], exclude=members, limit=second_hop)
+        nodes = [self.node(corpus[entity_id], page_url, summary=False, borderWidth=3, size=22)]
+        nodes += [self.ego_node(i, page_url) for i in first]
+        nodes += [self.ego_node(i, page_url, hop=2) for i in second]
+        everyone = members.union(second)
+        edges = [self.edge(r) for r in corpus.outgoing(entity_id)]
+        outward = []  # first hop -> second hop, after the edges among the first hop
+        for i in first:
+            for r in corpus.outgoing(i):
+                if r.target in members:
+                    edges.append(self.edge(r))
+                elif r.target in everyone:
+                    outward.append(self.edge(r))
+        edges += [self.edge(r) for i in second for r in corpus.outgoing(i) if r.target in members]
+        edges += outward
+        return NetworkData(nodes, edges, self.legend([corpus[i] for i in (entity_id, *first)]))
+
+    def most_connected(self, through: list[str], exclude: set[str], limit: int) -> list[str]:
+        """Up to `limit` neighbours of the `through` entities, not in `exclude`: the most
+        connected first (ties by id), returned sorted by id. Merges the neighbour lists
+        kept in rank order, so it reads about `limit` entries, not every candidate."""
+        ranked = self._ranked_neighbours
+        chosen: list[str] = []
+        seen = set(exclude)
+        for _, entity_id in heapq.merge(*(ranked[f] for f in through)):
+            if entity_id not in seen:
+                seen.add(entity_id)
+                chosen.append(entity_id)
+                if len(chosen) == limit:
+                    break
+        return sorted(chosen)
+
+    @cached_property
+    def _ranked_neighbours(self) -> dict[str, list[tuple[int, str]]]:
+        degree = self.corpus.degrees
+        return {i: sorted((-degree[n], n) for n in self.corpus.neighbours(i)) for i in self.corpus.entities}
 
     def subgraph(self, ids, page_url: str, highlight: set[str] = frozenset()) -> NetworkData:
         """A set of entities and the relations among them (a theme's network)."""
@@ -184,8 +226,8 @@ class NetworkRenderer:
         self.net.options = options
         self.net.heading = {"caption": caption, "src": src}
         self.net.height = height
-        nodes, edges, _, _, _, options_json = self.net.get_network_data()
-        payload = json.dumps({"nodes": nodes, "edges": edges, "options": json.loads(options_json)},
+        nodes, edges, *_ = self.net.get_network_data()
+        payload = json.dumps({"nodes": nodes, "edges": edges, "options": options},
                              ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
         return Markup(self.net.generate_html()), payload
 

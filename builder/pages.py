@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import functools
+import heapq
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from rdflib import Graph
@@ -110,12 +114,61 @@ class Footnotes:
     numbers: dict = field(default_factory=dict)
     refs: dict = field(default_factory=dict)
 
-    def cite(self, source: str, quote: str) -> dict:
+    def cite(self, source: str, quote: str) -> "Ref":
         number = self.numbers.setdefault((source, quote), len(self.numbers) + 1)
         refs = self.refs.setdefault(number, [])
         ref_id = f"fnref:{number}" if not refs else f"fnref{len(refs) + 1}:{number}"
         refs.append(ref_id)
-        return {"id": ref_id, "number": number}
+        return Ref(ref_id, number)
+
+
+# Rows handed to the HTML templates are named tuples, not dicts: Jinja reads `row.x`
+# with getattr first, and a dict pays for a raised AttributeError on every access
+# (millions of them at 10,000 entities).
+class Ref(NamedTuple):
+    id: str
+    number: int
+
+
+class Note(NamedTuple):
+    number: int
+    source: Entity
+    href: str
+    quote: str
+    refs: list[str]
+    date: str
+
+
+class TimelineRow(NamedTuple):
+    when: EDate
+    shown: str
+    title: str
+    summary: str
+    href: str
+    themes: list[str]
+    actor_names: list[str]
+    status: str
+
+
+class Linked(NamedTuple):
+    entity: Entity
+    href: str
+
+
+class ThemeLink(NamedTuple):
+    theme: Theme
+    href: str
+
+
+class Backed(NamedTuple):
+    subject: Entity
+    subject_href: str
+    label: str
+    target: Entity
+    target_href: str
+    relation: Relation
+    when: str
+    quotes: list[str]
 
 
 @dataclass
@@ -143,6 +196,7 @@ class RelationGroup:
 PART = re.compile(r'<div class="pg-part" data-part="([a-z0-9-]+)"></div>')
 
 
+@functools.lru_cache(maxsize=None)
 def placeholder(name: str) -> Markup:
     """Marks where a pre-rendered part goes; Python-Markdown passes this block through."""
     return Markup('<div class="pg-part" data-part="{}"></div>').format(name)
@@ -233,10 +287,11 @@ class PageBuilder:
         for item in reversed(items):
             href = relative_url(page_url, entity_url(item.entity)) + (f"#{item.anchor}" if item.anchor else "")
             themes = sorted({t for actor in item.actors for t in self.theme_index.get(actor, [])})
-            rows.append({"when": item.when, "shown": show_date(item.when) + (
-                f" → {show_date(item.end)}" if item.end else ""), "title": item.title, "summary": item.summary,
-                "href": href, "themes": themes, "actor_names": [self.corpus[a].name for a in item.actors],
-                "status": item.relation.status if item.relation and item.relation.status != "reported" else ""})
+            rows.append(TimelineRow(
+                when=item.when, shown=show_date(item.when) + (f" → {show_date(item.end)}" if item.end else ""),
+                title=item.title, summary=item.summary, href=href, themes=themes,
+                actor_names=[self.corpus[a].name for a in item.actors],
+                status=item.relation.status if item.relation and item.relation.status != "reported" else ""))
         return Markup(self.html_env.get_template("timeline.html.j2").render(items=rows))
 
     def timeline_page(self) -> str:
@@ -245,7 +300,7 @@ class PageBuilder:
 
     def themes_index(self) -> str:
         rows = [{"theme": t, "link": Markup(f"{t.id}.md"), "members": len(t.members),
-                 "items": len(concerning(self.items, set(t.members)))} for t in self.themes]
+                 "dated": len(concerning(self.items, set(t.members)))} for t in self.themes]
         return self.env.get_template("themes_index.md.j2").render(rows=rows)
 
     def theme_page(self, theme: Theme) -> str:
@@ -272,16 +327,30 @@ class PageBuilder:
 
     def see_also(self, entity: Entity, limit: int = 5) -> list[Entity]:
         """Entities that share the most neighbours with this one (hubs excluded from the count)."""
-        mine = set(self.corpus.neighbours(entity.id))
-        scores: dict[str, int] = {}
+        corpus, degree = self.corpus, self.corpus.degrees
+        mine = corpus.neighbours(entity.id)
+        scores = Counter()
         for neighbour in mine:
-            if self.corpus.degree(neighbour) > SEE_ALSO_HUB:
-                continue
-            for other in self.corpus.neighbours(neighbour):
-                if other != entity.id and other not in mine and self.corpus[other].kind != "sources":
-                    scores[other] = scores.get(other, 0) + 1
-        best = sorted(scores, key=lambda other: (-scores[other], self.corpus[other].name.lower(), other))
-        return [self.corpus[other] for other in best[:limit]]
+            if degree[neighbour] <= SEE_ALSO_HUB:
+                scores.update(corpus.neighbours(neighbour))
+        for excluded in (entity.id, *mine):
+            scores.pop(excluded, None)
+        sources = self.source_ids
+        candidates = [other for other in scores if other not in sources]
+        if len(candidates) > limit:  # only those scoring as high as the limit-th best can make it
+            floor = heapq.nlargest(limit, (scores[other] for other in candidates))[-1]
+            candidates = [other for other in candidates if scores[other] >= floor]
+        names = self.sort_names
+        best = sorted(candidates, key=lambda other: (-scores[other], names[other], other))[:limit]
+        return [corpus[other] for other in best]
+
+    @cached_property
+    def sort_names(self) -> dict[str, str]:
+        return {i: e.name.lower() for i, e in self.corpus.entities.items()}
+
+    @cached_property
+    def source_ids(self) -> frozenset[str]:
+        return frozenset(e.id for e in self.corpus.by_kind("sources"))
 
     # -- helpers ------------------------------------------------------------------
 
@@ -333,12 +402,12 @@ class PageBuilder:
             group.rows.sort(key=lambda r: (r.relation.sort_date, r.other.name.lower(), r.other.id))
         return [groups[k] for k in sorted(groups, key=lambda k: (order[k[0]], k[1]))]
 
-    def footnote_items(self, url: str, notes: Footnotes) -> list[dict]:
+    def footnote_items(self, url: str, notes: Footnotes) -> list[Note]:
         items = []
         for (source_id, quote), number in notes.numbers.items():
             source = self.corpus[source_id]
-            items.append({"number": number, "source": source, "href": relative_url(url, entity_url(source)),
-                          "quote": quote, "refs": notes.refs[number], "date": show_date(source.facts.get("date"))})
+            items.append(Note(number=number, source=source, href=relative_url(url, entity_url(source)),
+                              quote=quote, refs=notes.refs[number], date=show_date(source.facts.get("date"))))
         return items
 
     # -- pages --------------------------------------------------------------------
@@ -355,11 +424,12 @@ class PageBuilder:
         if entity.kind == "sources":
             for relation in self.corpus.cited_by(entity.id):
                 subject, target = self.corpus[relation.subject], self.corpus[relation.target]
-                backed.append({"subject": subject, "subject_href": relative_url(url, entity_url(subject)),
-                               "label": self.v.predicates[relation.predicate].label.en,
-                               "target": target, "target_href": relative_url(url, entity_url(target)),
-                               "relation": relation, "when": relation_when(relation),
-                               "quotes": [c.quote for c in relation.citations if c.source == entity.id]})
+                backed.append(Backed(
+                    subject=subject, subject_href=relative_url(url, entity_url(subject)),
+                    label=self.v.predicates[relation.predicate].label.en,
+                    target=target, target_href=relative_url(url, entity_url(target)),
+                    relation=relation, when=relation_when(relation),
+                    quotes=[c.quote for c in relation.citations if c.source == entity.id]))
             if backed:
                 parts["backed"] = macros.backed(backed)
         if entity.kind != "sources" and self.corpus.degree(entity.id):
@@ -373,8 +443,8 @@ class PageBuilder:
         dated = self.items_by_actor.get(entity.id, [])
         if dated:
             parts["timeline"] = self.timeline_html(dated, url)
-        see_also = [{"entity": e, "href": relative_url(url, entity_url(e))} for e in self.see_also(entity)]
-        themes = [{"theme": t, "href": relative_url(url, f"themes/{t.id}/")}
+        see_also = [Linked(e, relative_url(url, entity_url(e))) for e in self.see_also(entity)]
+        themes = [ThemeLink(t, relative_url(url, f"themes/{t.id}/"))
                   for t in self.themes if t.id in self.theme_index.get(entity.id, [])]
         if see_also or themes:
             parts["see-also"] = macros.see_also(see_also, themes)

@@ -3,6 +3,7 @@ for Markdown descriptions, and relative links between generated pages."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -29,10 +30,17 @@ def md_inline(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", escaped)
 
 
+@functools.lru_cache(maxsize=1)
+def _markdown() -> markdown.Markdown:
+    """One converter, reset before each use: setting one up (extensions, patterns) costs
+    more than converting a description."""
+    return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+
+
 def sanitize_markdown(source: str) -> str:
     """Render a contributor's Markdown to HTML and keep only an allowlist of tags,
     attributes and URL schemes (raw HTML, scripts and javascript: links are dropped)."""
-    rendered = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
+    rendered = _markdown().reset().convert(source)
     cleaned = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,

@@ -184,3 +184,17 @@ def test_theme_files_are_checked_with_locations(tmp_path, corpus):
         "themes/bad.yaml:3:22: unknown seed entity 'davd-sacks' (did you mean 'david-sacks'?)",
         "themes/bad.yaml:4:1: unknown theme key 'depht' (did you mean 'depth'?)",
     ]
+
+
+def test_themes_index_counts_members_and_dated_items(real_site, corpus):
+    """The index table gives numbers (it once printed a dict method's repr, with a memory
+    address that also made builds differ)."""
+    from builder.timeline import concerning, timeline
+    html = (real_site / "themes/index.html").read_text(encoding="utf-8")
+    assert "built-in method" not in html
+    items = timeline(corpus)
+    for theme in load_themes(ROOT / "themes", corpus):
+        cells = re.search(rf'href="{theme.id}/">[^<]*</a></td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>', html)
+        assert cells, theme.id
+        assert (int(cells.group(1)), int(cells.group(2))) == (
+            len(theme.members), len(concerning(items, set(theme.members))))
