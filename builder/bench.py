@@ -22,11 +22,12 @@ from pathlib import Path
 
 SITE_URL = "https://policygraph.example.org/"
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("load", "validate", "graph", "exports", "pages", "explorer", "builder total")
-# A site build runs graph + exports in a second process (datafiles.DataJob) while the
-# build process renders pages and MkDocs runs: these are the two paths.
-BUILD_PROCESS = ("load", "validate", "pages", "explorer")
-DATA_PROCESS = ("load", "validate", "graph", "exports")
+STAGES = ("load", "validate", "pages", "networks", "graph", "exports", "builder total")
+# A site build writes the data files (networks, graph, exports) in a second process
+# (datafiles.DataJob) while the build process renders pages and MkDocs runs: these are
+# the two paths, each loading and validating the entities itself.
+BUILD_PROCESS = ("load", "validate", "pages")
+DATA_PROCESS = ("load", "validate", "networks", "graph", "exports")
 TIMES = STAGES + ("builder, build process", "builder, data process", "MkDocs (whole - build process)", "whole site")
 
 
@@ -40,8 +41,8 @@ def _timed(function, *args, **kwargs):
 def builder_stages(entities: Path) -> dict[str, float]:
     """The builder's own stages, in process, as the MkDocs plugin runs them."""
     from .entity_rdf import render_entity_rdf
-    from .export import render_exports
-    from .graph import build_graph
+    from .export import dump_exports, graph_exports, rdf_prefixes, serialize_corpus
+    from .networks import NetworkRenderer
     from .load import load_entities
     from .pages import PageBuilder
     from .validate import validate
@@ -53,13 +54,18 @@ def builder_stages(entities: Path) -> dict[str, float]:
     times = {}
     loaded, times["load"] = _timed(load_entities, entities, tuple(vocabulary.kinds))
     corpus, times["validate"] = _timed(validate, loaded.entities, vocabulary, loaded.errors)
-    graph, times["graph"] = _timed(build_graph, corpus, SITE_URL)
-    _, exports = _timed(render_exports, corpus, SITE_URL, graph)
-    _, entity_rdf = _timed(render_entity_rdf, graph, corpus, SITE_URL)
-    times["exports"] = exports + entity_rdf
     pages = PageBuilder(corpus, SITE_URL)
-    _, times["explorer"] = _timed(pages.explorer_data)  # the layout; render_all reuses it
     _, times["pages"] = _timed(pages.render_all)
+    del pages
+    networks = NetworkRenderer(corpus)
+    _, times["networks"] = _timed(lambda: (dict(networks.ego_files()), networks.explorer_json()))
+    del networks
+    serialized, times["graph"] = _timed(serialize_corpus, corpus, SITE_URL)
+    prefixes = rdf_prefixes(corpus.vocabulary, SITE_URL)
+    _, entity_rdf = _timed(render_entity_rdf, serialized, corpus, SITE_URL, prefixes)
+    exports, small = _timed(graph_exports, corpus, SITE_URL, serialized)
+    _, dumps = _timed(dump_exports, exports["graph.nt"], prefixes)
+    times["exports"] = entity_rdf + small + dumps
     times["builder total"] = sum(times[s] for s in STAGES[:-1])
     times["builder, build process"] = sum(times[s] for s in BUILD_PROCESS)
     times["builder, data process"] = sum(times[s] for s in DATA_PROCESS)
@@ -167,21 +173,20 @@ def explorer_benchmark(n: int, seed: int, runs: int = 3) -> str:
 
     from playwright.sync_api import sync_playwright
 
-    from .pages import PageBuilder
+    from .networks import NetworkRenderer
     from .pipeline import load_corpus
     from .synthetic import generate
 
     tmp = Path(tempfile.mkdtemp(prefix=f"policygraph-explorer-{n}-"))
     try:
         corpus = load_corpus(generate(tmp, n, seed=seed), root=tmp)
-        builder = PageBuilder(corpus, SITE_URL)
-        data, layout_s = _timed(builder.explorer_data)
+        data, layout_s = _timed(NetworkRenderer(corpus).explorer_json)
         site = tmp / "site"
         small = tmp / "small"
         shutil.copytree(ROOT / "tests" / "fixtures" / "mini" / "entities", small / "entities", dirs_exist_ok=True)
         from .site import build_site
         build_site(_config(small, small / "entities"), site)
-        (site / "data" / "network.json").write_text(data, encoding="utf-8")
+        (site / "data" / "network.json").write_bytes(data)
         class Quiet(http.server.SimpleHTTPRequestHandler):
             def log_message(self, *args) -> None:
                 pass
@@ -215,8 +220,8 @@ def explorer_benchmark(n: int, seed: int, runs: int = 3) -> str:
                 page.close()
             browser.close()
         server.shutdown()
-        nodes = data.count('"id":')
-        return (f"explorer N={n:,}: {nodes:,} nodes, network.json {len(data.encode()) / 1e6:.1f} MB; "
+        nodes = data.count(b'"id":')
+        return (f"explorer N={n:,}: {nodes:,} nodes, network.json {len(data) / 1e6:.1f} MB; "
                 f"layout at build {layout_s:.1f} s; in Chromium (median of {runs}): fetch+parse "
                 f"{statistics.median(loads):,.0f} ms, first draw {statistics.median(draws):,.0f} ms, "
                 f"redraw after zoom {statistics.median(frames):,.0f} ms")

@@ -1,6 +1,8 @@
-"""Stage 4, run beside the site: the RDF graph and every file made from it (the dumps
-under `data/`, each entity's Turtle) are written by a second process while MkDocs
-renders the pages in the first, so a build uses both cores.
+"""Stage 4, run beside the site: the data files (the RDF graph and every file made from
+it: the dumps under `data/`, each entity's Turtle; and the network data: each entity's
+ego network, the explorer's laid-out graph) are written by a second process while
+MkDocs renders the pages in the first, so a build uses both cores. No page's HTML
+depends on them: pages link to them, and their scripts fetch them.
 
 The second process is a fresh interpreter (`python -m builder.datafiles`: no forked
 state, nothing of the caller's main module re-run) and loads the same entity files
@@ -16,20 +18,26 @@ import tempfile
 from pathlib import Path
 
 from .entity_rdf import render_entity_rdf
-from .export import EXPORTS, dump_exports, graph_exports, rdf_prefixes
-from .graph import build_graph
+from .export import EXPORTS, dump_exports, graph_exports, rdf_prefixes, serialize_corpus
 from .model import Corpus
+from .networks import NetworkRenderer, ego_file
+
+EXPLORER_FILE = "data/network.json"
 
 
 def data_file_names(corpus: Corpus) -> list[str]:
     """The paths `write_data_files` writes, known before it runs."""
-    return [f"data/{name}" for name in EXPORTS] + [f"{e.kind}/{e.id}.ttl" for e in corpus.entities.values()]
+    networks = NetworkRenderer(corpus)
+    return ([f"data/{name}" for name in EXPORTS] + [EXPLORER_FILE]
+            + [f"{e.kind}/{e.id}.ttl" for e in corpus.entities.values()]
+            + [ego_file(e) for e in corpus.entities.values() if networks.has_ego(e)])
 
 
 def write_data_files(corpus: Corpus, site_url: str, out: Path) -> None:
-    """Every file derived from the RDF graph, written under `out` by path in the site, in
-    an order that lets the rdflib graph go before the big Turtle and JSON-LD dumps are
-    made (peak memory at 10,000 entities)."""
+    """The data files, written under `out` by path in the site: each entity's network
+    data and the explorer's, then every file derived from the RDF graph, in an order
+    that lets each big piece go before the next is made (peak memory at 10,000
+    entities)."""
 
     def write(files: dict[str, bytes]) -> None:
         for path, content in files.items():
@@ -37,12 +45,17 @@ def write_data_files(corpus: Corpus, site_url: str, out: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
 
-    graph = build_graph(corpus, site_url)
-    write(render_entity_rdf(graph, corpus, site_url))
-    exports = graph_exports(corpus, site_url, graph)
-    write({f"data/{name}": content for name, content in exports.items()})
-    nt, prefixes = exports["graph.nt"], rdf_prefixes(graph)
-    del graph, exports
+    networks = NetworkRenderer(corpus)
+    write(dict(networks.ego_files()))
+    write({EXPLORER_FILE: networks.explorer_json()})
+    del networks
+    prefixes = rdf_prefixes(corpus.vocabulary, site_url)
+    serialized = serialize_corpus(corpus, site_url)
+    write(render_entity_rdf(serialized, corpus, site_url, prefixes))
+    serialized.by_entity.clear()
+    nt = serialized.ntriples
+    write({f"data/{name}": content for name, content in graph_exports(corpus, site_url, serialized).items()})
+    del serialized
     write({f"data/{name}": content for name, content in dump_exports(nt, prefixes).items()})
 
 

@@ -19,9 +19,11 @@ DUMPS = (("graph.nt", "application/n-triples", "N-Triples"),
          ("graph.jsonld", "application/ld+json", "JSON-LD"))
 
 
-def dataset_description(corpus: Corpus, graph: Graph, site_url: str,
+def dataset_description(corpus: Corpus, counts: dict[str, int], site_url: str,
                         license_url: str = DEFAULT_LICENSE) -> Graph:
-    """VoID and DCAT for the data graph: what it holds and where to get it."""
+    """VoID and DCAT for the data graph: what it holds (`counts`: triples,
+    distinctSubjects, distinctObjects, properties, classes, as `export.serialize`
+    counts them) and where to get it."""
     iris = Iris.for_site(site_url)
     description = Graph(bind_namespaces="core")
     bind_prefixes(description, corpus.vocabulary, iris)
@@ -40,7 +42,6 @@ def dataset_description(corpus: Corpus, graph: Graph, site_url: str,
     add((dataset, VOID.vocabulary, iris.ontology))
     for curie in sorted({c for t in corpus.vocabulary.types.values() for c in t.classes}):
         add((dataset, VOID.vocabulary, URIRef(corpus.vocabulary.prefixes[curie.split(":")[0]])))
-    counts = _counts(graph)
     add((dataset, VOID.triples, Literal(counts["triples"])))
     add((dataset, VOID.entities, Literal(len(corpus))))
     for key in ("distinctSubjects", "distinctObjects", "properties", "classes"):
@@ -57,21 +58,6 @@ def dataset_description(corpus: Corpus, graph: Graph, site_url: str,
         add((distribution, DCTERMS.format, Literal(label)))
         add((distribution, DCTERMS.license, URIRef(license_url)))
     return description
-
-
-def _counts(graph: Graph) -> dict[str, int]:
-    """VoID's statistics in one pass over the graph."""
-    subjects, objects, properties, classes = set(), set(), set(), set()
-    triples = 0
-    for s, p, o in graph:
-        triples += 1
-        subjects.add(s)
-        objects.add(o)
-        properties.add(p)
-        if p == RDF.type:
-            classes.add(o)
-    return {"triples": triples, "distinctSubjects": len(subjects), "distinctObjects": len(objects),
-            "properties": len(properties), "classes": len(classes)}
 
 
 def _shape_iri(iris: Iris, name: str) -> URIRef:

@@ -9,6 +9,7 @@ each with its quote)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -18,6 +19,8 @@ from .model import Corpus, EDate, Entity, Relation
 from .vocabulary import Vocabulary, camel
 
 SCHEMA = Namespace("https://schema.org/")
+
+Triple = tuple  # (subject, predicate, object) as rdflib terms
 
 _DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
 
@@ -74,16 +77,22 @@ def date_literal(value: EDate) -> Literal:
 
 def build_graph(corpus: Corpus, site_url: str) -> Graph:
     """The data graph: entities, direct relations, statements with provenance."""
-    iris = Iris.for_site(site_url)
-    v = corpus.vocabulary
     graph = Graph(bind_namespaces="core")
-    bind_prefixes(graph, v, iris)
+    bind_prefixes(graph, corpus.vocabulary, Iris.for_site(site_url))
+    for triple in corpus_triples(corpus, site_url):
+        graph.add(triple)
+    return graph
+
+
+def corpus_triples(corpus: Corpus, site_url: str) -> Iterator[Triple]:
+    """Every triple of the data graph, as rdflib terms, without a store (a triple may come
+    twice: a store keeps one). The batch exports stream these; `build_graph` stores them."""
+    iris = Iris.for_site(site_url)
     for entity in corpus.entities.values():
-        _add_entity(graph, v, iris, entity)
+        yield from entity_triples(corpus.vocabulary, iris, entity)
     for entity in corpus.entities.values():
         for relation in entity.relations:
-            _add_relation(graph, corpus, iris, entity, relation)
-    return graph
+            yield from relation_triples(corpus, iris, entity, relation)
 
 
 def relation_graph(corpus: Corpus, site_url: str, relation: Relation) -> Graph:
@@ -91,37 +100,38 @@ def relation_graph(corpus: Corpus, site_url: str, relation: Relation) -> Graph:
     iris = Iris.for_site(site_url)
     graph = Graph(bind_namespaces="core")
     bind_prefixes(graph, corpus.vocabulary, iris)
-    _add_relation(graph, corpus, iris, corpus[relation.subject], relation)
+    for triple in relation_triples(corpus, iris, corpus[relation.subject], relation):
+        graph.add(triple)
     return graph
 
 
-def _add_entity(graph: Graph, v: Vocabulary, iris: Iris, entity: Entity) -> None:
+def entity_triples(v: Vocabulary, iris: Iris, entity: Entity) -> Iterator[Triple]:
     node = iris.entity(entity)
     base = v.types[entity.type]
     for type_id in v.ancestors(entity.type_id):
-        graph.add((node, RDF.type, iris.type_class(type_id)))
+        yield node, RDF.type, iris.type_class(type_id)
         for curie in v.types[type_id].classes:
-            graph.add((node, RDF.type, URIRef(v.expand(curie, str(iris.vocab)))))
+            yield node, RDF.type, URIRef(v.expand(curie, str(iris.vocab)))
     labels = [Literal(entity.name)] + [Literal(name, lang=lang) for lang, name in entity.names.items()]
     for label in labels:
-        graph.add((node, RDFS.label, label))
-        graph.add((node, SCHEMA.name, label))
+        yield node, RDFS.label, label
+        yield node, SCHEMA.name, label
     for alias in entity.aliases:
-        graph.add((node, SKOS.altLabel, Literal(alias)))
+        yield node, SKOS.altLabel, Literal(alias)
     if entity.summary:
-        graph.add((node, SCHEMA.description, Literal(entity.summary, lang="en")))
+        yield node, SCHEMA.description, Literal(entity.summary, lang="en")
     if entity.description:
-        graph.add((node, DCTERMS.description, Literal(entity.description, lang="en")))
-    graph.add((node, iris.vocab.id, Literal(entity.id)))
-    graph.add((node, FOAF.page, node))
+        yield node, DCTERMS.description, Literal(entity.description, lang="en")
+    yield node, iris.vocab.id, Literal(entity.id)
+    yield node, FOAF.page, node
     for key, value in sorted(entity.facts.items()):
         kind = v.keys[key].kind
         for curie in v.key_properties(base, key):
             prop = URIRef(v.expand(curie, str(iris.vocab)))
             for item in value if isinstance(value, tuple) else (value,):
-                graph.add((node, prop, _fact(item, kind)))
+                yield node, prop, _fact(item, kind)
         if isinstance(value, EDate) and value.approximate:
-            graph.add((node, iris.vocab.approximateDate, Literal(key)))
+            yield node, iris.vocab.approximateDate, Literal(key)
 
 
 def _fact(value, kind: str):
@@ -132,44 +142,44 @@ def _fact(value, kind: str):
     return Literal(value)
 
 
-def _add_relation(graph: Graph, corpus: Corpus, iris: Iris, subject: Entity, relation: Relation) -> None:
+def relation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Relation) -> Iterator[Triple]:
     v = corpus.vocabulary
     target = corpus[relation.target]
     s, o = iris.entity(subject), iris.entity(target)
     predicate = v.predicates[relation.predicate]
     p = iris.predicate(predicate.id)
-    graph.add((s, p, o))
+    yield s, p, o
     if predicate.maps_to:
         standard = URIRef(v.expand(predicate.maps_to, str(iris.vocab)))
-        graph.add((o, standard, s) if predicate.maps_to_inverse else (s, standard, o))
+        yield (o, standard, s) if predicate.maps_to_inverse else (s, standard, o)
 
     statement = iris.statement(subject, relation)
     pg = iris.vocab
-    graph.add((statement, RDF.type, RDF.Statement))
-    graph.add((statement, RDF.type, pg.Statement))
-    graph.add((statement, RDF.subject, s))
-    graph.add((statement, RDF.predicate, p))
-    graph.add((statement, RDF.object, o))
-    graph.add((statement, pg.status, iris.status(relation.status)))
+    yield statement, RDF.type, RDF.Statement
+    yield statement, RDF.type, pg.Statement
+    yield statement, RDF.subject, s
+    yield statement, RDF.predicate, p
+    yield statement, RDF.object, o
+    yield statement, pg.status, iris.status(relation.status)
     for prop, value in ((SCHEMA.startDate, relation.start), (SCHEMA.endDate, relation.end),
                         (DCTERMS.date, relation.date)):
         if value is not None:
-            graph.add((statement, prop, date_literal(value)))
+            yield statement, prop, date_literal(value)
             if value.approximate:
-                graph.add((statement, pg.approximateDate, Literal(_date_key(relation, value))))
+                yield statement, pg.approximateDate, Literal(_date_key(relation, value))
     if relation.role:
-        graph.add((statement, SCHEMA.roleName, Literal(relation.role)))
+        yield statement, SCHEMA.roleName, Literal(relation.role)
     if relation.note:
-        graph.add((statement, RDFS.comment, Literal(relation.note, lang="en")))
+        yield statement, RDFS.comment, Literal(relation.note, lang="en")
     for number, citation in enumerate(relation.citations, start=1):
         source = corpus[citation.source]
         source_node = iris.entity(source)
         derivation = iris.citation(subject, relation, number)
-        graph.add((statement, PROV.wasDerivedFrom, source_node))
-        graph.add((statement, PROV.qualifiedDerivation, derivation))
-        graph.add((derivation, RDF.type, PROV.Derivation))
-        graph.add((derivation, PROV.entity, source_node))
-        graph.add((derivation, pg.quote, Literal(citation.quote, lang=source.facts.get("language"))))
+        yield statement, PROV.wasDerivedFrom, source_node
+        yield statement, PROV.qualifiedDerivation, derivation
+        yield derivation, RDF.type, PROV.Derivation
+        yield derivation, PROV.entity, source_node
+        yield derivation, pg.quote, Literal(citation.quote, lang=source.facts.get("language"))
 
 
 def _date_key(relation: Relation, value: EDate) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -202,11 +203,14 @@ class NetworkRenderer:
         edges = [self.edge(r) for e in entities for r in e.relations if r.target in members]
         return NetworkData(nodes, edges, self.legend(entities))
 
+    def connected(self) -> list[Entity]:
+        """The entities drawn in the explorer: those that take part in a relation."""
+        return [self.corpus[i] for i in sorted(i for i, degree in self.corpus.degrees.items() if degree)]
+
     def whole(self, page_url: str) -> NetworkData:
         """Every entity that takes part in a relation, placed by a layout computed now."""
-        connected = sorted({r.subject for r in self.corpus.relations} | {r.target for r in self.corpus.relations})
-        positions = layout(connected, [(r.subject, r.target) for r in self.corpus.relations])
-        entities = [self.corpus[i] for i in connected]
+        entities = self.connected()
+        positions = layout([e.id for e in entities], [(r.subject, r.target) for r in self.corpus.relations])
         nodes = [self.node(e, page_url, x=positions[e.id][0], y=positions[e.id][1],
                            value=self.corpus.degree(e.id)) for e in entities]
         edges = [self.edge(r) for r in self.corpus.relations]
@@ -218,18 +222,50 @@ class NetworkRenderer:
              height: str = "460px") -> tuple[Markup, bytes]:
         """The network as an HTML fragment (a canvas that loads its data from `src`,
         relative to the page) and that data as JSON, for a file beside the page: keeping
-        it out of the page keeps pages small and fast to render and index. The data is
-        UTF-8 bytes: as a str, non-Latin-1 text would take two bytes a character, and
-        10,000 of these are alive at once in a build."""
-        self.net.nodes = data.nodes
-        self.net.edges = data.edges
-        self.net.options = options
+        it out of the page keeps pages small and fast to render and index."""
+        return self.figure(caption=caption, src=src, height=height), self.payload(data, options)
+
+    def figure(self, *, caption: str, src: str, height: str = "460px") -> Markup:
+        """The HTML fragment of a network whose data is at `src`, relative to the page."""
+        self.net.nodes, self.net.edges, self.net.options = [], [], {}  # the data is not in the page
         self.net.heading = {"caption": caption, "src": src}
         self.net.height = height
+        return Markup(self.net.generate_html())
+
+    def payload(self, data: NetworkData, options: dict) -> bytes:
+        """A network's data as UTF-8 JSON (as a str, non-Latin-1 text would take two
+        bytes a character)."""
+        self.net.nodes, self.net.edges, self.net.options = data.nodes, data.edges, options
         nodes, edges, *_ = self.net.get_network_data()
-        payload = json.dumps({"nodes": nodes, "edges": edges, "options": options},
-                             ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-        return Markup(self.net.generate_html()), payload
+        return json.dumps({"nodes": nodes, "edges": edges, "options": options},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+    # -- files -------------------------------------------------------------------
+
+    def has_ego(self, entity: Entity) -> bool:
+        return entity.kind != "sources" and self.corpus.degree(entity.id) > 0
+
+    def ego_legend(self, entity_id: str) -> list[dict]:
+        """The legend of an ego network, without building the network."""
+        return self.legend([self.corpus[i] for i in (entity_id, *self.corpus.neighbours(entity_id))])
+
+    def ego_files(self) -> Iterator[tuple[str, bytes]]:
+        """Each entity's ego network data, by path in the site (`<kind>/<id>.network.json`,
+        beside the page that draws it)."""
+        for entity in self.corpus.entities.values():
+            if self.has_ego(entity):
+                yield ego_file(entity), self.payload(self.ego(entity.id, f"{entity.kind}/{entity.id}/"), EGO_OPTIONS)
+
+    def explorer_json(self) -> bytes:
+        """The whole graph for the explorer (`data/network.json`), laid out now."""
+        data = self.whole("explorer/")
+        return json.dumps({"nodes": data.nodes, "edges": data.edges, "options": explorer_options(len(data.edges)),
+                           "legend": data.legend, "hub_degree": data.hub_degree},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def ego_file(entity: Entity) -> str:
+    return f"{entity.kind}/{entity.id}.network.json"
 
 
 def layout(ids: list[str], pairs: list[tuple[str, str]], scale: float = 1000.0) -> dict[str, tuple[int, int]]:

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from .graph import Iris, relation_graph
 from .model import Corpus, EDate, Entity, Relation
-from .networks import EGO_OPTIONS, NetworkRenderer, explorer_options, json_data
+from .networks import EGO_OPTIONS, NetworkRenderer, json_data
 from .text import md_inline, relative_md, relative_url, sanitize_markdown
 from .themes import Theme, themes_of
 from .timeline import Item, by_actor, concerning, timeline
@@ -224,7 +224,7 @@ class PageBuilder:
         self.env = template_environment()
         self.html_env = html_environment()
         self.networks = NetworkRenderer(corpus)
-        self.network_files: dict[str, bytes] = {}  # filled while pages render
+        self.network_files: dict[str, bytes] = {}  # theme networks' data, filled while pages render
         self.parts: dict[str, dict[str, bytes]] = {}  # likewise: HTML parts of each page, by source path
         self.parts_macros = self.html_env.get_template("entity_parts.html.j2").module
 
@@ -340,13 +340,15 @@ class PageBuilder:
         if len(candidates) > limit:  # only those scoring as high as the limit-th best can make it
             floor = heapq.nlargest(limit, (scores[other] for other in candidates))[-1]
             candidates = [other for other in candidates if scores[other] >= floor]
-        names = self.sort_names
-        best = sorted(candidates, key=lambda other: (-scores[other], names[other], other))[:limit]
-        return [corpus[other] for other in best]
+        rank = self.name_rank
+        best = heapq.nsmallest(limit, [(-scores[other], rank[other], other) for other in candidates])
+        return [corpus[other] for _, _, other in best]
 
     @cached_property
-    def sort_names(self) -> dict[str, str]:
-        return {i: e.name.lower() for i, e in self.corpus.entities.items()}
+    def name_rank(self) -> dict[str, int]:
+        """Entity id -> its place in name order (lowercased name, then id)."""
+        ordered = sorted(self.corpus.entities.values(), key=lambda e: (e.name.lower(), e.id))
+        return {e.id: rank for rank, e in enumerate(ordered)}
 
     @cached_property
     def source_ids(self) -> frozenset[str]:
@@ -432,14 +434,12 @@ class PageBuilder:
                     quotes=[c.quote for c in relation.citations if c.source == entity.id]))
             if backed:
                 parts["backed"] = macros.backed(backed)
-        if entity.kind != "sources" and self.corpus.degree(entity.id):
-            data = self.networks.ego(entity.id, url)
-            network, payload = self.networks.html(
-                data, options=EGO_OPTIONS, src=f"../{entity.id}.network.json",
+        if self.networks.has_ego(entity):  # its data file comes from the data process (datafiles.py)
+            network = self.networks.figure(
+                src=f"../{entity.id}.network.json",
                 caption=f"Network of {entity.name}: {len(self.corpus.neighbours(entity.id))} connected entities. "
                         f"Click a node to open its page.")
-            self.network_files[f"{entity.kind}/{entity.id}.network.json"] = payload
-            parts["network"] = macros.network(network, data.legend)
+            parts["network"] = macros.network(network, self.networks.ego_legend(entity.id))
         dated = self.items_by_actor.get(entity.id, [])
         if dated:
             parts["timeline"] = self.timeline_html(dated, url)
@@ -483,20 +483,12 @@ class PageBuilder:
             themes=[{"theme": t, "link": Markup(f"themes/{t.id}.md")} for t in self.themes],
             data_files=[Markup(f"data/{name}") for name in DATA_FILES])
 
-    @cached_property
-    def whole_network(self):
-        return self.networks.whole("explorer/")
-
     def explorer(self) -> str:
-        data = self.whole_network
+        """The explorer's page; its data (`data/network.json`, with the layout) comes from
+        the data process."""
+        entities = self.networks.connected()
         return self.env.get_template("explorer.md.j2").render(
-            legend=data.legend, count=len(data.nodes), relations=len(data.edges))
-
-    def explorer_data(self) -> str:
-        data = self.whole_network
-        return json.dumps({"nodes": data.nodes, "edges": data.edges, "options": explorer_options(len(data.edges)),
-                           "legend": data.legend, "hub_degree": data.hub_degree},
-                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            legend=self.networks.legend(entities), count=len(entities), relations=len(self.corpus.relations))
 
     def query_page(self, examples: list[dict], endpoint: str | None = None) -> str:
         prefixes = sorted(((p, str(ns)) for p, ns in self.prefixes().items()), key=lambda item: -len(item[1]))

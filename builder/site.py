@@ -149,7 +149,6 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         _add(files, File.generated(config, "sparql.md", content=builder.sparql_docs(examples, EXTRA_DOWNLOADS)))
         for src, path in oxigraph_assets(self._root(config), self.config.oxigraph_dir).items():
             _add(files, File.generated(config, src, abs_src_path=str(path)))
-        _add(files, File.generated(config, "data/network.json", content=builder.explorer_data()))
         _add(files, File.generated(config, "feed.xml", content=builder.feed(config.site_url)))
         for name, text in render_schemas(self.corpus.vocabulary, config.site_url).items():
             _add(files, File.generated(config, f"{SCHEMA_DIR}/{name}", content=text))

@@ -8,6 +8,7 @@ from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, PROV
 
 from builder.dataset import VOID, dataset_description, shacl_shapes
+from builder.export import serialize_corpus
 from builder.graph import build_graph, build_vocabulary_graph
 from builder.pipeline import load_corpus
 from conftest import MINI, ROOT
@@ -89,9 +90,13 @@ def test_unknown_status_and_missing_label_do_not_conform(setup, shapes):
 
 def test_void_counts(setup):
     corpus, graph = setup
-    description = dataset_description(corpus, graph, SITE)
+    description = dataset_description(corpus, serialize_corpus(corpus, SITE).counts, SITE)
     dataset = URIRef(SITE + "data/#dataset")
     assert description.value(dataset, VOID.triples) == Literal(len(graph))
+    expected = {"distinctSubjects": len(set(graph.subjects())), "distinctObjects": len(set(graph.objects())),
+                "properties": len(set(graph.predicates())), "classes": len(set(graph.objects(None, RDF.type)))}
+    for key, count in expected.items():
+        assert description.value(dataset, VOID[key]) == Literal(count), key
     assert description.value(dataset, VOID.entities) == Literal(len(corpus))
     dumps = {str(u) for u in description.objects(dataset, VOID.dataDump)}
     assert dumps == {SITE + "data/graph.nt", SITE + "data/graph.ttl", SITE + "data/graph.jsonld"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,7 +11,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 
+from builder.datafiles import data_file_names, write_data_files
 from builder.export import render_exports
+from builder.graph import build_graph
 from builder.pipeline import load_corpus
 from conftest import MINI, ROOT
 
@@ -130,3 +133,40 @@ def test_exports_are_deterministic_across_processes(exports):
                                    cwd=ROOT).stdout)
     assert len(outputs) == 1
     assert outputs.pop() == b"".join(exports[k] for k in sorted(exports))
+
+
+def test_streamed_dump_is_the_stored_graph(exports, corpus):
+    """The dumps are written from a stream of triples, without a store: the same graph
+    as rdflib's store holds (duplicates dropped)."""
+    stored = build_graph(corpus, SITE)
+    dumped = Graph().parse(data=exports["graph.nt"], format="nt")
+    assert len(dumped) == len(stored) == exports["graph.nt"].count(b"\n")
+    assert to_isomorphic(dumped) == to_isomorphic(stored)
+
+
+def test_each_entity_file_describes_its_entity(corpus, tmp_path):
+    """`<kind>/<id>.ttl`: every triple whose subject is the entity or one of its
+    statements and citations (`<entity>#...`), and every triple pointing at it."""
+    write_data_files(corpus, SITE, tmp_path)
+    stored = build_graph(corpus, SITE)
+    for entity in corpus.entities.values():
+        node = URIRef(f"{SITE}{entity.kind}/{entity.id}/")
+        expected = {t for t in stored if str(t[0]).partition("#")[0] == str(node) or t[2] == node}
+        described = set(Graph().parse(tmp_path / f"{entity.kind}/{entity.id}.ttl", format="turtle"))
+        assert described == expected, entity.id
+    ada = Graph().parse(tmp_path / "people/ada-example.ttl", format="turtle")
+    statement = URIRef(SITE + "people/ada-example/#holds-role-at-demo-agency")
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    assert {str(p) for p in ada.predicates(statement)} >= {rdf + "subject", rdf + "predicate", rdf + "object",
+                                                          PG + "status", "http://www.w3.org/ns/prov#wasDerivedFrom"}
+
+
+def test_data_files_are_the_ones_announced(corpus, tmp_path):
+    """MkDocs is told of the data files before the data process writes them (links to
+    them are checked): the two lists must agree."""
+    write_data_files(corpus, SITE, tmp_path)
+    written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert written == set(data_file_names(corpus))
+    network = json.loads((tmp_path / "people/ada-example.network.json").read_text(encoding="utf-8"))
+    assert network["nodes"][0]["id"] == "ada-example" and network["edges"]
+    assert {n["id"] for n in network["nodes"]} >= set(corpus.neighbours("ada-example"))

@@ -22,15 +22,16 @@ SITE = "https://policygraph.example.org/"
 
 
 def render(corpus, themes) -> dict[str, tuple]:
-    """Each entity's page, parts and network data, by entity id (a full render)."""
+    """Each entity's page and parts, by entity id (a full render). Network data is not
+    here: the data process rebuilds it in full on every build."""
     builder = PageBuilder(corpus, SITE, themes=themes)
     pages = builder.render_all()
-    out = {}
-    for entity in corpus.entities.values():
-        src = entity_src(entity)
-        network = builder.network_files.get(src.removesuffix(".md") + ".network.json")
-        out[entity.id] = (pages[src], builder.parts.get(src), network)
-    return out
+    return {e.id: (pages[entity_src(e)], builder.parts.get(entity_src(e))) for e in corpus.entities.values()}
+
+
+def two_hops(corpus, entity_id) -> set[str]:
+    first = set(corpus.neighbours(entity_id))
+    return {entity_id} | first | {n for f in first for n in corpus.neighbours(f)}
 
 
 def edit(entities: Path, kind: str, entity_id: str, change) -> None:
@@ -78,6 +79,8 @@ def test_every_changed_page_is_re_rendered(synthetic, tmp_path, name):
     assert differing <= affected, f"stale pages: {sorted(differing - affected)[:10]}"
     if name in ("summary", "event date"):
         assert len(affected) < len(after) / 10
+    if name in ("add relation", "drop relation"):  # narrower than everything two relations away
+        assert len(affected) < len(two_hops(before, entity_id) | two_hops(after, entity_id))
 
 
 def test_theme_membership_changes_are_re_rendered(tmp_path):
