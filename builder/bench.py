@@ -4,6 +4,8 @@ the 10k/1k ratios. It prints figures and asserts nothing (shared machines are no
 
     python -m builder.bench                 # N = 1,000 (CI-friendly)
     python -m builder.bench 1000 10000      # both sizes, and their ratios
+    python -m builder.bench --preview 1000  # make serve: edit-to-page times
+    python -m builder.bench --explorer 10000  # the explorer drawn in Chromium
 """
 
 from __future__ import annotations
@@ -229,15 +231,83 @@ def explorer_benchmark(n: int, seed: int, runs: int = 3) -> str:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def preview_benchmark(n: int, seed: int, runs: int = 5) -> str:
+    """`mkdocs serve --livereload --dirty` (as `make serve`) over a synthetic N-entity
+    corpus: the time from saving an entity file to the served page showing the edit,
+    for a summary edit and for a new relation (median of `runs` each)."""
+    import socket
+    import urllib.request
+
+    import yaml
+
+    from .synthetic import generate
+
+    tmp = Path(tempfile.mkdtemp(prefix=f"policygraph-preview-{n}-"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = None
+    try:
+        entities = generate(tmp, n, seed=seed)
+        command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(_config(tmp, entities)), "--livereload",
+                   "--dirty", "--no-strict", "-a", f"127.0.0.1:{port}"]
+        server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        page = f"http://127.0.0.1:{port}/people/person-00001/"
+
+        def shows(text: str, timeout: float = 120.0) -> float:
+            start = time.perf_counter()
+            while time.perf_counter() - start < timeout:
+                try:
+                    with urllib.request.urlopen(page, timeout=5) as response:
+                        if text in response.read().decode("utf-8"):
+                            return time.perf_counter() - start
+                except OSError:
+                    pass
+                time.sleep(0.05)
+            raise SystemExit(f"the preview did not show {text!r} within {timeout:.0f} s")
+
+        shows("person-00001", timeout=600)
+        path = entities / "people" / "person-00001.yaml"
+        times: dict[str, list[float]] = {"summary edit": [], "new relation": []}
+        for trial in range(runs):
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            marker = f"Edited summary number {trial}"
+            document["summary"] = marker
+            path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            times["summary edit"].append(shows(marker))
+            time.sleep(2)  # let the data process of that build finish
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            target = f"organization-{trial + 10:05d}"
+            document.setdefault("relations", []).append({
+                "predicate": "criticizes", "target": target,
+                "sources": [{"source": "source-00002", "quote": "selon le rapport"}]})
+            path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            times["new relation"].append(shows(f'id="criticizes-{target}"'))
+            time.sleep(2)
+        return "\n".join(f"preview N={n:,}, {name}: median {statistics.median(values):.2f} s "
+                         f"(runs: {', '.join(f'{v:.2f}' for v in values)})" for name, values in times.items())
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[1000])
     parser.add_argument("--runs", type=int, default=3, help="runs per size (medians are reported)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--explorer", type=int, metavar="N", help="only draw the explorer of an N-entity graph")
+    parser.add_argument("--preview", type=int, metavar="N",
+                        help="only time `make serve` re-rendering edits of an N-entity corpus")
     args = parser.parse_args(argv)
     if args.explorer:
         print(explorer_benchmark(args.explorer, args.seed, args.runs))
+        return
+    if args.preview:
+        print(preview_benchmark(args.preview, args.seed, max(args.runs, 5)))
         return
     results = {}
     for n in sorted(args.sizes):

@@ -133,6 +133,8 @@ class Ref(NamedTuple):
 class Note(NamedTuple):
     number: int
     source: Entity
+    publisher: str
+    title: str
     href: str
     quote: str
     refs: list[str]
@@ -408,7 +410,8 @@ class PageBuilder:
         items = []
         for (source_id, quote), number in notes.numbers.items():
             source = self.corpus[source_id]
-            items.append(Note(number=number, source=source, href=relative_url(url, entity_url(source)),
+            items.append(Note(number=number, source=source, publisher=source.facts.get("publisher"),
+                              title=source.facts.get("title"), href=relative_url(url, entity_url(source)),
                               quote=quote, refs=notes.refs[number], date=show_date(source.facts.get("date"))))
         return items
 
