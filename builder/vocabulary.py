@@ -105,12 +105,19 @@ class Vocabulary:
 
     def ancestors(self, type_id: str) -> tuple[str, ...]:
         """The type itself, then its parent, and so on up to the root."""
-        chain = []
-        current: str | None = type_id
-        while current is not None:
-            chain.append(current)
-            current = self.types[current].parent
-        return tuple(chain)
+        return self._ancestors[type_id]
+
+    @cached_property
+    def _ancestors(self) -> dict[str, tuple[str, ...]]:
+        chains = {}
+        for type_id in self.types:
+            chain = []
+            current: str | None = type_id
+            while current is not None:
+                chain.append(current)
+                current = self.types[current].parent
+            chains[type_id] = tuple(chain)
+        return chains
 
     def is_a(self, type_id: str, other: str) -> bool:
         return other in self.ancestors(type_id)
