@@ -78,10 +78,11 @@ def load_entities(entities_dir: Path, kinds: tuple[str, ...], root: Path | None 
                 Location(_display(child, root)), f"unexpected {'folder' if child.is_dir() else 'file'} in entities/",
                 "entity files go in entities/<kind>/<id>.yaml with kind one of: " + ", ".join(kinds)))
             continue
+        folder = _display(child, root)  # once per folder: resolving each file's path costs syscalls
         for path in sorted(child.iterdir()):
             if path.name.startswith(".") and not path.name.endswith(".yaml"):
                 continue  # editor and VCS files (.gitkeep, .swp): never entities
-            raw, error = load_file(path, child.name, root)
+            raw, error = load_file(path, child.name, root, shown=f"{folder}/{path.name}")
             if error is not None:
                 errors.append(error)
             elif raw is not None:
@@ -89,8 +90,9 @@ def load_entities(entities_dir: Path, kinds: tuple[str, ...], root: Path | None 
     return LoadResult(entities, errors)
 
 
-def load_file(path: Path, kind: str, root: Path) -> tuple[RawEntity | None, EntityError | None]:
-    shown = _display(path, root)
+def load_file(path: Path, kind: str, root: Path,
+              shown: str | None = None) -> tuple[RawEntity | None, EntityError | None]:
+    shown = shown or _display(path, root)
     if path.is_symlink():
         return None, EntityError(Location(shown), "symbolic links are not allowed in entities/",
                                  "replace the link with the file itself")

@@ -1,0 +1,24 @@
+"""`make bench` stays runnable: a tiny synthetic corpus goes through every stage and the
+whole-site build, and the report has every row with a number. Nothing about time is
+asserted (shared machines are noisy: the figures are for people to read)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from builder.bench import TIMES
+from conftest import ROOT
+
+
+def test_bench_reports_every_figure():
+    result = subprocess.run([sys.executable, "-m", "builder.bench", "60", "--runs", "1"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = dict(line.split(" | ", 1) for line in result.stdout.splitlines()[2:])
+    for row in TIMES:
+        assert re.fullmatch(r"[\d,]+\.\d\d s", rows[row]), (row, rows.get(row))
+    assert float(rows["peak memory MB, data process"].replace(",", "")) > 0
+    assert int(rows["page count"].replace(",", "")) > 60
+    assert float(rows["typical entity page KB"]) > 1
