@@ -234,7 +234,8 @@ def explorer_benchmark(n: int, seed: int, runs: int = 3) -> str:
 def preview_benchmark(n: int, seed: int, runs: int = 5) -> str:
     """`mkdocs serve --livereload --dirty` (as `make serve`) over a synthetic N-entity
     corpus: the time from saving an entity file to the served page showing the edit,
-    for a summary edit and for a new relation (median of `runs` each)."""
+    for a summary edit and for a new relation (median of `runs` each); for the new
+    relation, also the time until the page's network data shows it."""
     import socket
     import urllib.request
 
@@ -255,11 +256,13 @@ def preview_benchmark(n: int, seed: int, runs: int = 5) -> str:
                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
         page = f"http://127.0.0.1:{port}/people/person-00001/"
 
-        def shows(text: str, timeout: float = 120.0) -> float:
+        network = f"http://127.0.0.1:{port}/people/person-00001.network.json"
+
+        def shows(text: str, url: str = page, timeout: float = 120.0) -> float:
             start = time.perf_counter()
             while time.perf_counter() - start < timeout:
                 try:
-                    with urllib.request.urlopen(page, timeout=5) as response:
+                    with urllib.request.urlopen(url, timeout=5) as response:
                         if text in response.read().decode("utf-8"):
                             return time.perf_counter() - start
                 except OSError:
@@ -269,7 +272,8 @@ def preview_benchmark(n: int, seed: int, runs: int = 5) -> str:
 
         shows("person-00001", timeout=600)
         path = entities / "people" / "person-00001.yaml"
-        times: dict[str, list[float]] = {"summary edit": [], "new relation": []}
+        times: dict[str, list[float]] = {"summary edit": [], "new relation": [],
+                                         "new relation, in the page's network": []}
         for trial in range(runs):
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
             marker = f"Edited summary number {trial}"
@@ -283,7 +287,9 @@ def preview_benchmark(n: int, seed: int, runs: int = 5) -> str:
                 "predicate": "criticizes", "target": target,
                 "sources": [{"source": "source-00002", "quote": "selon le rapport"}]})
             path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
-            times["new relation"].append(shows(f'id="criticizes-{target}"'))
+            seen = shows(f'id="criticizes-{target}"')
+            times["new relation"].append(seen)
+            times["new relation, in the page's network"].append(seen + shows(f'"to":"{target}"', network))
             time.sleep(2)
         return "\n".join(f"preview N={n:,}, {name}: median {statistics.median(values):.2f} s "
                          f"(runs: {', '.join(f'{v:.2f}' for v in values)})" for name, values in times.items())
@@ -307,7 +313,7 @@ def main(argv: list[str] | None = None) -> None:
         print(explorer_benchmark(args.explorer, args.seed, args.runs))
         return
     if args.preview:
-        print(preview_benchmark(args.preview, args.seed, max(args.runs, 5)))
+        print(preview_benchmark(args.preview, args.seed, args.runs))
         return
     results = {}
     for n in sorted(args.sizes):

@@ -249,11 +249,11 @@ class NetworkRenderer:
         """The legend of an ego network, without building the network."""
         return self.legend([self.corpus[i] for i in (entity_id, *self.corpus.neighbours(entity_id))])
 
-    def ego_files(self) -> Iterator[tuple[str, bytes]]:
-        """Each entity's ego network data, by path in the site (`<kind>/<id>.network.json`,
-        beside the page that draws it)."""
+    def ego_files(self, only: set[str] | None = None) -> Iterator[tuple[str, bytes]]:
+        """Each entity's ego network data (of the entities in `only`, if given), by path
+        in the site (`<kind>/<id>.network.json`, beside the page that draws it)."""
         for entity in self.corpus.entities.values():
-            if self.has_ego(entity):
+            if self.has_ego(entity) and (only is None or entity.id in only):
                 yield ego_file(entity), self.payload(self.ego(entity.id, f"{entity.kind}/{entity.id}/"), EGO_OPTIONS)
 
     def explorer_json(self) -> bytes:

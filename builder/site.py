@@ -141,8 +141,15 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             network.unchanged = previous is not None and previous.networks.get(src) == content
             _add(files, network)
         builder.network_files = {}
+        # In the preview, the networks of the re-rendered pages come with them; the data
+        # process rewrites every network a moment later (a relation changes networks two
+        # hops away, beyond the pages re-rendered).
+        immediate = dict(builder.networks.ego_files(only)) if only is not None else {}
+        for src, content in immediate.items():
+            _add(files, FreedFile.generated(config, src, content=content))
         for src in data_file_names(self.corpus):
-            _add(files, LateFile.generated(config, src, abs_src_path=os.devnull))
+            if src not in immediate:
+                _add(files, LateFile.generated(config, src, abs_src_path=os.devnull))
         examples = examples_for_page(config.site_url)
         _add(files, File.generated(config, "query.md", content=builder.query_page(
             examples, self.config.sparql_endpoint)))

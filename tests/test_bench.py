@@ -22,3 +22,13 @@ def test_bench_reports_every_figure():
     assert float(rows["peak memory MB, data process"].replace(",", "")) > 0
     assert int(rows["page count"].replace(",", "")) > 60
     assert float(rows["typical entity page KB"]) > 1
+
+
+def test_preview_benchmark_sees_each_edit():
+    """`mkdocs serve --dirty` over a small corpus: a summary edit and a new relation show
+    on the served page, and the new relation in the page's network data."""
+    result = subprocess.run([sys.executable, "-m", "builder.bench", "--preview", "80", "--runs", "1"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for name in ("summary edit", "new relation", "new relation, in the page's network"):
+        assert re.search(rf"preview N=80, {re.escape(name)}: median \d+\.\d\d s", result.stdout), result.stdout
