@@ -15,22 +15,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .entity_rdf import render_entity_rdf
 from .export import EXPORTS, dump_exports, graph_exports, rdf_prefixes, serialize_corpus
 from .model import Corpus
-from .networks import NetworkRenderer, ego_file
+from .networks import NetworkRenderer, ego_file, has_ego_network
 
 EXPLORER_FILE = "data/network.json"
 
 
 def data_file_names(corpus: Corpus) -> list[str]:
     """The paths `write_data_files` writes, known before it runs."""
-    networks = NetworkRenderer(corpus)
     return ([f"data/{name}" for name in EXPORTS] + [EXPLORER_FILE]
             + [f"{e.kind}/{e.id}.ttl" for e in corpus.entities.values()]
-            + [ego_file(e) for e in corpus.entities.values() if networks.has_ego(e)])
+            + [ego_file(e) for e in corpus.entities.values() if has_ego_network(corpus, e)])
 
 
 def write_data_files(corpus: Corpus, site_url: str, out: Path) -> None:
@@ -39,14 +39,14 @@ def write_data_files(corpus: Corpus, site_url: str, out: Path) -> None:
     that lets each big piece go before the next is made (peak memory at 10,000
     entities)."""
 
-    def write(files: dict[str, bytes]) -> None:
-        for path, content in files.items():
+    def write(files: dict[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
+        for path, content in files.items() if isinstance(files, dict) else files:
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
 
     networks = NetworkRenderer(corpus)
-    write(dict(networks.ego_files()))
+    write(networks.ego_files())  # one at a time: 10,000 of them held at once cost memory
     write({EXPLORER_FILE: networks.explorer_json()})
     del networks
     prefixes = rdf_prefixes(corpus.vocabulary, site_url)

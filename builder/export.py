@@ -74,11 +74,6 @@ def serialize_corpus(corpus: Corpus, site_url: str) -> Serialized:
     return serialize(corpus_triples(corpus, site_url), {str(iris.entity(e)) for e in corpus.entities.values()})
 
 
-def ntriples(graph: Graph) -> bytes:
-    """A stored graph as sorted N-Triples."""
-    return serialize(graph, set()).ntriples
-
-
 def rdf_prefixes(vocabulary, site_url: str) -> dict[str, str]:
     graph = Graph(bind_namespaces="core")
     bind_prefixes(graph, vocabulary, Iris.for_site(site_url))

@@ -243,7 +243,7 @@ class NetworkRenderer:
     # -- files -------------------------------------------------------------------
 
     def has_ego(self, entity: Entity) -> bool:
-        return entity.kind != "sources" and self.corpus.degree(entity.id) > 0
+        return has_ego_network(self.corpus, entity)
 
     def ego_legend(self, entity_id: str) -> list[dict]:
         """The legend of an ego network, without building the network."""
@@ -266,6 +266,11 @@ class NetworkRenderer:
 
 def ego_file(entity: Entity) -> str:
     return f"{entity.kind}/{entity.id}.network.json"
+
+
+def has_ego_network(corpus: Corpus, entity: Entity) -> bool:
+    """Entities in at least one relation get an ego network; sources are cited, not drawn."""
+    return entity.kind != "sources" and corpus.degree(entity.id) > 0
 
 
 def layout(ids: list[str], pairs: list[tuple[str, str]], scale: float = 1000.0) -> dict[str, tuple[int, int]]:

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from .errors import PolicygraphError
-from .graph import Iris, build_graph, build_vocabulary_graph
+from .graph import build_graph, build_vocabulary_graph
 from .model import Corpus
 
 

@@ -450,7 +450,7 @@ class _Checker:
         predicate = self.v.predicates[relation.predicate]
         if self.v.types[target.type].no_relations:
             self.error(raw.at(path + ("target",)), f"'{target.id}' is a source: sources are cited, not related to",
-                       f"cite it under `sources:` instead, or point to the entity it is about")
+                       "cite it under `sources:` instead, or point to the entity it is about")
         elif not self.v.matches(entity.type_id, predicate.domain):
             self.error(raw.at(path + ("predicate",)),
                        f"'{relation.predicate}' cannot start from {_a(entity.type_id)} "
