@@ -25,12 +25,14 @@ from pathlib import Path
 SITE_URL = "https://policygraph.example.org/"
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("load", "validate", "pages", "networks", "graph", "exports", "builder total")
+# Pages render on every core (pages.SharedRendering); "pages" is timed so, and this too:
+ONE_CORE = "pages, on one core"
 # A site build writes the data files (networks, graph, exports) in a second process
 # (datafiles.DataJob) while the build process renders pages and MkDocs runs: these are
 # the two paths, each loading and validating the entities itself.
 BUILD_PROCESS = ("load", "validate", "pages")
 DATA_PROCESS = ("load", "validate", "networks", "graph", "exports")
-TIMES = STAGES + ("builder, build process", "builder, data process", "MkDocs (whole - build process)", "whole site")
+TIMES = STAGES + (ONE_CORE, "builder, build process", "builder, data process", "MkDocs (whole - build process)", "whole site")
 
 
 def _timed(function, *args, **kwargs):
@@ -46,7 +48,7 @@ def builder_stages(entities: Path) -> dict[str, float]:
     from .export import dump_exports, graph_exports, rdf_prefixes, serialize_corpus
     from .networks import NetworkRenderer
     from .load import load_entities
-    from .pages import PageBuilder
+    from .pages import PageBuilder, render_workers
     from .validate import validate
     from .vocabulary import load_vocabulary
 
@@ -56,7 +58,8 @@ def builder_stages(entities: Path) -> dict[str, float]:
     times = {}
     loaded, times["load"] = _timed(load_entities, entities, tuple(vocabulary.kinds))
     corpus, times["validate"] = _timed(validate, loaded.entities, vocabulary, loaded.errors)
-    _, times["pages"] = _timed(PageBuilder(corpus, SITE_URL).render_all)
+    _, times["pages"] = _timed(PageBuilder(corpus, SITE_URL).render_all, workers=render_workers())
+    _, times[ONE_CORE] = _timed(PageBuilder(corpus, SITE_URL).render_all, workers=1)
     _, times["networks"] = _timed(_network_files, NetworkRenderer(corpus))
     serialized, times["graph"] = _timed(serialize_corpus, corpus, SITE_URL)
     prefixes = rdf_prefixes(corpus.vocabulary, SITE_URL)
@@ -96,19 +99,43 @@ print(time.perf_counter() - start, peak_memory_mb())
 _DATA_PEAK = re.compile(r"policygraph data process: [0-9.]+ s, peak memory (\d+) MB")
 
 
-def whole_build(tmp: Path, entities: Path) -> tuple[float, int, int, Path]:
-    """The whole site, as `policygraph build` makes it, in a child interpreter: wall time,
-    and the peak memory (MB) of the build process and of the data process it starts
-    (they run at the same time, so their sum bounds the machine's peak)."""
+def whole_build(tmp: Path, entities: Path) -> tuple[float, int, int, int, Path]:
+    """The whole site, as `policygraph build` makes it, in a child interpreter: wall time;
+    the peak memory (MB) of the build process and of the data process it starts; and
+    the peak of all the build's processes at once (build, data, page renderers), from
+    their proportional set sizes (shared pages counted once) sampled every 0.2 s."""
     site = tmp / "site"
     command = [sys.executable, "-c", _WHOLE_BUILD, str(_config(tmp, entities)), str(site)]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    if result.returncode != 0:
-        raise SystemExit(f"build failed:\n{result.stderr[-3000:]}")
-    wall, parent_mb = result.stdout.split()[-2:]
-    data = _DATA_PEAK.search(result.stderr)
-    return float(wall), int(parent_mb), int(data.group(1)) if data else 0, site
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True, cwd=ROOT,
+                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        together = 0
+        while process.poll() is None:
+            together = max(together, _tree_pss_mb(process.pid))
+            time.sleep(0.2)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode != 0:
+        raise SystemExit(f"build failed:\n{stderr[-3000:]}")
+    wall, parent_mb = stdout.split()[-2:]
+    data = _DATA_PEAK.search(stderr)
+    return float(wall), int(parent_mb), int(data.group(1)) if data else 0, together, site
+
+
+def _tree_pss_mb(pid: int) -> int:
+    """The proportional set size of a process and all its descendants, in MB (0 once gone)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:")[1].split()[0])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            continue  # it ended meanwhile
+    return total // 1024
 
 
 def _size(folder: Path) -> int:
@@ -122,7 +149,7 @@ def measure(n: int, runs: int, seed: int, keep: bool = False) -> dict:
         entities = generate(tmp, n, seed=seed)
         stage_runs = [builder_stages(entities) for _ in range(runs)]
         builds = [whole_build(tmp, entities) for _ in range(runs)]
-        site = builds[-1][3]
+        site = builds[-1][4]
         sizes = sorted(p.stat().st_size for kind in ("people", "organizations", "laws", "events", "products")
                        for p in (site / kind).glob("*/index.html"))
         pages = sum(1 for _ in site.rglob("index.html"))
@@ -131,7 +158,7 @@ def measure(n: int, runs: int, seed: int, keep: bool = False) -> dict:
         result.update({
             "whole site": whole,
             "MkDocs (whole - build process)": max(0.0, whole - result["builder, build process"]),
-            "peak memory MB (build + data process)": max(b[1] + b[2] for b in builds),
+            "peak memory MB, all processes at once": max(b[3] for b in builds),
             "peak memory MB, build process": max(b[1] for b in builds),
             "peak memory MB, data process": max(b[2] for b in builds),
             "page count": pages,
@@ -149,7 +176,7 @@ def measure(n: int, runs: int, seed: int, keep: bool = False) -> dict:
 
 def report(results: dict[int, dict]) -> str:
     sizes = sorted(results)
-    rows = list(TIMES) + ["peak memory MB (build + data process)",
+    rows = list(TIMES) + ["peak memory MB, all processes at once",
                            "peak memory MB, build process", "peak memory MB, data process", "page count", "pages/s",
                            "site MB", "search index MB", "typical entity page KB", "relations"]
     header = ["figure"] + [f"N={n:,}" for n in sizes]

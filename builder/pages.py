@@ -10,9 +10,14 @@ from __future__ import annotations
 import datetime
 import email.utils
 import functools
+import gc
 import heapq
 import json
+import multiprocessing
+import os
 import re
+import threading
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -60,6 +65,106 @@ def fence(text: str, language: str) -> Markup:
 
 
 SEE_ALSO_HUB = 200
+# Below this many entity pages, forking renderers costs more than it saves.
+PARALLEL_MIN_PAGES = 500
+RENDER_CHUNK = 50  # entity pages taken at a time
+
+
+class SharedRendering:
+    """Entity pages rendered by `workers - 1` forked processes while the caller goes on
+    with other work; `finish()` then joins in until none is left and collects them.
+    Work is shared out in chunks through a pair of shared counters: the forks take
+    chunks from the front, the caller from the back, so all finish together however
+    unequal the pages. The forks inherit the corpus and its indexes (nothing is sent
+    to them) and send their pages back once, at the end: pages sent as they come would
+    fill the pipe and wait for this process, busy rendering, to read them. With one
+    worker, few pages, or no fork (Windows), everything is rendered here."""
+
+    def __init__(self, builder: PageBuilder, entity_ids: list[str], workers: int) -> None:
+        self.builder, self.ids = builder, entity_ids
+        self.chunks = [entity_ids[i:i + RENDER_CHUNK] for i in range(0, len(entity_ids), RENDER_CHUNK)]
+        # Forking a process that runs other threads (the preview's server) is unsafe.
+        self.workers = workers if len(entity_ids) >= PARALLEL_MIN_PAGES and threading.active_count() == 1 and \
+            "fork" in multiprocessing.get_all_start_methods() else 1
+        self.untaken = None  # shared: [first chunk not taken, one past the last not taken]
+        self.chunks_here = 0  # rendered by the caller
+        self.renderers: list = []
+
+    def __enter__(self) -> SharedRendering:
+        if self.workers < 2:
+            return self
+        context = multiprocessing.get_context("fork")
+        self.untaken = context.Array("q", [0, len(self.chunks)])
+        self.builder.warm_shared_indexes()
+        gc.freeze()  # the forks' collector leaves the inherited objects (and their memory pages) alone
+        try:
+            for _ in range(self.workers - 1):
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=self._render_in_fork, args=(send,), daemon=True)
+                process.start()
+                send.close()
+                self.renderers.append((process, receive))
+        finally:
+            gc.unfreeze()
+        return self
+
+    def _take(self, from_end: bool) -> list[str] | None:
+        if self.untaken is None:
+            return None
+        with self.untaken.get_lock():
+            first, end = self.untaken[0], self.untaken[1]
+            if first >= end:
+                return None
+            if from_end:
+                self.untaken[1] = end - 1
+                return self.chunks[end - 1]
+            self.untaken[0] = first + 1
+            return self.chunks[first]
+
+    def _render_in_fork(self, send) -> None:
+        pages: dict[str, str] = {}
+        try:
+            while (chunk := self._take(from_end=False)) is not None:
+                pages.update(self.builder.entity_pages(chunk))
+            send.send((pages, {src: self.builder.parts[src] for src in pages}, None))
+        except BaseException:  # noqa: BLE001 - reported by the parent, which fails the build
+            send.send(({}, {}, traceback.format_exc()))
+        finally:
+            send.close()
+
+    def finish(self) -> dict[str, str]:
+        """Every entity page, by source path, in the order of the ids given."""
+        if self.workers < 2:
+            return self.builder.entity_pages(self.ids)
+        pages: dict[str, str] = {}
+        while (chunk := self._take(from_end=True)) is not None:
+            pages.update(self.builder.entity_pages(chunk))
+            self.chunks_here += 1
+        for process, receive in self.renderers:
+            try:
+                their_pages, parts, error = receive.recv()
+            except EOFError:
+                process.join()
+                raise RuntimeError(f"a page renderer stopped (exit code {process.exitcode})") from None
+            if error:
+                raise RuntimeError(f"a page renderer failed:\n{error}")
+            pages.update(their_pages)
+            self.builder.parts.update(parts)
+        corpus = self.builder.corpus
+        return {src: pages[src] for src in (entity_src(corpus[i]) for i in self.ids)}
+
+    def __exit__(self, *exc) -> None:
+        for process, receive in self.renderers:
+            receive.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+
+
+def render_workers() -> int:
+    """How many processes may render pages: the cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def html_environment() -> Environment:
@@ -230,13 +335,23 @@ class PageBuilder:
         self.parts: dict[str, dict[str, bytes]] = {}  # likewise: HTML parts of each page, by source path
         self.parts_macros = self.html_env.get_template("entity_parts.html.j2").module
 
-    def render_all(self, only: set[str] | None = None) -> dict[str, str]:
+    def render_all(self, only: set[str] | None = None, workers: int = 1) -> dict[str, str]:
         """Every generated Markdown page, by source path (of entities, only those in
-        `only` if it is given: see incremental.py)."""
-        pages = {entity_src(e): self.entity_page(e) for e in self.corpus.entities.values()
-                 if only is None or e.id in only}
-        for kind, base in self.v.kinds.items():
-            pages[f"{kind}/index.md"] = self.kind_index(kind)
+        `only` if it is given: see incremental.py), entity pages first. With `workers`
+        > 1, forked processes render entity pages while this one renders the others
+        (see `SharedRendering`); who renders what does not change a byte (tested)."""
+        ids = [e.id for e in self.corpus.entities.values() if only is None or e.id in only]
+        with SharedRendering(self, ids, workers) as entity_pages:
+            others = self.other_pages()
+            pages = entity_pages.finish()
+        return {**pages, **others}
+
+    def entity_pages(self, entity_ids: list[str]) -> dict[str, str]:
+        return {entity_src(e): self.entity_page(e) for e in map(self.corpus.__getitem__, entity_ids)}
+
+    def other_pages(self) -> dict[str, str]:
+        """The pages that are not an entity's: indexes, home, timeline, themes..."""
+        pages = {f"{kind}/index.md": self.kind_index(kind) for kind in self.v.kinds}
         pages["index.md"] = self.home()
         pages["explorer.md"] = self.explorer()
         pages["vocab.md"] = self.vocabulary_page()
@@ -246,6 +361,12 @@ class PageBuilder:
         for theme in self.themes:
             pages[f"themes/{theme.id}.md"] = self.theme_page(theme)
         return pages
+
+    def warm_shared_indexes(self) -> None:
+        """Build the indexes every page reads before forking, so no process builds its own."""
+        corpus = self.corpus
+        corpus.degrees, corpus._neighbours, corpus._incoming, corpus._cited_by  # noqa: B018 (cached properties)
+        self.items_by_actor, self.name_rank, self.source_ids  # noqa: B018
 
     def coverage_page(self) -> str:
         c = self.corpus

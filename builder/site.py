@@ -29,7 +29,7 @@ from .datafiles import DataJob, data_file_names
 from .incremental import affected_pages
 from .model import Corpus
 from .networks import VIS_ASSETS
-from .pages import PageBuilder, entity_file, fill_parts
+from .pages import PageBuilder, entity_file, fill_parts, render_workers
 from .pipeline import batch_gc, load_corpus
 from .schema import SCHEMA_DIR, render_schemas
 from .themes import load_themes
@@ -98,7 +98,6 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.changed = last_changed(entities)
         self.vocabulary_text = vocabulary.read_text(encoding="utf-8")
         self.on_shutdown()  # a previous build's data process, if a rebuild overtook it
-        self.data_job = DataJob(entities, vocabulary, root, config.site_url)
         self.prefix = repository_prefix(entities, root)
         for asset in sorted(VIS_ASSETS):
             if asset.endswith(".js") and asset not in config.extra_javascript:
@@ -109,6 +108,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.corpus is not None
+        root, entities, vocabulary = self._paths(config)
         builder = PageBuilder(self.corpus, config.site_url, changed=self.changed,
                               edit_url_base=self.config.edit_url_base, file_prefix=self.prefix,
                               themes=self.themes)
@@ -116,7 +116,9 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         entity_pages |= {f"themes/{t.id}.md" for t in self.themes}
         previous = self.preview if self.preview and self.preview.vocabulary == self.vocabulary_text else None
         only = affected_pages(previous.corpus, self.corpus, previous.themes, self.themes) if previous else None
-        pages = builder.render_all(only)
+        pages = builder.render_all(only, workers=1 if self.serving else render_workers())
+        # The data process starts now, not before the pages: they render on every core.
+        self.data_job = DataJob(entities, vocabulary, root, config.site_url)
         kept = set()
         if previous is not None:
             kept = {src for src in previous.pages if src not in pages and src in entity_pages}
@@ -238,8 +240,7 @@ EXTRA_DOWNLOADS = [
 def oxigraph_assets(root: Path, oxigraph_dir: str) -> dict[str, Path]:
     """Oxigraph's browser build (from npm), to ship as site assets. Looked for beside the
     configuration, then beside this package (a configuration kept elsewhere)."""
-    for base in (root, Path(__file__).resolve().parents[1]):
-        folder = base / oxigraph_dir
+    for folder in (root / oxigraph_dir, Path(__file__).resolve().parents[1] / oxigraph_dir):
         if all((folder / name).is_file() for name in OXIGRAPH_FILES):
             return {f"assets/vendor/oxigraph/{name}": folder / name for name in OXIGRAPH_FILES}
     raise PluginError(f"policygraph: {oxigraph_dir}/web.js is missing: run `npm ci` (make site does it)")
