@@ -11,8 +11,9 @@ the 10k/1k ratios. It prints figures and asserts nothing (shared machines are no
 from __future__ import annotations
 
 import argparse
-import re
 import gc
+import re
+import resource
 import os
 import shutil
 import statistics
@@ -28,11 +29,12 @@ STAGES = ("load", "validate", "pages", "networks", "graph", "exports", "builder 
 # Pages render on every core (pages.SharedRendering); "pages" is timed so, and this too:
 ONE_CORE = "pages, on one core"
 # A site build writes the data files (networks, graph, exports) in a second process
-# (datafiles.DataJob) while the build process renders pages and MkDocs runs: these are
+# (datafiles.DataJob), started once the pages are rendered, while MkDocs runs: these are
 # the two paths, each loading and validating the entities itself.
 BUILD_PROCESS = ("load", "validate", "pages")
 DATA_PROCESS = ("load", "validate", "networks", "graph", "exports")
-TIMES = STAGES + (ONE_CORE, "builder, build process", "builder, data process", "MkDocs (whole - build process)", "whole site")
+WHOLE_CPU = "whole site, CPU time of all processes"
+TIMES = STAGES + (ONE_CORE, "builder, build process", "builder, data process", "MkDocs (whole - build process)", "whole site", WHOLE_CPU)
 
 
 def _timed(function, *args, **kwargs):
@@ -99,12 +101,15 @@ print(time.perf_counter() - start, peak_memory_mb())
 _DATA_PEAK = re.compile(r"policygraph data process: [0-9.]+ s, peak memory (\d+) MB")
 
 
-def whole_build(tmp: Path, entities: Path) -> tuple[float, int, int, int, Path]:
+def whole_build(tmp: Path, entities: Path) -> tuple[float, int, int, int, Path, float]:
     """The whole site, as `policygraph build` makes it, in a child interpreter: wall time;
     the peak memory (MB) of the build process and of the data process it starts; and
     the peak of all the build's processes at once (build, data, page renderers), from
-    their proportional set sizes (shared pages counted once) sampled every 0.2 s."""
+    their proportional set sizes (shared pages counted once) sampled every 0.2 s; and
+    the CPU time (user + system) of all of them, less sensitive than wall time to what
+    else the machine runs."""
     site = tmp / "site"
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = [sys.executable, "-c", _WHOLE_BUILD, str(_config(tmp, entities)), str(site)]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(command, stdout=out, stderr=err, text=True, cwd=ROOT,
@@ -116,11 +121,13 @@ def whole_build(tmp: Path, entities: Path) -> tuple[float, int, int, int, Path]:
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     if process.returncode != 0:
         raise SystemExit(f"build failed:\n{stderr[-3000:]}")
     wall, parent_mb = stdout.split()[-2:]
     data = _DATA_PEAK.search(stderr)
-    return float(wall), int(parent_mb), int(data.group(1)) if data else 0, together, site
+    return float(wall), int(parent_mb), int(data.group(1)) if data else 0, together, site, cpu
 
 
 def _tree_pss_mb(pid: int) -> int:
@@ -153,10 +160,11 @@ def measure(n: int, runs: int, seed: int, keep: bool = False) -> dict:
         sizes = sorted(p.stat().st_size for kind in ("people", "organizations", "laws", "events", "products")
                        for p in (site / kind).glob("*/index.html"))
         pages = sum(1 for _ in site.rglob("index.html"))
-        result = {s: statistics.median(r[s] for r in stage_runs) for s in TIMES[:-2]}
+        result = {s: statistics.median(r[s] for r in stage_runs) for s in TIMES[:-3]}
         whole = statistics.median(b[0] for b in builds)
         result.update({
             "whole site": whole,
+            WHOLE_CPU: statistics.median(b[5] for b in builds),
             "MkDocs (whole - build process)": max(0.0, whole - result["builder, build process"]),
             "peak memory MB, all processes at once": max(b[3] for b in builds),
             "peak memory MB, build process": max(b[1] for b in builds),

@@ -19,6 +19,7 @@ import re
 import threading
 import traceback
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -366,7 +367,7 @@ class PageBuilder:
         """Build the indexes every page reads before forking, so no process builds its own."""
         corpus = self.corpus
         corpus.degrees, corpus._neighbours, corpus._incoming, corpus._cited_by  # noqa: B018 (cached properties)
-        self.items_by_actor, self.name_rank, self.source_ids  # noqa: B018
+        self.items_by_actor, self.name_rank, self.see_also_neighbours  # noqa: B018
 
     def coverage_page(self) -> str:
         c = self.corpus
@@ -450,22 +451,26 @@ class PageBuilder:
 
     def see_also(self, entity: Entity, limit: int = 5) -> list[Entity]:
         """Entities that share the most neighbours with this one (hubs excluded from the count)."""
-        corpus, degree = self.corpus, self.corpus.degrees
-        mine = corpus.neighbours(entity.id)
-        scores = Counter()
-        for neighbour in mine:
-            if degree[neighbour] <= SEE_ALSO_HUB:
-                scores.update(corpus.neighbours(neighbour))
+        mine = self.corpus.neighbours(entity.id)
+        shared_through = self.see_also_neighbours
+        scores = Counter(chain.from_iterable(shared_through[n] for n in mine if n in shared_through))
         for excluded in (entity.id, *mine):
             scores.pop(excluded, None)
-        sources = self.source_ids
-        candidates = [other for other in scores if other not in sources]
-        if len(candidates) > limit:  # only those scoring as high as the limit-th best can make it
-            floor = heapq.nlargest(limit, (scores[other] for other in candidates))[-1]
-            candidates = [other for other in candidates if scores[other] >= floor]
+        if not scores:
+            return []
+        floor = heapq.nlargest(limit, scores.values())[-1]  # only those scoring as high can make it
         rank = self.name_rank
-        best = heapq.nsmallest(limit, [(-scores[other], rank[other], other) for other in candidates])
-        return [corpus[other] for _, _, other in best]
+        best = heapq.nsmallest(limit, [(-score, rank[other], other) for other, score in scores.items()
+                                       if score >= floor])
+        return [self.corpus[other] for _, _, other in best]
+
+    @cached_property
+    def see_also_neighbours(self) -> dict[str, tuple[str, ...]]:
+        """Entity id -> its neighbours that may be suggested (not sources), for every entity
+        that is not a hub: sharing a hub says little."""
+        degree, sources = self.corpus.degrees, self.source_ids
+        return {i: tuple(n for n in self.corpus.neighbours(i) if n not in sources)
+                for i in self.corpus.entities if degree[i] <= SEE_ALSO_HUB}
 
     @cached_property
     def name_rank(self) -> dict[str, int]:
