@@ -149,37 +149,49 @@ def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def measure(n: int, runs: int, seed: int, keep: bool = False) -> dict:
+def measure(sizes: list[int], runs: int, seed: int) -> dict[int, dict]:
+    """Every figure for each corpus size. The sizes take turns, run after run, so that
+    the machine's drift over the minutes a benchmark takes (shared, noisy hosts) weighs
+    on every size alike instead of on the ratios."""
     from .synthetic import generate
-    tmp = Path(tempfile.mkdtemp(prefix=f"policygraph-bench-{n}-"))
+    folders = {n: Path(tempfile.mkdtemp(prefix=f"policygraph-bench-{n}-")) for n in sizes}
     try:
-        entities = generate(tmp, n, seed=seed)
-        stage_runs = [builder_stages(entities) for _ in range(runs)]
-        builds = [whole_build(tmp, entities) for _ in range(runs)]
-        site = builds[-1][4]
-        sizes = sorted(p.stat().st_size for kind in ("people", "organizations", "laws", "events", "products")
-                       for p in (site / kind).glob("*/index.html"))
-        pages = sum(1 for _ in site.rglob("index.html"))
-        result = {s: statistics.median(r[s] for r in stage_runs) for s in TIMES[:-3]}
-        whole = statistics.median(b[0] for b in builds)
-        result.update({
-            "whole site": whole,
-            WHOLE_CPU: statistics.median(b[5] for b in builds),
-            "MkDocs (whole - build process)": max(0.0, whole - result["builder, build process"]),
-            "peak memory MB, all processes at once": max(b[3] for b in builds),
-            "peak memory MB, build process": max(b[1] for b in builds),
-            "peak memory MB, data process": max(b[2] for b in builds),
-            "page count": pages,
-            "pages/s": pages / whole if whole else 0.0,
-            "site MB": _size(site) / 1e6,
-            "search index MB": (site / "search/search_index.json").stat().st_size / 1e6,
-            "typical entity page KB": statistics.median(sizes) / 1e3 if sizes else 0.0,
-            "relations": sum(1 for line in (site / "data/edges.csv").read_text().splitlines()[1:]),
-        })
-        return result
+        corpora = {n: generate(folders[n], n, seed=seed) for n in sizes}
+        stage_runs: dict[int, list] = {n: [] for n in sizes}
+        builds: dict[int, list] = {n: [] for n in sizes}
+        for run in range(runs):
+            for n in sizes:
+                print(f"N={n:,}, run {run + 1} of {runs}...", file=sys.stderr, flush=True)
+                stage_runs[n].append(builder_stages(corpora[n]))
+                builds[n].append(whole_build(folders[n], corpora[n]))
+        return {n: _figures(stage_runs[n], builds[n]) for n in sizes}
     finally:
-        if not keep:
-            shutil.rmtree(tmp, ignore_errors=True)
+        for folder in folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _figures(stage_runs: list[dict], builds: list[tuple]) -> dict:
+    site = builds[-1][4]
+    sizes = sorted(p.stat().st_size for kind in ("people", "organizations", "laws", "events", "products")
+                   for p in (site / kind).glob("*/index.html"))
+    pages = sum(1 for _ in site.rglob("index.html"))
+    result = {s: statistics.median(r[s] for r in stage_runs) for s in TIMES[:-3]}
+    whole = statistics.median(b[0] for b in builds)
+    result.update({
+        "whole site": whole,
+        WHOLE_CPU: statistics.median(b[5] for b in builds),
+        "MkDocs (whole - build process)": max(0.0, whole - result["builder, build process"]),
+        "peak memory MB, all processes at once": max(b[3] for b in builds),
+        "peak memory MB, build process": max(b[1] for b in builds),
+        "peak memory MB, data process": max(b[2] for b in builds),
+        "page count": pages,
+        "pages/s": pages / whole if whole else 0.0,
+        "site MB": _size(site) / 1e6,
+        "search index MB": (site / "search/search_index.json").stat().st_size / 1e6,
+        "typical entity page KB": statistics.median(sizes) / 1e3 if sizes else 0.0,
+        "relations": sum(1 for line in (site / "data/edges.csv").read_text().splitlines()[1:]),
+    })
+    return result
 
 
 def report(results: dict[int, dict]) -> str:
@@ -352,11 +364,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.preview:
         print(preview_benchmark(args.preview, args.seed, args.runs))
         return
-    results = {}
-    for n in sorted(args.sizes):
-        print(f"measuring N={n:,} ({args.runs} runs)...", file=sys.stderr, flush=True)
-        results[n] = measure(n, args.runs, args.seed)
-    print(report(results))
+    print(report(measure(sorted(set(args.sizes)), args.runs, args.seed)))
 
 
 if __name__ == "__main__":
