@@ -34,7 +34,9 @@ ONE_CORE = "pages, on one core"
 BUILD_PROCESS = ("load", "validate", "pages")
 DATA_PROCESS = ("load", "validate", "networks", "graph", "exports")
 WHOLE_CPU = "whole site, CPU time of all processes"
-TIMES = STAGES + (ONE_CORE, "builder, build process", "builder, data process", "MkDocs (whole - build process)", "whole site", WHOLE_CPU)
+TIMES = (STAGES + (ONE_CORE, "builder, build process", "builder, data process")
+         + tuple(f"{stage}, CPU time" for stage in STAGES + (ONE_CORE,))
+         + ("MkDocs (whole - build process)", "whole site", WHOLE_CPU))
 
 
 def _timed(function, *args, **kwargs):
@@ -42,6 +44,32 @@ def _timed(function, *args, **kwargs):
     start = time.perf_counter()
     result = function(*args, **kwargs)
     return result, time.perf_counter() - start
+
+
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its children that have ended."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+class _Stages:
+    """Wall and CPU time of each stage (CPU time counts forked page renderers too; it
+    leaves out waiting for the disk and for a busy host, which wall time includes)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+
+    def run(self, stage: str, function, *args, **kwargs):
+        gc.collect()
+        wall, cpu = time.perf_counter(), _cpu_seconds()
+        result = function(*args, **kwargs)
+        self.times[stage] = self.times.get(stage, 0.0) + time.perf_counter() - wall
+        self.times[cpu_row(stage)] = self.times.get(cpu_row(stage), 0.0) + _cpu_seconds() - cpu
+        return result
+
+
+def cpu_row(stage: str) -> str:
+    return f"{stage}, CPU time"
 
 
 def builder_stages(entities: Path) -> dict[str, float]:
@@ -57,18 +85,20 @@ def builder_stages(entities: Path) -> dict[str, float]:
     from .pipeline import batch_gc
     batch_gc()  # as the plugin does
     vocabulary = load_vocabulary()
-    times = {}
-    loaded, times["load"] = _timed(load_entities, entities, tuple(vocabulary.kinds))
-    corpus, times["validate"] = _timed(validate, loaded.entities, vocabulary, loaded.errors)
-    _, times["pages"] = _timed(PageBuilder(corpus, SITE_URL).render_all, workers=render_workers())
-    _, times[ONE_CORE] = _timed(PageBuilder(corpus, SITE_URL).render_all, workers=1)
-    _, times["networks"] = _timed(_network_files, NetworkRenderer(corpus))
-    serialized, times["graph"] = _timed(serialize_corpus, corpus, SITE_URL)
+    stages = _Stages()
+    loaded = stages.run("load", load_entities, entities, tuple(vocabulary.kinds))
+    corpus = stages.run("validate", validate, loaded.entities, vocabulary, loaded.errors)
+    stages.run("pages", PageBuilder(corpus, SITE_URL).render_all, workers=render_workers())
+    stages.run(ONE_CORE, PageBuilder(corpus, SITE_URL).render_all, workers=1)
+    stages.run("networks", _network_files, NetworkRenderer(corpus))
+    serialized = stages.run("graph", serialize_corpus, corpus, SITE_URL)
     prefixes = rdf_prefixes(corpus.vocabulary, SITE_URL)
-    _, entity_rdf = _timed(render_entity_rdf, serialized, corpus, SITE_URL, prefixes)
-    exports, small = _timed(graph_exports, corpus, SITE_URL, serialized)
-    _, dumps = _timed(dump_exports, exports["graph.nt"], prefixes)
-    times["exports"] = entity_rdf + small + dumps
+    stages.run("exports", render_entity_rdf, serialized, corpus, SITE_URL, prefixes)
+    exports = stages.run("exports", graph_exports, corpus, SITE_URL, serialized)
+    stages.run("exports", dump_exports, exports["graph.nt"], prefixes)
+    times = stages.times
+    for stage in STAGES[:-1]:
+        times[cpu_row("builder total")] = times.get(cpu_row("builder total"), 0.0) + times[cpu_row(stage)]
     times["builder total"] = sum(times[s] for s in STAGES[:-1])
     times["builder, build process"] = sum(times[s] for s in BUILD_PROCESS)
     times["builder, data process"] = sum(times[s] for s in DATA_PROCESS)
@@ -201,7 +231,7 @@ def report(results: dict[int, dict]) -> str:
                            "site MB", "search index MB", "typical entity page KB", "relations"]
     header = ["figure"] + [f"N={n:,}" for n in sizes]
     if len(sizes) > 1:
-        header.append(f"ratio {sizes[-1] // 1000}k/{sizes[0] // 1000}k")
+        header.append(f"ratio {sizes[-1]:,}/{sizes[0]:,}")
     lines = [" | ".join(header), " | ".join("---" for _ in header)]
     for row in rows:
         cells = [row]
