@@ -192,3 +192,8 @@ class Corpus:
 
     def degree(self, entity_id: str) -> int:
         return self.degrees[entity_id]
+
+    def build_indexes(self) -> None:
+        """Build every index now rather than at first use (before forking renderers, so
+        that they inherit the indexes instead of each building its own)."""
+        self.relations, self._incoming, self._cited_by, self._neighbours, self.degrees  # noqa: B018

@@ -365,8 +365,7 @@ class PageBuilder:
 
     def warm_shared_indexes(self) -> None:
         """Build the indexes every page reads before forking, so no process builds its own."""
-        corpus = self.corpus
-        corpus.degrees, corpus._neighbours, corpus._incoming, corpus._cited_by  # noqa: B018 (cached properties)
+        self.corpus.build_indexes()
         self.items_by_actor, self.name_rank, self.see_also_neighbours  # noqa: B018
 
     def coverage_page(self) -> str:
