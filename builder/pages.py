@@ -7,6 +7,7 @@ safe with `Markup` (links between pages, sanitized descriptions, network HTML)."
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import email.utils
 import functools
@@ -129,7 +130,8 @@ class SharedRendering:
                 pages.update(self.builder.entity_pages(chunk))
             send.send((pages, {src: self.builder.parts[src] for src in pages}, None))
         except BaseException:  # noqa: BLE001 - reported by the parent, which fails the build
-            send.send(({}, {}, traceback.format_exc()))
+            with contextlib.suppress(OSError):  # the parent may have failed first and closed its end
+                send.send(({}, {}, traceback.format_exc()))
         finally:
             send.close()
 
@@ -154,9 +156,11 @@ class SharedRendering:
         corpus = self.builder.corpus
         return {src: pages[src] for src in (entity_src(corpus[i]) for i in self.ids)}
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, error_type, *exc) -> None:
         for process, receive in self.renderers:
             receive.close()
+            if error_type is not None:  # the render failed here: the forks' pages are not wanted
+                process.terminate()
             process.join(timeout=5)
             if process.is_alive():
                 process.terminate()

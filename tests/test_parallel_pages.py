@@ -35,6 +35,10 @@ def entity_page(self, entity):
     return original(self, entity)
 
 PageBuilder.entity_page = entity_page
+if fail == "caller":
+    def other_pages(self):
+        raise ValueError("boom in the caller")
+    PageBuilder.other_pages = other_pages
 builder = PageBuilder(corpus, "https://policygraph.example.org/")
 pages = builder.render_all(workers=workers)
 shared_builder = PageBuilder(corpus, "https://policygraph.example.org/")
@@ -83,3 +87,10 @@ def test_a_renderer_that_dies_fails_the_render(folder, tmp_path):
     _, result = render(folder, tmp_path, 2, fail="die")
     assert result.returncode != 0
     assert "RuntimeError: a page renderer stopped (exit code 3)" in result.stderr
+
+
+def test_a_failure_in_the_caller_stops_the_renderers(folder, tmp_path):
+    _, result = render(folder, tmp_path, 2, fail="caller")
+    assert result.returncode != 0
+    assert "ValueError: boom in the caller" in result.stderr
+    assert result.stderr.count("Traceback") == 1  # the forks were stopped quietly, not left to fail
