@@ -39,24 +39,24 @@ def write_data_files(corpus: Corpus, site_url: str, out: Path) -> None:
     that lets each big piece go before the next is made (peak memory at 10,000
     entities)."""
 
-    def write(files: dict[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
-        for path, content in files.items() if isinstance(files, dict) else files:
+    def write(files: Iterable[tuple[str, bytes]]) -> None:
+        for path, content in files:
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
 
     networks = NetworkRenderer(corpus)
     write(networks.ego_files())  # one at a time: 10,000 of them held at once cost memory
-    write({EXPLORER_FILE: networks.explorer_json()})
+    write([(EXPLORER_FILE, networks.explorer_json())])
     del networks
     prefixes = rdf_prefixes(corpus.vocabulary, site_url)
     serialized = serialize_corpus(corpus, site_url)
-    write(render_entity_rdf(serialized, corpus, site_url, prefixes))
+    write(render_entity_rdf(serialized, corpus, site_url, prefixes).items())
     serialized.by_entity.clear()
     nt = serialized.ntriples
-    write({f"data/{name}": content for name, content in graph_exports(corpus, site_url, serialized).items()})
+    write((f"data/{name}", content) for name, content in graph_exports(corpus, site_url, serialized).items())
     del serialized
-    write({f"data/{name}": content for name, content in dump_exports(nt, prefixes).items()})
+    write((f"data/{name}", content) for name, content in dump_exports(nt, prefixes).items())
 
 
 def _write_data_files(entities: str, vocabulary: str, root: str, site_url: str, out_dir: str) -> None:

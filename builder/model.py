@@ -125,6 +125,11 @@ class Entity:
         return ""
 
 
+# Entities in more relations than this are hubs: sharing one says little, so "see also"
+# and the ego networks' second hop do not walk through them.
+HUB_DEGREE = 200
+
+
 class Corpus:
     """All validated entities with the indexes every later stage needs."""
 

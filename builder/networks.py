@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
-from .model import Corpus, Entity
+from .model import HUB_DEGREE, Corpus, Entity
 from .text import relative_url
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -33,7 +33,6 @@ VIS_ASSETS = {
 }
 
 SECOND_HOP_LIMIT = 40
-SEE_ALSO_LIMIT = 200  # neighbours with more relations than this are hubs: not walked through
 
 EGO_OPTIONS = {
     "autoResize": True,
@@ -157,7 +156,7 @@ class NetworkRenderer:
         first = corpus.neighbours(entity_id)
         members = {entity_id, *first}
         second = self.most_connected(
-            [f for f in first if degree[f] <= SEE_ALSO_LIMIT], exclude=members, limit=second_hop)
+            [f for f in first if degree[f] <= HUB_DEGREE], exclude=members, limit=second_hop)
         nodes = [self.node(corpus[entity_id], page_url, summary=False, borderWidth=3, size=22)]
         nodes += [self.ego_node(i, page_url) for i in first]
         nodes += [self.ego_node(i, page_url, hop=2) for i in second]
@@ -172,7 +171,7 @@ class NetworkRenderer:
                     outward.append(self.edge(r))
         edges += [self.edge(r) for i in second for r in corpus.outgoing(i) if r.target in members]
         edges += outward
-        return NetworkData(nodes, edges, self.legend([corpus[i] for i in (entity_id, *first)]))
+        return NetworkData(nodes, edges, self.ego_legend(entity_id))
 
     def most_connected(self, through: list[str], exclude: set[str], limit: int) -> list[str]:
         """Up to `limit` neighbours of the `through` entities, not in `exclude`: the most

@@ -31,7 +31,7 @@ from rdflib import Graph
 from markupsafe import Markup
 
 from .graph import Iris, relation_graph
-from .model import Corpus, EDate, Entity, Relation
+from .model import HUB_DEGREE, Corpus, EDate, Entity, Relation
 from .networks import EGO_OPTIONS, NetworkRenderer, json_data
 from .text import md_inline, relative_md, relative_url, sanitize_markdown
 from .themes import Theme, themes_of
@@ -66,7 +66,6 @@ def fence(text: str, language: str) -> Markup:
     return Markup(f"{marker}{language}\n{text.rstrip()}\n{marker}")
 
 
-SEE_ALSO_HUB = 200
 # Below this many entity pages, forking renderers costs more than it saves.
 PARALLEL_MIN_PAGES = 500
 RENDER_CHUNK = 50  # entity pages taken at a time
@@ -111,8 +110,6 @@ class SharedRendering:
         return self
 
     def _take(self, from_end: bool) -> list[str] | None:
-        if self.untaken is None:
-            return None
         with self.untaken.get_lock():
             first, end = self.untaken[0], self.untaken[1]
             if first >= end:
@@ -478,7 +475,7 @@ class PageBuilder:
         that is not a hub: sharing a hub says little."""
         degree, sources = self.corpus.degrees, self.source_ids
         return {i: tuple(n for n in self.corpus.neighbours(i) if n not in sources)
-                for i in self.corpus.entities if degree[i] <= SEE_ALSO_HUB}
+                for i in self.corpus.entities if degree[i] <= HUB_DEGREE}
 
     @cached_property
     def name_rank(self) -> dict[str, int]:

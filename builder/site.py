@@ -116,7 +116,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         entity_pages |= {f"themes/{t.id}.md" for t in self.themes}
         previous = self.preview if self.preview and self.preview.vocabulary == self.vocabulary_text else None
         only = affected_pages(previous.corpus, self.corpus, previous.themes, self.themes) if previous else None
-        pages = builder.render_all(only, workers=1 if self.serving else render_workers())
+        # On every core for a build; on one while the preview serves (its server runs threads).
+        pages = builder.render_all(only, workers=render_workers())
         # The data process starts now, not before the pages: they render on every core.
         self.data_job = DataJob(entities, vocabulary, root, config.site_url)
         kept = set()
