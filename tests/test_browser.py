@@ -32,14 +32,25 @@ def wait_for_network(page, count: int = 1):
 def node_position(page, node_id: str) -> dict:
     """Viewport coordinates of a node, once the layout has settled."""
     return page.evaluate(
-        """(id) => {
+        """async (id) => {
             const entry = window.policygraph.networks[0];
-            entry.figure.scrollIntoView({block: "center"});
+            entry.figure.scrollIntoView({block: "center", behavior: "instant"});
             entry.network.stopSimulation();
-            const pos = entry.network.getPositions([id])[id];
-            const dom = entry.network.canvasToDOM(pos);
-            const rect = entry.figure.querySelector('.pg-network-canvas').getBoundingClientRect();
-            return {x: rect.left + dom.x, y: rect.top + dom.y};
+            const where = () => {
+                const dom = entry.network.canvasToDOM(entry.network.getPositions([id])[id]);
+                const rect = entry.figure.querySelector('.pg-network-canvas').getBoundingClientRect();
+                return {x: rect.left + dom.x, y: rect.top + dom.y};
+            };
+            const frame = () => new Promise(resolve => requestAnimationFrame(() => resolve()));
+            // Scrolling and the view's fit can still be moving: wait until two frames agree.
+            let last = where();
+            for (let i = 0; i < 120; i++) {
+                await frame();
+                const now = where();
+                if (Math.abs(now.x - last.x) < 0.5 && Math.abs(now.y - last.y) < 0.5) return now;
+                last = now;
+            }
+            return last;
         }""", node_id)
 
 
