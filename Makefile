@@ -52,4 +52,4 @@ bench: setup
 	$(BIN)/python -m builder.bench $(BENCH_SIZES)
 
 clean:
-	rm -rf site .site.building .site.old node_modules
+	rm -rf site .site.building-* .site.old-* .site.lock node_modules

@@ -77,16 +77,15 @@ def builder_stages(entities: Path) -> dict[str, float]:
     from .entity_rdf import render_entity_rdf
     from .export import dump_exports, graph_exports, rdf_prefixes, serialize_corpus
     from .networks import NetworkRenderer
-    from .load import load_entities
     from .pages import PageBuilder, render_workers
     from .validate import validate
     from .vocabulary import load_vocabulary
 
-    from .pipeline import batch_gc
+    from .pipeline import batch_gc, read_entities
     batch_gc()  # as the plugin does
     vocabulary = load_vocabulary()
     stages = _Stages()
-    loaded = stages.run("load", load_entities, entities, tuple(vocabulary.kinds))
+    loaded = stages.run("load", read_entities, entities, vocabulary)
     corpus = stages.run("validate", validate, loaded.entities, vocabulary, loaded.errors)
     stages.run("pages", PageBuilder(corpus, SITE_URL).render_all, workers=render_workers())
     stages.run(ONE_CORE, PageBuilder(corpus, SITE_URL).render_all, workers=1)
@@ -353,6 +352,7 @@ def preview_benchmark(n: int, seed: int, runs: int = 5) -> str:
         path = entities / "people" / "person-00001.yaml"
         times: dict[str, list[float]] = {"summary edit": [], "new relation": [],
                                          "new relation, in the page's network": []}
+        quoted = " ".join((path.parents[1] / "sources" / "source-00002.txt").read_text(encoding="utf-8").split()[:4])
         for trial in range(runs):
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
             marker = f"Edited summary number {trial}"
@@ -364,7 +364,7 @@ def preview_benchmark(n: int, seed: int, runs: int = 5) -> str:
             target = f"organization-{trial + 10:05d}"
             document.setdefault("relations", []).append({
                 "predicate": "criticizes", "target": target,
-                "sources": [{"source": "source-00002", "quote": "selon le rapport"}]})
+                "sources": [{"source": "source-00002", "quote": quoted}]})
             path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
             seen = shows(f'id="criticizes-{target}"')
             times["new relation"].append(seen)

@@ -3,6 +3,7 @@ turn domain errors into a clean exit."""
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -85,18 +86,27 @@ def export(entities_dir: Path, config_file: Path, out_dir: Path) -> None:
 @CONFIG
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
-def query(query: str, entities_dir: Path, config_file: Path, output_format: str) -> None:
-    """Run a SPARQL query (a .rq file or the query text) over the graph."""
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30, show_default=True,
+              help="Stop the query after this many seconds.")
+def query(query: str, entities_dir: Path, config_file: Path, output_format: str, timeout: float) -> None:
+    """Run a SPARQL query (a .rq file or the query text) over the graph and the vocabulary.
+
+    SERVICE clauses are refused; a query is stopped after --timeout seconds, and at most
+    100,000 rows are printed."""
+    from .export import query_store_content, rdf_prefixes
     from .pipeline import load_corpus
-    from .query import format_result, run_query
+    from .sparql import SAFE_CSV, TABLE, Limits, MemoryStore, run_query
     from .site import site_url_from
     text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).is_file() else query
+    result_format = {"table": TABLE, "csv": SAFE_CSV, "json": "application/sparql-results+json"}[output_format]
     try:
+        site_url = site_url_from(config_file)
         corpus = load_corpus(entities_dir, root=Path.cwd())
-        result = run_query(corpus, site_url_from(config_file), text)
+        answer = run_query(MemoryStore(query_store_content(corpus, site_url)), text, result_format,
+                           rdf_prefixes(corpus.vocabulary, site_url), Limits(timeout=timeout))
     except PolicygraphError as error:
         _fail(error)
-    click.echo(format_result(result, output_format), nl=False)
+    click.echo(answer.data.decode("utf-8"), nl=False)
 
 
 @main.command()
@@ -108,12 +118,15 @@ def query(query: str, entities_dir: Path, config_file: Path, output_format: str)
 @click.option("--date", help="For a source: its date, YYYY-MM-DD.")
 @click.option("--language", help="For a source: its language code (en, fr...).")
 @click.option("--url", help="For a source: its address, only if known.")
+@click.option("--text", "text_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="For a source: a UTF-8 file with the article's text, archived beside it as <id>.txt.")
 def new(kind: str, name: str, entities_dir: Path, publisher: str | None, date: str | None,
-        language: str | None, url: str | None) -> None:
+        language: str | None, url: str | None, text_file: Path | None) -> None:
     """Write a new, valid, commented entity file for NAME (an article title for a source)."""
     from .scaffold import scaffold
     try:
-        path = scaffold(entities_dir, kind, name, publisher=publisher, date=date, language=language, url=url)
+        path = scaffold(entities_dir, kind, name, publisher=publisher, date=date, language=language, url=url,
+                        text=text_file)
     except PolicygraphError as error:
         _fail(error)
     click.echo(f"Created {path}")
@@ -162,26 +175,35 @@ def diff(base: str, head: str, output_format: str, repo: Path) -> None:
 @ENTITIES
 @CONFIG
 @click.option("--store", "location", default=".oxigraph", show_default=True, type=click.Path(path_type=Path),
-              help="Folder of the on-disk Oxigraph store (rebuilt each time).")
+              help="Folder of the on-disk Oxigraph store (rebuilt each time; a folder that holds "
+                   "anything else is refused, never deleted).")
 @click.option("--port", type=int, default=7878, show_default=True, help="Port on 127.0.0.1.")
 def serve_sparql(entities_dir: Path, config_file: Path, location: Path, port: int) -> None:
-    """Load the graph into an Oxigraph SPARQL 1.1 server on 127.0.0.1 and serve it until Ctrl+C."""
+    """Load the graph into an Oxigraph SPARQL 1.1 server on 127.0.0.1 and serve it until
+    Ctrl+C or SIGTERM. SERVICE clauses are refused and each query is stopped after 30 s."""
+    from .export import rdf_prefixes
     from .pipeline import load_corpus
     from .server import load_store, start_server
     from .site import site_url_from
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
+        site_url = site_url_from(config_file)
         corpus = load_corpus(entities_dir, root=Path.cwd())
-        load_store(corpus, site_url_from(config_file), location)
-        server = start_server(location, port=port)
+        load_store(corpus, site_url, location)
+        server = start_server(location, rdf_prefixes(corpus.vocabulary, site_url), port=port)
     except PolicygraphError as error:
         _fail(error)
-    click.echo(f"SPARQL endpoint: {server.endpoint} (Ctrl+C to stop)")
     try:
-        server.process.wait()
+        click.echo(f"SPARQL endpoint: {server.endpoint} (Ctrl+C to stop)")
+        signal.pause()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
+
+
+def _stop_on_signal(signum, frame) -> None:
+    raise KeyboardInterrupt  # unwinds to the `finally` that stops the servers
 
 
 if __name__ == "__main__":  # pragma: no cover

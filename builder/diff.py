@@ -80,8 +80,17 @@ def _relation_key(relation: Relation) -> tuple[str, str]:
     return relation.subject, relation.key
 
 
+# What a change of a field means to a reader: a citation's status is part of the claim's
+# standing (its status), not of what the citation says.
+_COMPARED = {
+    "status": lambda r: (r.status, tuple(c.status for c in r.citations)),
+    "citations": lambda r: tuple((c.source, c.quote, c.translations) for c in r.citations),
+}
+
+
 def _changes(old, new, fields) -> list[str]:
-    return [name for name in fields if getattr(old, name) != getattr(new, name)]
+    return [name for name in fields
+            if _COMPARED.get(name, lambda o: getattr(o, name))(old) != _COMPARED.get(name, lambda o: getattr(o, name))(new)]
 
 
 def diff_corpora(base: Corpus, head: Corpus, base_name: str = "base", head_name: str = "head") -> GraphDiff:

@@ -54,3 +54,11 @@ class VocabularyError(PolicygraphError):
 
 class BuildError(PolicygraphError):
     """A build could not complete (configuration, output folder...)."""
+
+
+class QueryError(PolicygraphError):
+    """A SPARQL query was refused, could not be parsed, or went over its limits."""
+
+
+class ServerError(PolicygraphError):
+    """The SPARQL server could not be prepared or started."""

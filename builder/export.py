@@ -120,6 +120,12 @@ def render_exports(corpus: Corpus, site_url: str) -> dict[str, bytes]:
     return {name: files[name] for name in EXPORTS}
 
 
+def query_store_content(corpus: Corpus, site_url: str) -> list[tuple[bytes, ox.RdfFormat]]:
+    """What a SPARQL store over the graph holds: the dump and the vocabulary."""
+    exports = render_exports(corpus, site_url)
+    return [(exports["graph.nt"], ox.RdfFormat.N_TRIPLES), (exports["vocabulary.ttl"], ox.RdfFormat.TURTLE)]
+
+
 def write_exports(corpus: Corpus, site_url: str, out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

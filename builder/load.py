@@ -39,6 +39,8 @@ class RawEntity:
     data: dict
     value_marks: dict = field(default_factory=dict)
     key_marks: dict = field(default_factory=dict)
+    text: str | None = None  # the archived text beside the file (`<id>.txt`), for kinds that have one
+    text_path: str | None = None
 
     def at(self, path: PathKey = ()) -> Location:
         """Where the value at `path` starts (or its nearest recorded parent)."""
@@ -59,9 +61,11 @@ class LoadResult:
     errors: list[EntityError]
 
 
-def load_entities(entities_dir: Path, kinds: tuple[str, ...], root: Path | None = None) -> LoadResult:
+def load_entities(entities_dir: Path, kinds: tuple[str, ...], root: Path | None = None,
+                  text_kinds: frozenset[str] = frozenset()) -> LoadResult:
     """Read every entity file below `entities_dir`. Files that cannot be read become
-    errors; the others are returned in a stable order (kind, then id)."""
+    errors; the others are returned in a stable order (kind, then id). In the folders of
+    `text_kinds`, `<id>.txt` beside `<id>.yaml` is the entity's archived text."""
     entities_dir = Path(entities_dir)
     root = Path(root) if root is not None else entities_dir.parent
     errors: list[EntityError] = []
@@ -79,15 +83,44 @@ def load_entities(entities_dir: Path, kinds: tuple[str, ...], root: Path | None 
                 "entity files go in entities/<kind>/<id>.yaml with kind one of: " + ", ".join(kinds)))
             continue
         folder = _display(child, root)  # once per folder: resolving each file's path costs syscalls
+        texts: dict[str, Path] = {}
+        loaded: list[RawEntity] = []
         for path in sorted(child.iterdir()):
             if path.name.startswith(".") and not path.name.endswith(".yaml"):
                 continue  # editor and VCS files (.gitkeep, .swp): never entities
+            if child.name in text_kinds and path.suffix == ".txt" and not path.is_symlink() and path.is_file():
+                texts[path.stem] = path
+                continue
             raw, error = load_file(path, child.name, root, shown=f"{folder}/{path.name}")
             if error is not None:
                 errors.append(error)
             elif raw is not None:
-                entities.append(raw)
+                loaded.append(raw)
+        known = {raw.id for raw in loaded} | {Path(e.location.path).stem for e in errors}
+        for stem, path in texts.items():
+            if stem not in known:
+                errors.append(EntityError(Location(f"{folder}/{path.name}"), "archived text without its entity file",
+                                          f"create {folder}/{stem}.yaml, or rename the text after its source's id"))
+        for raw in loaded:
+            if raw.id in texts:
+                raw.text_path = f"{folder}/{raw.id}.txt"
+                raw.text, error = load_text(texts[raw.id], raw.text_path)
+                if error is not None:
+                    errors.append(error)
+        entities.extend(loaded)
     return LoadResult(entities, errors)
+
+
+def load_text(path: Path, shown: str) -> tuple[str | None, EntityError | None]:
+    """An archived source text: UTF-8 plain text, stored exactly as published."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, EntityError(Location(shown), f"cannot read the file: {exc.strerror}", "check its permissions")
+    try:
+        return decode(data, shown), None
+    except EntityError as error:
+        return None, error
 
 
 def load_file(path: Path, kind: str, root: Path,

@@ -58,8 +58,16 @@ class EDate:
 
 @dataclass(frozen=True)
 class Citation:
+    """One source backing a relation: its words, their standing, and the editors'
+    translations of them (language -> text), for readers of other languages."""
+
     source: str
     quote: str
+    status: str = "reported"
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def translation(self, language: str) -> str | None:
+        return dict(self.translations).get(language)
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,7 @@ class Entity:
     facts: dict  # type-specific keys: values are str, EDate or tuple[str, ...]
     relations: tuple[Relation, ...]
     path: str
+    text: str | None = field(default=None, repr=False)  # a source's archived text, as published
 
     @property
     def type_id(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from .load import load_entities
+from .load import LoadResult, load_entities
 from .model import Corpus
 from .validate import validate
 from .vocabulary import DEFAULT_PATH, Vocabulary, load_vocabulary
@@ -15,8 +15,14 @@ from .vocabulary import DEFAULT_PATH, Vocabulary, load_vocabulary
 def load_corpus(entities_dir: Path, vocabulary: Vocabulary | None = None, root: Path | None = None) -> Corpus:
     """Load and validate every entity file; raise EntityErrors listing all mistakes."""
     vocabulary = vocabulary or load_vocabulary(DEFAULT_PATH)
-    result = load_entities(Path(entities_dir), tuple(vocabulary.kinds), root=root)
+    result = read_entities(entities_dir, vocabulary, root)
     return validate(result.entities, vocabulary, result.errors)
+
+
+def read_entities(entities_dir: Path, vocabulary: Vocabulary, root: Path | None = None) -> LoadResult:
+    """The entity files (and archived texts) as read, before validation."""
+    return load_entities(Path(entities_dir), tuple(vocabulary.kinds), root=root,
+                         text_kinds=frozenset(k for k, t in vocabulary.kinds.items() if t.archived_text))
 
 
 def batch_gc() -> None:

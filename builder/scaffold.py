@@ -7,10 +7,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .errors import PolicygraphError
+from .errors import EntityError, PolicygraphError
+from .load import decode
 from .model import EDate
 from .schema import modeline
-from .validate import ID_RE, MAX_ID_LENGTH, RESERVED_IDS, _fold
+from .validate import ID_RE, LANGUAGE_RE, MAX_ID_LENGTH, RESERVED_IDS, _fold
 from .vocabulary import DEFAULT_PATH, Vocabulary, load_vocabulary
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -34,7 +35,9 @@ def _environment() -> Environment:
 
 def scaffold(entities_dir: Path, kind: str, name: str, *, vocabulary: Vocabulary | None = None,
              publisher: str | None = None, date: str | None = None, language: str | None = None,
-             url: str | None = None, subtype: str = "article") -> Path:
+             url: str | None = None, subtype: str = "article", text: Path | None = None) -> Path:
+    """Write entities/<kind>/<id>.yaml (and, for a source given `text`, its archived text
+    as <id>.txt); return the path of the YAML file."""
     v = vocabulary or load_vocabulary(DEFAULT_PATH)
     base = v.kinds.get(kind) or next((t for t in v.kinds.values() if t.id == kind), None)
     if base is None:
@@ -52,14 +55,19 @@ def scaffold(entities_dir: Path, kind: str, name: str, *, vocabulary: Vocabulary
             EDate.parse(date)
         except ValueError as error:
             raise ScaffoldError(f"--date {date!r}: {error}; write YYYY, YYYY-MM or YYYY-MM-DD") from None
+        if not LANGUAGE_RE.match(language):
+            raise ScaffoldError(f"--language {language!r}: write a two-letter language code (en, fr, de...)")
+        archived = _read_text(text) if text is not None else None
+        publisher = " ".join(publisher.split())
         entity_id = make_id(publisher, date, " ".join(name.split()[:5]))
-        text = env.get_template("new_source.yaml.j2").render(
+        content = env.get_template("new_source.yaml.j2").render(
             title=name, publisher=publisher, date=date, language=language, url=url, subtype=subtype,
-            modeline=modeline(base.kind))
+            modeline=modeline(base.kind), has_text=archived is not None, entity_id=entity_id)
     else:
         entity_id = make_id(name)
         predicates = [p.id for p in v.predicates.values() if v.matches(base.id, p.domain)]
-        text = env.get_template("new_entity.yaml.j2").render(
+        archived = None
+        content = env.get_template("new_entity.yaml.j2").render(
             kind_label=base.label.en, type=base.id, subtypes=v.subtypes_of(base.id), name=name,
             summary=f"TODO: one neutral sentence saying who or what {name} is.",
             keys=[v.keys[k] for k in base.keys], example_predicate=predicates[0] if predicates else "related-to",
@@ -72,5 +80,17 @@ def scaffold(entities_dir: Path, kind: str, name: str, *, vocabulary: Vocabulary
         raise ScaffoldError(f"{existing[0]} exists already: ids are unique across all kinds")
     path = entities_dir / base.kind / f"{entity_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(content, encoding="utf-8")
+    if archived is not None:
+        path.with_suffix(".txt").write_text(archived, encoding="utf-8")
     return path
+
+
+def _read_text(path: Path) -> str:
+    """The article's text for the archive: plain UTF-8, kept as it is."""
+    try:
+        return decode(Path(path).read_bytes(), str(path))
+    except OSError as error:
+        raise ScaffoldError(f"--text {path}: {error.strerror}") from None
+    except EntityError as error:
+        raise ScaffoldError(f"--text: {error.format()}") from None

@@ -60,12 +60,17 @@ def _relation(v: Vocabulary, base: EntityType) -> dict:
     predicates = [p.id for p in v.predicates.values() if v.matches(base.id, p.domain)
                   or any(v.is_a(t, base.id) for t in v.types if v.matches(t, p.domain))]
     citation = {
-        "type": "object", "additionalProperties": False, "required": list(CITATION_KEYS),
+        "type": "object", "additionalProperties": False, "required": ["source", "quote"],
         "properties": {
             "source": {"type": "string", "pattern": ID_RE.pattern,
                        "description": "The id of a file in entities/sources/."},
             "quote": {"type": "string", "pattern": r"\S",
                       "description": f"Words copied exactly from the source, at most {MAX_QUOTE_WORDS} words."},
+            "translation": {"type": "object", "propertyNames": {"pattern": "^[a-z]{2}$"},
+                            "additionalProperties": {"type": "string", "pattern": r"\S"},
+                            "description": "The editors' faithful translation of the quote, by language: {en: ...}."},
+            "status": {"enum": list(v.statuses),
+                       "description": "This source's standing of the claim, where it differs from the relation's."},
         },
     }
     return {

@@ -8,10 +8,13 @@ watches the entity files under `mkdocs serve`."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -380,9 +383,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+SITE_MARKER = ".policygraph-site"  # in every folder a build creates: only those are ever deleted
+
+
 def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
     """Build into a temporary folder beside the target, then swap it in. A failed or
-    interrupted build leaves the previous site untouched."""
+    interrupted build leaves the previous site untouched; a folder the builder did not
+    make is never replaced; one build at a time per target."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -394,35 +401,97 @@ def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
     except (MkDocsException, OSError) as error:
         raise BuildError(f"{config_file}: {error}") from None
     target = Path(site_dir).resolve() if site_dir else Path(config.site_dir).resolve()
-    staging = target.with_name(f".{target.name}.building")
-    shutil.rmtree(staging, ignore_errors=True)
-    config.site_dir = str(staging)
-    collect = _Collect()
-    mkdocs_log = logging.getLogger("mkdocs")
-    mkdocs_log.addHandler(collect)
-    try:
-        config.plugins.on_startup(command="build", dirty=False)
+    check_site_dir(target, config_file.parent, Path(config.docs_dir).resolve())
+    with build_lock(target):
+        _remove_leftovers(target)
+        staging = _new_folder(target, "building")
+        config.site_dir = str(staging)
+        collect = _Collect()
+        mkdocs_log = logging.getLogger("mkdocs")
+        mkdocs_log.addHandler(collect)
         try:
-            build(config)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except (Abort, MkDocsException) as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            details = "\n".join(collect.messages + [str(error)])
+            raise BuildError(f"{details}\nThe build failed; {target} was left as it was.") from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         finally:
-            config.plugins.on_shutdown()
-    except (Abort, MkDocsException) as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        details = "\n".join(collect.messages + [str(error)])
-        raise BuildError(f"{details}\nThe build failed; {target} was left as it was.") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        mkdocs_log.removeHandler(collect)
-    _swap(staging, target)
+            mkdocs_log.removeHandler(collect)
+        _swap(staging, target)
     return target
 
 
+def check_site_dir(target: Path, project: Path, docs_dir: Path) -> None:
+    """MkDocs' rule, applied to the folder actually written (a --site-dir bypasses
+    MkDocs' own check): the site folder holds no input and sits in none; and a folder
+    that exists must be a site this builder made."""
+    for folder, what in ((project, "the project folder"), (docs_dir, "the docs folder")):
+        if target == folder or folder.is_relative_to(target):
+            raise BuildError(f"the site folder {target} contains {what} ({folder}): it would be replaced by the "
+                             "site; choose an empty or new folder, such as site/")
+    if target.is_relative_to(docs_dir):
+        raise BuildError(f"the site folder {target} is inside the docs folder {docs_dir}; choose one outside it")
+    if target.exists() and not _ours(target):
+        raise BuildError(f"{target} exists and was not made by policygraph (no {SITE_MARKER} file in it): "
+                         "it is never replaced; remove it yourself or choose another folder")
+
+
+def _ours(folder: Path) -> bool:
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    if (folder / SITE_MARKER).is_file() or not any(folder.iterdir()):
+        return True
+    # A site built before the marker existed: its own index and dumps, and no sources.
+    return all((folder / name).is_file() for name in ("index.html", "sitemap.xml", "data/graph.nt")) and \
+        not any((folder / name).exists() for name in (".git", "mkdocs.yml", "pyproject.toml", "entities"))
+
+
+@contextlib.contextmanager
+def build_lock(target: Path):
+    """One build at a time into a target (as Hugo's .hugo_build.lock): a second one fails
+    at once instead of publishing a site with the other's files missing."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path = target.with_name(f".{target.name}.lock")
+    with open(path, "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build into {target} is running (it holds {path}); wait for it to end") \
+                from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _new_folder(target: Path, purpose: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.{purpose}-", dir=target.parent))
+    (folder / SITE_MARKER).write_text("Built by policygraph: `policygraph build` replaces this folder.\n",
+                                      encoding="utf-8")
+    return folder
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Folders of interrupted builds (under the lock, so no running build's)."""
+    for purpose in ("building", "old"):
+        for folder in target.parent.glob(f".{target.name}.{purpose}-*"):
+            if (folder / SITE_MARKER).is_file() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 def _swap(staging: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
+    old = None
     if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        old.rmdir()
         target.rename(old)
     staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -151,10 +151,17 @@ def generate(out_dir: Path, n: int, seed: int = 1, vocabulary: Vocabulary | None
     sources = [e for e in plan if e.kind == "sources"]
     hubs = rng.sample([e for e in plan if e.kind != "sources"], k=max(1, n // 200))
     entities_dir = Path(out_dir) / "entities"
+    quotes: dict[str, list[str]] = {s.id: [] for s in sources}
     for entity in plan:
         document = _document(entity, plan, hubs, sources, rng, v)
+        for relation in document.get("relations", ()):
+            for citation in relation["sources"]:
+                quotes[citation["source"]].append(citation["quote"])
         path = entities_dir / entity.kind / f"{entity.id}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         body = "\n".join(f"{k}: {json.dumps(val, ensure_ascii=False)}" for k, val in document.items())
         path.write_text(f"{modeline(entity.kind)}\n{body}\n", encoding="utf-8")
+    for source_id, said in quotes.items():  # each source's text holds the words quoted from it
+        text = "\n\n".join(q + "." for q in said) or "Nothing quoted."
+        (entities_dir / "sources" / f"{source_id}.txt").write_text(text + "\n", encoding="utf-8")
     return entities_dir

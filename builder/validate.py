@@ -58,6 +58,7 @@ class _Checker:
         self.errors = errors
         # Files that could not even be read: references to them are not reported twice.
         self.unreadable = {PurePosixPath(e.location.path).stem for e in errors}
+        self.normal_texts: dict[str, str] = {}  # source id -> its archived text, spaces collapsed
 
     def error(self, location, message: str, hint: str = "") -> None:
         self.errors.append(EntityError(location, message, hint))
@@ -129,6 +130,8 @@ class _Checker:
         for key in sorted(allowed & raw.data.keys() - {"id", "type", "subtype", "relations"}):
             values[key] = self.check_value(raw, (key,), self.v.keys[key].kind, key)
         self.check_entity_dates(raw, values)
+        if base.archived_text:
+            self.check_archived_text(raw, values)
         relations = self.check_relations(raw, base)
         title = values.get("title")
         return Entity(
@@ -140,7 +143,7 @@ class _Checker:
             description=values.get("description") or "",
             facts={k: v for k, v in values.items()
                    if k not in {"name", "names", "aliases", "summary", "description"} and v is not None},
-            relations=relations, path=raw.path,
+            relations=relations, path=raw.path, text=raw.text,
         )
 
     def check_type(self, raw: RawEntity) -> EntityType | None:
@@ -293,6 +296,18 @@ class _Checker:
                 result[language] = text
         return dict(sorted(result.items()))
 
+    def check_archived_text(self, raw: RawEntity, values: dict) -> None:
+        text_path = raw.path.removesuffix(".yaml") + ".txt"
+        if raw.text is None and not values.get("text_unavailable"):
+            self.error(Location(raw.path, 1, 1), f"no archived text beside this source ({text_path})",
+                       f"save the article's text, exactly as published, as {text_path}; "
+                       "or add `text_unavailable: <why>` if there is none")
+        elif raw.text is not None and "text_unavailable" in raw.data:
+            self.error(raw.key_at(("text_unavailable",)), f"text_unavailable is set, but {text_path} exists",
+                       "remove text_unavailable")
+        elif raw.text is not None and not raw.text.strip():
+            self.error(Location(text_path, 1, 1), "the archived text is empty", "paste the article's text into it")
+
     def check_entity_dates(self, raw: RawEntity, values: dict) -> None:
         start, end = values.get("start"), values.get("end")
         if start and end and start.earliest > end.latest:
@@ -361,7 +376,7 @@ class _Checker:
         if status not in self.v.statuses:
             self.error(raw.at(path + ("status",)), f"unknown status {_show(status)}",
                        suggest(str(status), self.v.statuses) or "use one of: " + ", ".join(self.v.statuses))
-        citations = self.check_citations(raw, path + ("sources",), item.get("sources"))
+        citations = self.check_citations(raw, path + ("sources",), item.get("sources"), status)
         if len(self.errors) > before:
             return None
         return Relation(subject=raw.id, predicate=predicate, target=target, citations=citations,
@@ -374,7 +389,7 @@ class _Checker:
                         f"file with `predicate: {p.id}`")
         return suggest(_fold(str(predicate)), self.v.predicates) or "see the predicates in builder/vocabulary.yaml"
 
-    def check_citations(self, raw: RawEntity, path: tuple, value) -> tuple[Citation, ...]:
+    def check_citations(self, raw: RawEntity, path: tuple, value, relation_status: str) -> tuple[Citation, ...]:
         if value in (None, "", []):
             return ()
         if not isinstance(value, list):
@@ -407,7 +422,14 @@ class _Checker:
                            "add `quote: \"...\"` with the words of the source that support the claim")
                 continue
             text = self.check_text(raw.at(path + (index, "quote")), quote, "quote", multiline=True)
-            if text is None:
+            status = item.get("status", relation_status)
+            if "status" in item and status not in self.v.statuses:
+                self.error(raw.at(path + (index, "status")), f"unknown status {_show(status)}",
+                           suggest(str(status), self.v.statuses) or "use one of: " + ", ".join(self.v.statuses))
+                continue
+            translations = self.check_names(raw, path + (index, "translation"), item["translation"],
+                                            "translation") if "translation" in item else {}
+            if text is None or translations is None:
                 continue
             words = len(text.split())
             if words > MAX_QUOTE_WORDS:
@@ -415,7 +437,8 @@ class _Checker:
                            f"quote is {words} words long (at most {MAX_QUOTE_WORDS})",
                            "quote the few words that support the claim; mark cuts with […]")
                 continue
-            citations.append(Citation(source=source, quote=collapse_spaces(text)))
+            citations.append(Citation(source=source, quote=collapse_spaces(text), status=status,
+                                      translations=tuple((k, collapse_spaces(v)) for k, v in translations.items())))
         return tuple(citations)
 
     # -- cross-references ------------------------------------------------------
@@ -435,7 +458,10 @@ class _Checker:
             else:
                 self.check_domain_range(raw, path, entity, relation, target)
             for c_index, citation in enumerate(relation.citations):
-                self.check_source(raw, path + ("sources", c_index, "source"), citation.source, entities, files)
+                source = self.check_source(raw, path + ("sources", c_index, "source"), citation.source, entities,
+                                           files)
+                if source is not None and source.text is not None:
+                    self.check_quote(raw.at(path + ("sources", c_index, "quote")), citation.quote, source)
 
     def missing_target(self, raw, path, target, entities, names, files) -> None:
         where = raw.at(path + ("target",))
@@ -467,7 +493,7 @@ class _Checker:
                    if self.v.matches(subject_type, p.domain) and self.v.matches(target_type, p.range)]
         return "predicates that fit: " + ", ".join(fitting) if fitting else "no predicate links these types"
 
-    def check_source(self, raw, path, source_id: str, entities: dict[str, Entity], files) -> None:
+    def check_source(self, raw, path, source_id: str, entities: dict[str, Entity], files) -> Entity | None:
         where = raw.at(path)
         source = entities.get(source_id)
         if source is None:
@@ -477,6 +503,62 @@ class _Checker:
         elif source.kind != "sources":
             self.error(where, f"'{source_id}' is not a source (it is in entities/{source.kind}/)",
                        "cite a file from entities/sources/")
+        else:
+            return source
+        return None
+
+    def check_quote(self, where: Location, quote: str, source: Entity) -> None:
+        text = self.normal_texts.get(source.id)
+        if text is None:
+            text = self.normal_texts[source.id] = collapse_spaces(source.text)
+        problem = quote_problem(quote, text)
+        if problem is not None:
+            message, passage = problem
+            self.error(where, f"{message} in source '{source.id}'", f"closest: «{passage}»" if passage else
+                       "copy the words exactly from the source's text")
+
+ELISION = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*")
+CLOSEST_CHARS = 160
+
+
+def quote_problem(quote: str, text: str) -> tuple[str, str] | None:
+    """None when every piece of the quote (the parts between `[…]` cuts) stands in the
+    text, in order; else what is wrong and the text's closest passage to the first piece
+    that is not there."""
+    position = 0
+    for piece in (p for p in ELISION.split(quote) if p):
+        found = text.find(piece, position)
+        if found >= 0:
+            position = found + len(piece)
+            continue
+        anywhere = text.find(piece)
+        if anywhere >= 0:
+            return "a part of the quote comes before the previous one", _around(text, anywhere, len(piece))
+        return ("quote not found" if piece == quote else f"the part «{_shorten(piece)}» of the quote is not found",
+                closest_passage(piece, text))
+    return None
+
+
+def closest_passage(piece: str, text: str) -> str:
+    from rapidfuzz import fuzz
+    match = fuzz.partial_ratio_alignment(piece, text)
+    if match is None or match.score < 50:
+        return ""
+    return _around(text, match.dest_start, match.dest_end - match.dest_start)
+
+
+def _around(text: str, start: int, length: int) -> str:
+    """The passage, widened to whole words."""
+    end = start + length
+    while start > 0 and not text[start - 1].isspace() and not text[start].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace() and not text[end - 1].isspace():
+        end += 1
+    return _shorten(text[start:end].strip())
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= CLOSEST_CHARS else text[:CLOSEST_CHARS - 1].rstrip() + "…"
 
 
 def collapse_spaces(text: str) -> str:

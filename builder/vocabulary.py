@@ -16,7 +16,7 @@ DEFAULT_PATH = Path(__file__).with_name("vocabulary.yaml")
 LANGUAGES = ("en", "fr")
 VALUE_KINDS = {"text", "markdown", "date", "url", "language", "list", "names", "choice", "relations"}
 RELATION_QUALIFIERS = ("predicate", "target", "start", "end", "date", "role", "status", "note", "sources")
-CITATION_KEYS = ("source", "quote")
+CITATION_KEYS = ("source", "quote", "translation", "status")
 
 
 def camel(identifier: str, *, upper: bool) -> str:
@@ -57,6 +57,7 @@ class EntityType:
     plural: Labels | None = None
     abstract: bool = False
     no_relations: bool = False
+    archived_text: bool = False
     color: str | None = None
     shape: str | None = None
     key_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -216,6 +217,7 @@ def _build(data: dict, path: Path) -> Vocabulary:
             plural=_labels(spec["plural"]) if "plural" in spec else None,
             abstract=bool(spec.get("abstract", False)),
             no_relations=bool(spec.get("no_relations", False)),
+            archived_text=bool(spec.get("archived_text", False)),
             color=spec.get("color"),
             shape=spec.get("shape"),
             key_properties={k: _tuple(v) for k, v in (spec.get("key_properties") or {}).items()},

@@ -111,6 +111,31 @@ def test_new_writes_valid_files(tmp_path, monkeypatch):
     assert missing.exit_code == 1 and "a source needs --publisher, --date, --language" in missing.output
 
 
+def test_new_source_archives_its_text(tmp_path, monkeypatch):
+    monkeypatch.chdir(_mini_project(tmp_path))
+    (tmp_path / "article.txt").write_text("Un titre\n\nLe texte de l’article, tel que publié.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["new", "source", "Un titre", "--publisher", "Next", "--date", "2025-12-02",
+                                       "--language", "fr", "--text", "article.txt"])
+    assert result.exit_code == 0, result.output
+    archived = tmp_path / "entities/sources/next-2025-12-02-un-titre.txt"
+    assert archived.read_text(encoding="utf-8") == (tmp_path / "article.txt").read_text(encoding="utf-8")
+    source = load_corpus(tmp_path / "entities", root=tmp_path)["next-2025-12-02-un-titre"]
+    assert source.text.startswith("Un titre") and "text_unavailable" not in source.facts
+
+
+def test_new_refuses_values_that_would_inject_keys(tmp_path, monkeypatch):
+    monkeypatch.chdir(_mini_project(tmp_path))
+    result = CliRunner().invoke(main, ["new", "source", "T", "--publisher", "P\nauthor: x", "--date", "2025-12-02",
+                                       "--language", "fr\nurl: javascript:alert(1)"])
+    assert result.exit_code == 1 and "--language" in result.output
+    result = CliRunner().invoke(main, ["new", "source", "T", "--publisher", "P\nauthor: x", "--date", "2025-12-02",
+                                       "--language", "fr"])
+    assert result.exit_code == 0
+    source = load_corpus(tmp_path / "entities", root=tmp_path)["p-author-x-2025-12-02-t"]
+    assert source.facts["publisher"] == "P author: x"
+    assert "author" not in source.facts
+
+
 def test_new_file_is_commented_yaml(tmp_path, monkeypatch):
     monkeypatch.chdir(_mini_project(tmp_path))
     CliRunner().invoke(main, ["new", "laws", "Loi SREN"])

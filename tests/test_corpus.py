@@ -3,7 +3,9 @@ verbatim from the seed texts, no orphan, no duplicate."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from collections import Counter
 
 import pytest
@@ -12,24 +14,15 @@ from builder.pipeline import load_corpus
 from builder.validate import _fold
 from conftest import ROOT
 
-SEEDS = ROOT.parent / "shared" / "seeds"
-ELISION = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*")
+# The seed texts the sources were cut from: reference material beside the repository,
+# not part of it. Quotes are checked against the archived texts (entities/sources/*.txt)
+# by validation itself; this only confirms that each archive is an exact slice of a seed.
+SEEDS = Path(os.environ.get("POLICYGRAPH_SEEDS", ROOT.parent / "shared" / "seeds"))
 
 
 @pytest.fixture(scope="module")
 def corpus():
     return load_corpus(ROOT / "entities", root=ROOT)
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"[ \t\r\n]+", " ", text)
-
-
-@pytest.fixture(scope="module")
-def seed_texts():
-    if not SEEDS.is_dir():
-        pytest.skip(f"the seed texts are not beside the repository ({SEEDS})")
-    return {path.name: _normal(path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt"))}
 
 
 def test_starter_content_covers_every_kind(corpus):
@@ -46,14 +39,16 @@ def test_every_relation_has_a_quoted_source(corpus):
             assert citation.quote.strip()
 
 
-def test_quotes_are_verbatim(corpus, seed_texts):
-    missing = []
-    for relation in corpus.relations:
-        for citation in relation.citations:
-            for piece in ELISION.split(citation.quote):
-                if piece and not any(piece in text for text in seed_texts.values()):
-                    missing.append(f"{relation.location}: {piece!r}")
-    assert missing == []
+def test_every_source_has_its_archived_text(corpus):
+    sources = corpus.by_kind("sources")
+    assert sources and all(s.text for s in sources)
+
+
+def test_archived_texts_are_exact_slices_of_the_seeds(corpus):
+    if not SEEDS.is_dir():
+        pytest.skip(f"no seed texts at {SEEDS} (set POLICYGRAPH_SEEDS); the quotes are still checked")
+    seeds = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    assert [s.id for s in corpus.by_kind("sources") if not any(s.text in seed for seed in seeds)] == []
 
 
 def test_no_orphans(corpus):

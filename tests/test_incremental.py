@@ -42,8 +42,8 @@ def edit(entities: Path, kind: str, entity_id: str, change) -> None:
 
 
 def _add_relation(data):
-    data["relations"].append({"predicate": "criticizes", "target": "organization-00003",
-                              "sources": [{"source": "source-00002", "quote": "selon le rapport"}]})
+    quote = data["relations"][0]["sources"][0]  # words the corpus already quotes from that source
+    data["relations"].append({"predicate": "criticizes", "target": "organization-00003", "sources": [dict(quote)]})
 
 
 EDITS = {
@@ -92,8 +92,7 @@ def test_theme_membership_changes_are_re_rendered(tmp_path):
     outsider = next(e for e in sorted(before.entities.values(), key=lambda e: e.id)
                     if e.kind == "organizations" and not any(e.id in t.members for t in themes_before))
     seed = themes_before[0].seeds[0]
-    source = next(e.id for e in before.entities.values() if e.kind == "sources")
-    quote = before.relations[0].citations[0].quote
+    source, quote = before.relations[0].citations[0].source, before.relations[0].citations[0].quote
     edit(entities, "organizations", outsider.id, lambda d: d.setdefault("relations", []).append(
         {"predicate": "related-to", "target": seed, "sources": [{"source": source, "quote": quote}]}))
     after = load_corpus(entities, root=tmp_path)

@@ -13,6 +13,7 @@ import pytest
 from rdflib import Graph
 
 from builder.catalogue import load_catalogue
+from builder.export import rdf_prefixes
 from builder.pipeline import load_corpus
 from builder.server import load_store, start_server
 from builder.site import build_site
@@ -121,10 +122,9 @@ def test_examples_menu_and_downloads(page, real_site, serve):
 def sparql_server(tmp_path_factory):
     corpus = load_corpus(ROOT / "entities", root=ROOT)
     store = load_store(corpus, SITE, tmp_path_factory.mktemp("oxigraph") / "store")
-    server = start_server(store)
+    server = start_server(store, rdf_prefixes(corpus.vocabulary, SITE))
     yield server
     server.stop()
-    assert server.process.poll() is not None
 
 
 def protocol_rows(endpoint: str, text: str) -> list[tuple]:
@@ -156,3 +156,30 @@ def test_query_page_uses_a_configured_endpoint(page, tmp_path, serve, sparql_ser
     assert sparql_server.endpoint in sent
     assert not [url for url in sent if url.endswith(("graph.nt", ".wasm"))]
     assert len(table(page)) == len(list(dump_graph.query(PEOPLE)))
+
+
+HOSTILE_IRIS = """SELECT ?x WHERE { VALUES ?x {
+  <https://policygraph.example.org/javascript:alert(1)//>
+  <https://policygraph.example.org/JavaScript:alert(2)>
+  <https://policygraph.example.org/data:text/html,alert(3)>
+  <https://policygraph.example.org///evil.example/>
+  <javascript:alert(4)>
+  <https://policygraph.example.org/people/david-sacks/>
+  <https://example.com/elsewhere>
+} }"""
+
+
+def test_result_links_are_only_http(page, real_site, serve):
+    """A site IRI whose remainder is itself a URL (`javascript:`, `data:`) is shown as text,
+    never as a link: stored (a source's url) or reflected (?query=) alike."""
+    base = serve(real_site)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(base + "query/?query=" + urllib.parse.quote(HOSTILE_IRIS))
+    page.wait_for_function("['done', 'error'].includes(document.getElementById('pg-query').dataset.state)",
+                           timeout=30000)
+    assert page.get_attribute("#pg-query", "data-state") == "done"
+    assert len(table(page)) == 7
+    hrefs = page.eval_on_selector_all("#pg-query-results tbody a", "as => as.map(a => a.href)")
+    assert hrefs == [base + "people/david-sacks/", "https://example.com/elsewhere"]
+    assert dialogs == []

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from builder.errors import BuildError, EntityErrors
 from builder.pipeline import load_corpus
 from builder.site import build_site
-from conftest import build, site_config, validation_errors, write_tree
+from conftest import MINI, ROOT, build, site_config, validation_errors, write_tree
 
 PERSON = "type: person\nname: A\nsummary: x\n"
 
@@ -29,7 +29,8 @@ def errors_of(tmp_path, files) -> list[str]:
 LONG_QUOTE = " ".join(["mot"] * 61)
 REL = "relations:\n  - predicate: works-for\n    target: o\n    sources:\n      - source: s\n        quote: {q}\n"
 BASE = {"entities/organizations/o.yaml": "type: organization\nname: O\nsummary: x\n",
-        "entities/sources/s.yaml": "type: source\ntitle: T\npublisher: P\ndate: 2025-01-01\nlanguage: en\n"}
+        "entities/sources/s.yaml": "type: source\ntitle: T\npublisher: P\ndate: 2025-01-01\nlanguage: en\n",
+        "entities/sources/s.txt": "T\n\nThe words quoted: x, y and z.\n"}
 
 CASES = {
     "cyrillic look-alike id": (
@@ -118,6 +119,8 @@ CASES = {
 @pytest.mark.parametrize("name", CASES)
 def test_hostile_file(tmp_path, name):
     files, expected = CASES[name]
+    if "entities/sources/s.yaml" in files:
+        files = {"entities/sources/s.txt": BASE["entities/sources/s.txt"], **files}
     assert errors_of(tmp_path, files) == [expected]
 
 
@@ -183,6 +186,7 @@ PAYLOAD_FILES = {
     "entities/sources/evil-source.yaml": (
         f"type: source\ntitle: {_q('T ' + P)}\npublisher: {_q(IMG)}\nauthor: {_q(P)}\ndate: 2025-01-01\n"
         "language: en\nurl: 'https://example.org/?q=%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%3E'\n"),
+    "entities/sources/evil-source.txt": f"T {P}\n\nIt said </script><script>window.__pwned=1</script> to {IMG}.\n",
     "entities/organizations/evil-org.yaml": (
         f"type: organization\nname: {_q('Org ' + IMG)}\nsummary: {_q(P + ' [x](' + JS + ') {: onclick=alert(1)}')}\n"
         f"country: {_q(P)}\naliases: [{_q(IMG)}]\n"),
@@ -207,7 +211,7 @@ def evil_site(tmp_path_factory):
 
 def test_payload_corpus_is_valid(tmp_path):
     entities = write_tree(tmp_path, PAYLOAD_FILES) / "entities"
-    assert len(load_corpus(entities, root=tmp_path)) == 3
+    assert len(load_corpus(entities, root=tmp_path)) == 3  # an archived text is not an entity
 
 
 def test_no_payload_runs_in_the_browser(evil_site, serve, page):
@@ -242,7 +246,7 @@ def test_network_shows_payloads_as_text(evil_site, serve, page):
 def test_a_failing_stage_leaves_the_site_intact(tmp_path, monkeypatch, failure):
     from conftest import MINI
     site = tmp_path / "site"
-    write_tree(site, {"index.html": "previous"})
+    write_tree(site, {"index.html": "previous", ".policygraph-site": ""})
 
     def explode(*args, **kwargs):
         raise failure
@@ -250,7 +254,7 @@ def test_a_failing_stage_leaves_the_site_intact(tmp_path, monkeypatch, failure):
     with pytest.raises(type(failure)):
         build_site(site_config(tmp_path, MINI), site)
     assert (site / "index.html").read_text() == "previous"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "mkdocs.yml", "site"]
 
 
 def test_a_failing_data_process_fails_the_build(tmp_path, monkeypatch):
@@ -259,7 +263,7 @@ def test_a_failing_data_process_fails_the_build(tmp_path, monkeypatch):
     from conftest import MINI
     from builder.datafiles import DataJob
     site = tmp_path / "site"
-    write_tree(site, {"index.html": "previous"})
+    write_tree(site, {"index.html": "previous", ".policygraph-site": ""})
     jobs = []
 
     def failing_job(entities, vocabulary, root, site_url):
@@ -343,3 +347,34 @@ def test_every_link_resolves_in_the_mini_site(mini_site):
 def test_every_link_resolves_in_the_real_site(real_site):
     checked, problems = crawl(real_site)
     assert checked > 200 and problems == []
+
+
+# -- folders a build may replace ----------------------------------------------------------
+
+def test_build_never_replaces_the_project_or_a_foreign_folder(tmp_path):
+    from builder.site import build_lock
+    config = site_config(tmp_path, MINI)
+    for target, message in ((tmp_path, "contains the project folder"), (tmp_path.parent, "contains the project"),
+                            (ROOT / "site_src" / "out", "inside the docs folder"),
+                            (ROOT, "contains the docs folder")):
+        with pytest.raises(BuildError, match=message):
+            build_site(config, target)
+    foreign = tmp_path / "notes"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("mine")
+    with pytest.raises(BuildError, match="was not made by policygraph"):
+        build_site(config, foreign)
+    assert (foreign / "keep.txt").read_text() == "mine"
+    with build_lock(tmp_path / "site"):
+        with pytest.raises(BuildError, match="another build into .* is running"):
+            build_site(config, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_cli_build_refuses_the_checkout(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from builder.cli import main
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["build", "--site-dir", "."])
+    assert result.exit_code == 1 and "contains the project folder" in result.output
+    assert (ROOT / ".git").exists() and (ROOT / "mkdocs.yml").is_file()

@@ -95,6 +95,7 @@ def test_contributor_markup_is_escaped(tmp_path):
     entities = write_tree(tmp_path / "in", {
         "entities/sources/s.yaml": "type: source\ntitle: 'T <script>alert(1)</script>'\npublisher: P\n"
                                    "date: 2025-01-01\nlanguage: en\n",
+        "entities/sources/s.txt": "T <script>alert(1)</script>\nSaid: </script><script>alert(4)</script>.\n",
         "entities/people/p.yaml": (
             "type: person\nname: '<img src=x onerror=alert(1)>'\nsummary: '[x](javascript:alert(1)) {: onclick=x}'\n"
             "description: |\n  Hello <script>alert(2)</script> [bad](javascript:alert(3)) **bold**\n"
@@ -116,12 +117,12 @@ def test_contributor_markup_is_escaped(tmp_path):
 def test_bad_entities_stop_the_build_and_keep_the_old_site(tmp_path):
     entities = write_tree(tmp_path / "in", {"entities/people/p.yaml": "type: person\nname: P\n"}) / "entities"
     site = tmp_path / "site"
-    write_tree(site, {"index.html": "previous site"})
+    write_tree(site, {"index.html": "previous site", ".policygraph-site": ""})
     with pytest.raises(BuildError) as info:
         build_site(site_config(tmp_path, entities), site)
     assert "entities/people/p.yaml:1:1: missing required key 'summary'" in str(info.value)
     assert (site / "index.html").read_text() == "previous site"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "mkdocs.yml", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "in", "mkdocs.yml", "site"]
 
 
 def _digest(folder: Path) -> dict[str, str]:

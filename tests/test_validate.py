@@ -28,8 +28,10 @@ ORG = """type: organization
 name: Acme
 summary: A company.
 """
+TEXT = "Un article (q). Ada, elle travaille chez Acme depuis 2020, selon ses collègues.\n"
 BASE = {
     "entities/sources/next-2025-12-02-a.yaml": SOURCE,
+    "entities/sources/next-2025-12-02-a.txt": TEXT,
     "entities/people/ada.yaml": PERSON,
     "entities/organizations/acme.yaml": ORG,
 }
@@ -169,7 +171,8 @@ CASES = {
         ["entities/sources/next-2025-12-02-a.yaml:1:1: missing required key 'date' "
          "(The day (or month, or year) it happened.)",
          "entities/sources/next-2025-12-02-a.yaml:1:1: missing required key 'publisher' "
-         "(Who published the article.)",
+         "(Who published the article (`organizations/<id>` when the publisher has an entity; `unknown` when "
+         "the source does not say).)",
          "entities/sources/next-2025-12-02-a.yaml:3:11: 'language' must be a two-letter language code, "
          "not 'french' (write en, fr, de...)"]),
     "relations on a source": (
@@ -200,3 +203,62 @@ def test_approximate_dates_are_kept(tmp_path):
         "    target: acme\n", "    target: acme\n    date: 2026-02-23~\n")})
     relation = load_corpus(tmp_path / "entities", root=tmp_path).relations[0]
     assert relation.date.text == "2026-02-23" and relation.date.approximate
+
+
+# -- quotes against the archived text of the source they cite ---------------------------
+
+QUOTED = PERSON.replace('quote: "elle travaille"', 'quote: "elle travaille chez Acme […] selon ses collègues"')
+
+
+def test_a_quote_in_pieces_is_found_in_order(tmp_path):
+    assert errors_for(tmp_path, {"entities/people/ada.yaml": QUOTED}) == []
+
+
+QUOTE_CASES = {
+    "one word of the quote changed": (
+        {"entities/people/ada.yaml": QUOTED.replace("travaille chez", "travaille pour")},
+        ["entities/people/ada.yaml:9:16: the part «elle travaille pour Acme» of the quote is not found in source "
+         "'next-2025-12-02-a' (closest: «elle travaille chez Acme»)"]),
+    "one word of the source text changed": (
+        {"entities/people/ada.yaml": QUOTED,
+         "entities/sources/next-2025-12-02-a.txt": TEXT.replace("collègues", "collaborateurs")},
+        ["entities/people/ada.yaml:9:16: the part «selon ses collègues» of the quote is not found in source "
+         "'next-2025-12-02-a' (closest: «2020, selon ses collaborateurs.»)"]),
+    "pieces out of order": (
+        {"entities/people/ada.yaml": PERSON.replace('quote: "elle travaille"',
+                                                    'quote: "selon ses collègues […] elle travaille chez Acme"')},
+        ["entities/people/ada.yaml:9:16: a part of the quote comes before the previous one in source "
+         "'next-2025-12-02-a' (closest: «elle travaille chez Acme»)"]),
+    "quote from another source": (
+        {"entities/sources/next-2025-12-03-b.yaml": SOURCE.replace("2025-12-02", "2025-12-03"),
+         "entities/sources/next-2025-12-03-b.txt": "Un autre article : elle travaille ailleurs.\n",
+         "entities/people/ada.yaml": PERSON.replace('quote: "elle travaille"', 'quote: "elle travaille ailleurs"')},
+        ["entities/people/ada.yaml:9:16: quote not found in source 'next-2025-12-02-a' "
+         "(closest: «elle travaille chez Acme»)"]),
+    "source without its text": (
+        {"entities/sources/next-2025-12-02-a.txt": None},
+        ["entities/sources/next-2025-12-02-a.yaml:1:1: no archived text beside this source "
+         "(entities/sources/next-2025-12-02-a.txt) (save the article's text, exactly as published, as "
+         "entities/sources/next-2025-12-02-a.txt; or add `text_unavailable: <why>` if there is none)"]),
+    "text without its source": (
+        {"entities/sources/next-2025-12-09-z.txt": "Un texte.\n"},
+        ["entities/sources/next-2025-12-09-z.txt:1:1: archived text without its entity file "
+         "(create entities/sources/next-2025-12-09-z.yaml, or rename the text after its source's id)"]),
+    "text and text_unavailable": (
+        {"entities/sources/next-2025-12-02-a.yaml": SOURCE + "text_unavailable: paywalled\n"},
+        ["entities/sources/next-2025-12-02-a.yaml:6:1: text_unavailable is set, but "
+         "entities/sources/next-2025-12-02-a.txt exists (remove text_unavailable)"]),
+}
+
+
+@pytest.mark.parametrize("name", QUOTE_CASES)
+def test_quote_error(tmp_path, name):
+    changes, expected = QUOTE_CASES[name]
+    files = {k: v for k, v in {**BASE, **changes}.items() if v is not None}
+    assert validation_errors(tmp_path, files) == expected
+
+
+def test_a_source_may_say_why_it_has_no_text(tmp_path):
+    files = {**BASE, "entities/sources/next-2025-12-02-a.yaml": SOURCE + "text_unavailable: only the title survives\n"}
+    del files["entities/sources/next-2025-12-02-a.txt"]
+    assert validation_errors(tmp_path, files) == []

@@ -141,9 +141,19 @@ class QueryPage {
     return iri;
   }
 
+  // An IRI becomes a link only once resolved to an http(s) address: a site IRI whose
+  // remainder is itself an absolute URL (`<site>/javascript:...`) must not become one.
   link(iri) {
-    if (iri.startsWith(this.siteUrl)) return new URL(iri.slice(this.siteUrl.length), this.siteRoot).href;
-    return /^https?:\/\//.test(iri) ? iri : null;
+    const local = iri.startsWith(this.siteUrl);
+    let url;
+    try {
+      url = local ? new URL(iri.slice(this.siteUrl.length), this.siteRoot) : new URL(iri);
+    } catch {
+      return null;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+    if (local && !url.href.startsWith(this.siteRoot)) return null;
+    return url.href;
   }
 
   cell(term) {
