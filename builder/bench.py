@@ -364,7 +364,7 @@ def preview_benchmark(n: int, seed: int, runs: int = 5) -> str:
             target = f"organization-{trial + 10:05d}"
             document.setdefault("relations", []).append({
                 "predicate": "criticizes", "target": target,
-                "sources": [{"source": "source-00002", "quote": quoted}]})
+                "sources": [{"source": "source-00002", "quote": quoted, "translation": {"en": quoted}}]})
             path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
             seen = shows(f'id="criticizes-{target}"')
             times["new relation"].append(seen)

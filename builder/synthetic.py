@@ -151,15 +151,18 @@ def generate(out_dir: Path, n: int, seed: int = 1, vocabulary: Vocabulary | None
     sources = [e for e in plan if e.kind == "sources"]
     hubs = rng.sample([e for e in plan if e.kind != "sources"], k=max(1, n // 200))
     entities_dir = Path(out_dir) / "entities"
+    documents = {entity.id: _document(entity, plan, hubs, sources, rng, v) for entity in plan}
     quotes: dict[str, list[str]] = {s.id: [] for s in sources}
-    for entity in plan:
-        document = _document(entity, plan, hubs, sources, rng, v)
+    for document in documents.values():
         for relation in document.get("relations", ()):
             for citation in relation["sources"]:
                 quotes[citation["source"]].append(citation["quote"])
+                if documents[citation["source"]]["language"] != v.site_language:
+                    citation["translation"] = {v.site_language: f"({v.site_language}) {citation['quote']}"}
+    for entity in plan:
         path = entities_dir / entity.kind / f"{entity.id}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        body = "\n".join(f"{k}: {json.dumps(val, ensure_ascii=False)}" for k, val in document.items())
+        body = "\n".join(f"{k}: {json.dumps(val, ensure_ascii=False)}" for k, val in documents[entity.id].items())
         path.write_text(f"{modeline(entity.kind)}\n{body}\n", encoding="utf-8")
     for source_id, said in quotes.items():  # each source's text holds the words quoted from it
         text = "\n\n".join(q + "." for q in said) or "Nothing quoted."

@@ -460,8 +460,11 @@ class _Checker:
             for c_index, citation in enumerate(relation.citations):
                 source = self.check_source(raw, path + ("sources", c_index, "source"), citation.source, entities,
                                            files)
-                if source is not None and source.text is not None:
+                if source is None:
+                    continue
+                if source.text is not None:
                     self.check_quote(raw.at(path + ("sources", c_index, "quote")), citation.quote, source)
+                self.check_translation(raw, path + ("sources", c_index), citation, source)
 
     def missing_target(self, raw, path, target, entities, names, files) -> None:
         where = raw.at(path + ("target",))
@@ -506,6 +509,14 @@ class _Checker:
         else:
             return source
         return None
+
+    def check_translation(self, raw, path, citation: Citation, source: Entity) -> None:
+        site = self.v.site_language
+        language = source.facts.get("language")
+        if language and language != site and not citation.translation(site):
+            self.error(raw.at(path + ("quote",)), f"quote in '{language}' without the editors' translation into '{site}'",
+                       f"add `translation: {{{site}: \"...\"}}` below the quote: a faithful translation that adds "
+                       "and drops nothing")
 
     def check_quote(self, where: Location, quote: str, source: Entity) -> None:
         text = self.normal_texts.get(source.id)

@@ -102,6 +102,8 @@ class Vocabulary:
     default_status: str
     common_required: tuple[str, ...]
     common_optional: tuple[str, ...]
+    site_language: str = "en"
+    label_languages: tuple[str, ...] = ("en", "fr")
     path: Path = field(default=DEFAULT_PATH, compare=False)
 
     def ancestors(self, type_id: str) -> tuple[str, ...]:
@@ -250,6 +252,8 @@ def _build(data: dict, path: Path) -> Vocabulary:
         default_status=data["default_status"],
         common_required=_tuple(data["common_keys"]["required"]),
         common_optional=_tuple(data["common_keys"]["optional"]),
+        site_language=str(data["languages"]["site"]),
+        label_languages=_tuple(data["languages"]["labels"]),
         path=path,
     )
 

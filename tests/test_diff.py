@@ -37,7 +37,7 @@ def repo(tmp_path):
     (tmp_path / "entities/people/bo-example.yaml").write_text(
         "type: person\nname: Bo Example\nsummary: Another person.\nrelations:\n  - predicate: works-for\n"
         "    target: demo-agency\n    start: 2026\n    sources:\n      - source: demo-2025-12-02-article\n"
-        "        quote: \"au sujet du robot\"\n")
+        "        quote: \"au sujet du robot\"\n        translation: {en: about the robot}\n")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-q", "-m", "head")
     return tmp_path

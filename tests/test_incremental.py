@@ -5,6 +5,7 @@ re-render the whole graph)."""
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
@@ -42,8 +43,8 @@ def edit(entities: Path, kind: str, entity_id: str, change) -> None:
 
 
 def _add_relation(data):
-    quote = data["relations"][0]["sources"][0]  # words the corpus already quotes from that source
-    data["relations"].append({"predicate": "criticizes", "target": "organization-00003", "sources": [dict(quote)]})
+    quoted = copy.deepcopy(data["relations"][0]["sources"][0])  # words already quoted from that source
+    data["relations"].append({"predicate": "criticizes", "target": "organization-00003", "sources": [quoted]})
 
 
 EDITS = {
@@ -92,9 +93,10 @@ def test_theme_membership_changes_are_re_rendered(tmp_path):
     outsider = next(e for e in sorted(before.entities.values(), key=lambda e: e.id)
                     if e.kind == "organizations" and not any(e.id in t.members for t in themes_before))
     seed = themes_before[0].seeds[0]
-    source, quote = before.relations[0].citations[0].source, before.relations[0].citations[0].quote
+    cited = before.relations[0].citations[0]
     edit(entities, "organizations", outsider.id, lambda d: d.setdefault("relations", []).append(
-        {"predicate": "related-to", "target": seed, "sources": [{"source": source, "quote": quote}]}))
+        {"predicate": "related-to", "target": seed,
+         "sources": [{"source": cited.source, "quote": cited.quote, "translation": dict(cited.translations)}]}))
     after = load_corpus(entities, root=tmp_path)
     themes_after = load_themes(ROOT / "themes", after, root=ROOT)
     old_pages, new_pages = render(before, themes_before), render(after, themes_after)

@@ -12,7 +12,7 @@ SOURCE = """type: source
 title: "Un article"
 publisher: Next
 date: 2025-12-02
-language: fr
+language: en
 """
 PERSON = """type: person
 name: Ada
@@ -262,3 +262,14 @@ def test_a_source_may_say_why_it_has_no_text(tmp_path):
     files = {**BASE, "entities/sources/next-2025-12-02-a.yaml": SOURCE + "text_unavailable: only the title survives\n"}
     del files["entities/sources/next-2025-12-02-a.txt"]
     assert validation_errors(tmp_path, files) == []
+
+
+def test_a_quote_in_another_language_needs_its_translation(tmp_path):
+    french = {**BASE, "entities/sources/next-2025-12-02-a.yaml": SOURCE.replace("language: en", "language: fr")}
+    assert validation_errors(tmp_path / "a", french) == [
+        "entities/people/ada.yaml:9:16: quote in 'fr' without the editors' translation into 'en' "
+        "(add `translation: {en: \"...\"}` below the quote: a faithful translation that adds and drops nothing)"]
+    translated = {**french, "entities/people/ada.yaml": PERSON + "        translation: {en: she works}\n"}
+    assert validation_errors(tmp_path / "b", translated) == []
+    corpus = load_corpus(tmp_path / "b" / "entities", root=tmp_path / "b")
+    assert corpus.relations[0].citations[0].translation("en") == "she works"
