@@ -49,7 +49,7 @@ chromium:
 # Prints stage timings (medians), memory and sizes for synthetic corpora; asserts nothing.
 # make bench BENCH_SIZES="1000 10000"
 bench: setup
-	$(BIN)/python -m builder.bench $(BENCH_SIZES)
+	$(BIN)/python -m builder.dev.bench $(BENCH_SIZES)
 
 clean:
 	rm -rf site .site.building-* .site.old-* .site.lock node_modules

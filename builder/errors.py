@@ -1,5 +1,6 @@
-"""Error types. Contributors' mistakes (bad entity files) carry their location;
-maintainers' mistakes (a bad vocabulary) are a separate class."""
+"""Every error the builder reports on purpose. Contributors' mistakes (bad entity or
+theme files) carry their location; maintainers' mistakes (a bad vocabulary) are a
+separate class; the rest say which command or stage could not go on."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class Location:
 
 
 class EntityError(PolicygraphError):
-    """One mistake in an entity file, at a precise place, with a hint on how to fix it."""
+    """One mistake in an entity (or theme) file, at a precise place, with a hint on how to fix it."""
 
     def __init__(self, location: Location, message: str, hint: str = "") -> None:
         self.location = location
@@ -52,8 +53,28 @@ class VocabularyError(PolicygraphError):
     """The vocabulary file itself is inconsistent: a maintainer's mistake."""
 
 
+class CatalogueError(PolicygraphError):
+    """A query file of the catalogue lacks its title or description."""
+
+
 class BuildError(PolicygraphError):
-    """A build could not complete (configuration, output folder...)."""
+    """A build could not complete (configuration, output folder, a stage that failed)."""
+
+
+class DataProcessError(BuildError):
+    """The process writing the data files (RDF, network data) failed or was stopped."""
+
+
+class RenderError(BuildError):
+    """A process rendering pages failed or stopped."""
+
+
+class ScaffoldError(PolicygraphError):
+    """`policygraph new` was asked for something it cannot write."""
+
+
+class DiffError(PolicygraphError):
+    """A revision could not be read or does not validate."""
 
 
 class QueryError(PolicygraphError):

@@ -3,57 +3,14 @@ them. Later stages (graph, pages, networks) read only this."""
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .errors import Location
-from .vocabulary import Vocabulary
+from builder.errors import Location
+from builder.vocabulary import Vocabulary
 
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(~)?$")
-
-
-@dataclass(frozen=True, order=True)
-class EDate:
-    """An ISO date of year, month or day precision, possibly approximate (`2025-10~`)."""
-
-    text: str
-    approximate: bool = False
-
-    @classmethod
-    def parse(cls, value: str) -> "EDate":
-        """Raise ValueError with a reader-facing reason when `value` is not a real date."""
-        match = DATE_RE.match(value)
-        if not match:
-            raise ValueError("not an ISO date")
-        year, month, day, approx = match.groups()
-        if month is not None and not 1 <= int(month) <= 12:
-            raise ValueError(f"month {month} does not exist")
-        if day is not None and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
-            raise ValueError(f"{year}-{month} has no day {day}")
-        return cls(value.rstrip("~"), approximate=bool(approx))
-
-    @property
-    def precision(self) -> str:
-        return {4: "year", 7: "month", 10: "day"}[len(self.text)]
-
-    @property
-    def earliest(self) -> str:
-        return (self.text + "-01-01")[:10] if len(self.text) < 10 else self.text
-
-    @property
-    def latest(self) -> str:
-        if self.precision == "year":
-            return self.text + "-12-31"
-        if self.precision == "month":
-            year, month = map(int, self.text.split("-"))
-            return f"{self.text}-{calendar.monthrange(year, month)[1]:02d}"
-        return self.text
-
-    def __str__(self) -> str:
-        return self.text + ("~" if self.approximate else "")
+from .vocabulary.kinds import EDate
 
 
 @dataclass(frozen=True)
@@ -116,6 +73,7 @@ class Entity:
     relations: tuple[Relation, ...]
     path: str
     text: str | None = field(default=None, repr=False)  # a source's archived text, as published
+    when: EDate | None = None  # the date that places it in time (its type's `when` keys)
 
     @property
     def type_id(self) -> str:
@@ -127,16 +85,7 @@ class Entity:
 
     @property
     def sort_date(self) -> str:
-        for key in ("date", "start", "adopted", "proposed", "released", "founded", "end"):
-            value = self.facts.get(key)
-            if isinstance(value, EDate):
-                return value.earliest
-        return ""
-
-
-# Entities in more relations than this are hubs: sharing one says little, so "see also"
-# and the ego networks' second hop do not walk through them.
-HUB_DEGREE = 200
+        return self.when.earliest if self.when else ""
 
 
 class Corpus:
@@ -148,6 +97,11 @@ class Corpus:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    def __getstate__(self) -> dict:
+        """Pickled (for the data process) without its indexes: they are quicker to rebuild
+        than to copy."""
+        return {"vocabulary": self.vocabulary, "entities": self.entities}
 
     def __getitem__(self, entity_id: str) -> Entity:
         return self.entities[entity_id]
@@ -174,6 +128,12 @@ class Corpus:
 
     def by_kind(self, kind: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind == kind]
+
+    def is_source(self, entity_id: str) -> bool:
+        return self.entities[entity_id].kind in self.vocabulary.source_kinds
+
+    def sources(self) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind in self.vocabulary.source_kinds]
 
     @cached_property
     def _cited_by(self) -> dict[str, tuple[Relation, ...]]:

@@ -1,0 +1,219 @@
+"""Networks as vis-network data and HTML: nodes, edges and legends from the corpus and
+the vocabulary (which entities and relations: select.py); pyvis holds the data and
+renders the figure through our own template (`templates/network.html`), whose data is
+fetched as JSON by the site's network script and drawn with vis-network.
+
+pyvis's stock template is not used: it loads Bootstrap and vis-network from CDNs,
+prints its heading as raw HTML and turns some node titles into innerHTML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyvis
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from pyvis.network import Network
+
+from builder import TEMPLATES
+from builder.model import Corpus, Entity
+from builder.network.layout import layout
+from builder.network.select import Selection, explorer_hub_degree, has_ego_network
+from builder.paths import EXPLORER_FILE, network_file, page_url, relative_url, theme_network_file, theme_url
+
+VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+VIS_ASSETS = {
+    "assets/vendor/vis-network/vis-network.min.js": VIS_DIR / "vis-network.min.js",
+    "assets/vendor/vis-network/vis-network.css": VIS_DIR / "vis-network.css",
+}
+
+EGO_OPTIONS = {
+    "autoResize": True,
+    "interaction": {"hover": True, "keyboard": {"enabled": True, "bindToWindow": False}, "navigationButtons": True,
+                    "tooltipDelay": 150},
+    "layout": {"randomSeed": 7, "improvedLayout": True},
+    "physics": {"enabled": True, "solver": "forceAtlas2Based", "stabilization": {"iterations": 150, "fit": True},
+                "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110}},
+    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "font": {"size": 10, "align": "middle"},
+              "color": {"inherit": False, "color": "#8a8a8a"}, "smooth": {"type": "continuous"}},
+    "nodes": {"font": {"size": 13}, "size": 14, "borderWidth": 1},
+}
+
+EXPLORER_OPTIONS = {
+    "autoResize": True,
+    "interaction": {"hover": True, "keyboard": {"enabled": True, "bindToWindow": False}, "navigationButtons": True,
+                    "hideEdgesOnDrag": True, "hideEdgesOnZoom": True, "tooltipDelay": 150},
+    "physics": {"enabled": False},
+    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "font": {"size": 0},
+              "color": {"inherit": False, "color": "#9a9a9a", "opacity": 0.6}, "smooth": False},
+    "nodes": {"font": {"size": 12}, "size": 10, "borderWidth": 1,
+              # labels only once zoomed in enough to read them: 10,000 labels cost more than the graph
+              "scaling": {"min": 6, "max": 30, "label": {"enabled": True, "min": 11, "max": 18, "drawThreshold": 7}}},
+}
+LARGE_GRAPH_EDGES = 5000  # above this, the explorer draws edges without arrows
+
+
+def explorer_options(edge_count: int) -> dict:
+    if edge_count <= LARGE_GRAPH_EDGES:
+        return EXPLORER_OPTIONS
+    edges = {**EXPLORER_OPTIONS["edges"], "arrows": {"to": {"enabled": False}}, "width": 0.5}
+    return {**EXPLORER_OPTIONS, "edges": edges}
+
+
+@dataclass
+class NetworkData:
+    nodes: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    legend: list[dict] = field(default_factory=list)
+    hub_degree: int | None = None
+
+
+class NetworkRenderer:
+    """Renders many networks with one pyvis Network and one Jinja environment
+    (a fresh pyvis Network compiles its template anew: 13 ms a page)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.v = corpus.vocabulary
+        env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+        env.filters["json_data"] = json_data
+        self.net = Network(directed=True, cdn_resources="local")
+        self.net.templateEnv = env
+        self.net.path = "network.html"
+        self.select = Selection(corpus)
+        self._ego_nodes: dict[tuple[str, int], dict] = {}
+        self._edges: dict[tuple[str, str], dict] = {}
+
+    # -- data --------------------------------------------------------------------
+
+    def node(self, entity: Entity, from_page: str, summary: bool = True, **extra) -> dict:
+        base = self.v.types[entity.type]
+        label = self.v.types[entity.type_id].label.site
+        return {
+            "id": entity.id,
+            "label": _short(entity.name),
+            "title": f"{entity.name} ({label})\n{entity.summary}".strip() if summary else f"{entity.name} ({label})",
+            "group": entity.type,
+            "shape": base.shape,
+            "color": base.color,
+            "url": relative_url(from_page, page_url(entity)),
+            "name": entity.name,
+            **extra,
+        }
+
+    def ego_node(self, entity_id: str, from_page: str, **extra) -> dict:
+        """A node of an ego network. Pages at the same depth link a node by the same
+        relative URL, so each entity's node is made once per depth and copied."""
+        key = (entity_id, from_page.count("/"))
+        node = self._ego_nodes.get(key)
+        if node is None:
+            node = self._ego_nodes[key] = self.node(self.corpus[entity_id], from_page, summary=False)
+        return {**node, **extra} if extra else node
+
+    def edge(self, relation) -> dict:
+        """A relation as an edge (made once per relation: the same edge shows in many networks)."""
+        edge = self._edges.get((relation.subject, relation.key))
+        if edge is not None:
+            return edge
+        predicate = self.v.predicates[relation.predicate]
+        dates = " – ".join(str(d) for d in relation.dates)
+        title = f"{predicate.label.site}" + (f" ({dates})" if dates else "") + f" · {relation.status}"
+        edge = {"from": relation.subject, "to": relation.target, "label": predicate.label.site,
+                "title": title, "predicate": relation.predicate, "status": relation.status,
+                "dashes": not self.v.statuses[relation.status].truthy}
+        if relation.dates:
+            edge["t0"] = min(d.earliest for d in relation.dates)
+            edge["t1"] = max(d.latest for d in relation.dates)
+        self._edges[(relation.subject, relation.key)] = edge
+        return edge
+
+    def legend(self, entities) -> list[dict]:
+        present = {e.type for e in entities}
+        return [{"type": t.id, "label": t.plural.site if t.plural else t.label.site, "color": t.color, "shape": t.shape}
+                for t in self.v.kinds.values() if t.id in present]
+
+    def ego(self, entity_id: str, from_page: str) -> NetworkData:
+        """The entity, its neighbours and the relations among them; plus, marked `hop: 2`
+        and shown on request, entities two relations away (see select.py). Node tooltips
+        give name and type, not the summary: an edit to a summary then changes no other
+        page's network (see site/preview.py)."""
+        ego = self.select.ego(entity_id)
+        nodes = [self.node(self.corpus[entity_id], from_page, summary=False, borderWidth=3, size=22)]
+        nodes += [self.ego_node(i, from_page) for i in ego.first]
+        nodes += [self.ego_node(i, from_page, hop=2) for i in ego.second]
+        return NetworkData(nodes, [self.edge(r) for r in ego.relations], self.ego_legend(entity_id))
+
+    def subgraph(self, ids, from_page: str, highlight: set[str] = frozenset()) -> NetworkData:
+        """A set of entities and the relations among them (a theme's network)."""
+        entities, relations = self.select.subgraph(ids)
+        nodes = [self.node(e, from_page, **({"borderWidth": 3, "size": 20} if e.id in highlight else {}))
+                 for e in entities]
+        return NetworkData(nodes, [self.edge(r) for r in relations], self.legend(entities))
+
+    def whole(self, from_page: str) -> NetworkData:
+        """Every entity that takes part in a relation, placed by a layout computed now."""
+        entities = self.select.connected()
+        positions = layout([e.id for e in entities], [(r.subject, r.target) for r in self.corpus.relations])
+        nodes = [self.node(e, from_page, x=positions[e.id][0], y=positions[e.id][1],
+                           value=self.corpus.degree(e.id)) for e in entities]
+        edges = [self.edge(r) for r in self.corpus.relations]
+        return NetworkData(nodes, edges, self.legend(entities), explorer_hub_degree([n["value"] for n in nodes]))
+
+    # -- HTML --------------------------------------------------------------------
+
+    def figure(self, *, caption: str, src: str, height: str = "460px") -> Markup:
+        """The HTML fragment of a network whose data is at `src`, relative to the page."""
+        self.net.nodes, self.net.edges, self.net.options = [], [], {}  # the data is not in the page
+        self.net.heading = {"caption": caption, "src": src}
+        self.net.height = height
+        return Markup(self.net.generate_html())
+
+    def payload(self, data: NetworkData, options: dict) -> bytes:
+        """A network's data as UTF-8 JSON (as a str, non-Latin-1 text would take two
+        bytes a character)."""
+        self.net.nodes, self.net.edges, self.net.options = data.nodes, data.edges, options
+        nodes, edges, *_ = self.net.get_network_data()
+        return json.dumps({"nodes": nodes, "edges": edges, "options": options},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+    # -- files -------------------------------------------------------------------
+
+    def ego_legend(self, entity_id: str) -> list[dict]:
+        """The legend of an ego network, without building the network."""
+        return self.legend([self.corpus[i] for i in (entity_id, *self.corpus.neighbours(entity_id))])
+
+    def files(self, themes=(), only: set[str] | None = None) -> Iterator[tuple[str, bytes]]:
+        """Every network data file, by path in the site: each entity's ego network beside
+        its page, each theme's, and the explorer's whole graph. With `only` (entity ids),
+        just those entities' ego networks (the preview's quick update)."""
+        for entity in self.corpus.entities.values():
+            if has_ego_network(self.corpus, entity) and (only is None or entity.id in only):
+                yield network_file(entity), self.payload(self.ego(entity.id, page_url(entity)), EGO_OPTIONS)
+        if only is not None:
+            return
+        for theme in themes:
+            data = self.subgraph(theme.members, theme_url(theme.id), highlight=set(theme.seeds))
+            yield theme_network_file(theme.id), self.payload(data, EGO_OPTIONS)
+        data = self.whole("explorer/")
+        yield EXPLORER_FILE, json.dumps(
+            {"nodes": data.nodes, "edges": data.edges, "options": explorer_options(len(data.edges)),
+             "legend": data.legend, "hub_degree": data.hub_degree},
+            ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _short(name: str, limit: int = 28) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def json_data(value) -> Markup:
+    """JSON for a <script type="application/json"> block: '<', '>' and '&' escaped so
+    that no text can close the element."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)

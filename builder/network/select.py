@@ -1,0 +1,98 @@
+"""Which entities and relations a network shows: the ego network of an entity (one hop,
+and a second hop shown on request), a theme's subgraph, and the whole connected graph.
+Pure functions of the corpus, in a stable order; drawing them is render.py's job."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from functools import cached_property
+
+from builder.model import Corpus, Entity, Relation
+
+# Entities in more relations than this are hubs: sharing one says little, so "see also"
+# and the ego networks' second hop do not walk through them.
+WALK_DEGREE = 200
+SECOND_HOP_LIMIT = 40
+
+
+def has_ego_network(corpus: Corpus, entity: Entity) -> bool:
+    """Entities in at least one relation get an ego network; sources are cited, not drawn."""
+    return not corpus.is_source(entity.id) and corpus.degree(entity.id) > 0
+
+
+def explorer_hub_degree(degrees: list[int]) -> int:
+    """The degree from which the explorer counts an entity as a hub (its "hide hubs"
+    filter): the top 2% of entities, and at least 8 relations, so that a small graph
+    has few or no hubs."""
+    ranked = sorted(degrees, reverse=True)
+    if not ranked:
+        return 8
+    return max(8, ranked[min(len(ranked) - 1, len(ranked) // 50)])
+
+
+@dataclass(frozen=True)
+class Ego:
+    """An ego network: the entity, its neighbours (first hop), up to SECOND_HOP_LIMIT
+    entities two relations away, and the relations among them, in drawing order."""
+
+    center: str
+    first: tuple[str, ...]
+    second: list[str]
+    relations: list[Relation]
+
+
+class Selection:
+    """Network selections over one corpus (neighbour lists ranked once, reused)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    def ego(self, entity_id: str, second_hop: int = SECOND_HOP_LIMIT) -> Ego:
+        corpus, degree = self.corpus, self.corpus.degrees
+        first = corpus.neighbours(entity_id)
+        members = {entity_id, *first}
+        second = self.most_connected([f for f in first if degree[f] <= WALK_DEGREE], exclude=members,
+                                     limit=second_hop)
+        everyone = members.union(second)
+        relations = list(corpus.outgoing(entity_id))
+        outward = []  # first hop -> second hop, after the relations among the first hop
+        for i in first:
+            for r in corpus.outgoing(i):
+                if r.target in members:
+                    relations.append(r)
+                elif r.target in everyone:
+                    outward.append(r)
+        relations += [r for i in second for r in corpus.outgoing(i) if r.target in members]
+        relations += outward
+        return Ego(entity_id, first, second, relations)
+
+    def most_connected(self, through: list[str], exclude: set[str], limit: int) -> list[str]:
+        """Up to `limit` neighbours of the `through` entities, not in `exclude`: the most
+        connected first (ties by id), returned sorted by id. Merges the neighbour lists
+        kept in rank order, so it reads about `limit` entries, not every candidate."""
+        ranked = self._ranked_neighbours
+        chosen: list[str] = []
+        seen = set(exclude)
+        for _, entity_id in heapq.merge(*(ranked[f] for f in through)):
+            if entity_id not in seen:
+                seen.add(entity_id)
+                chosen.append(entity_id)
+                if len(chosen) == limit:
+                    break
+        return sorted(chosen)
+
+    @cached_property
+    def _ranked_neighbours(self) -> dict[str, list[tuple[int, str]]]:
+        degree = self.corpus.degrees
+        return {i: sorted((-degree[n], n) for n in self.corpus.neighbours(i)) for i in self.corpus.entities}
+
+    def subgraph(self, ids) -> tuple[list[Entity], list[Relation]]:
+        """A set of entities (by id order) and the relations among them (a theme's network)."""
+        members = set(ids)
+        entities = [self.corpus[i] for i in sorted(members)]
+        return entities, [r for e in entities for r in e.relations if r.target in members]
+
+    def connected(self) -> list[Entity]:
+        """The entities drawn in the explorer: those that take part in a relation."""
+        return [self.corpus[i] for i in sorted(i for i, degree in self.corpus.degrees.items() if degree)]

@@ -1,0 +1,50 @@
+"""The site's generated pages, as Markdown for MkDocs, one module per family: entity
+articles (entity.py), indexes, home, coverage and explorer (indexes.py), the timeline
+and its feed (timeline.py), themes (themes.py), and the researchers' reference pages
+(reference.py). Each page function returns a `Page`: its Markdown, and the HTML parts
+put in after MkDocs renders it (see context.fill_parts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from builder.pages import indexes, reference, themes, timeline
+from builder.pages.context import Context, Page
+from builder.pages.parallel import SharedRendering
+from builder.paths import kind_index_src, theme_src
+
+
+@dataclass
+class Rendered:
+    """Pages by Markdown source path, and their parts by the same path."""
+
+    markdown: dict[str, str]
+    parts: dict[str, dict[str, bytes]]
+
+
+def render_pages(ctx: Context, only: set[str] | None = None, workers: int = 1) -> Rendered:
+    """Every generated page (of entities, only those in `only` if given: see
+    site/preview.py), entity pages first. With `workers` > 1, forked processes render
+    entity pages while this one renders the others; who renders what changes no byte."""
+    ids = [e.id for e in ctx.corpus.entities.values() if only is None or e.id in only]
+    with SharedRendering(ctx, ids, workers) as shared:
+        others = other_pages(ctx)
+        entity_pages = shared.finish()
+    markdown = {src: page.markdown for src, page in entity_pages.items()}
+    markdown.update({src: page.markdown for src, page in others.items()})
+    parts = {src: page.parts for src, page in {**entity_pages, **others}.items() if page.parts}
+    return Rendered(markdown, parts)
+
+
+def other_pages(ctx: Context) -> dict[str, Page]:
+    """The pages that are not an entity's: indexes, home, timeline, themes..."""
+    pages = {kind_index_src(kind): Page(indexes.kind_index(ctx, kind)) for kind in ctx.v.kinds}
+    pages["index.md"] = Page(indexes.home(ctx))
+    pages["explorer.md"] = Page(indexes.explorer(ctx))
+    pages["vocab.md"] = Page(reference.vocabulary_page(ctx))
+    pages["timeline.md"] = Page(timeline.timeline_page(ctx))
+    pages["coverage.md"] = Page(indexes.coverage(ctx))
+    pages["themes/index.md"] = Page(themes.themes_index(ctx))
+    for theme in ctx.themes:
+        pages[theme_src(theme.id)] = Page(themes.theme_page(ctx, theme))
+    return pages

@@ -1,0 +1,198 @@
+"""What every page family shares: the corpus and its site addresses, the template
+environments, and the indexes several pages read (dated items, themes by entity,
+"see also" candidates), each computed once.
+
+Every `{{ value }}` in a Markdown template is escaped for Markdown and HTML by default
+(the environment's `finalize`); only fragments the page modules build themselves are
+marked safe with `Markup` (links between pages, sanitized descriptions, network HTML).
+HTML fragments come from autoescaping templates."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from builder import TEMPLATES
+from builder.model import Corpus, EDate, Entity, Relation
+from builder.network.render import NetworkRenderer, json_data
+from builder.network.select import WALK_DEGREE
+from builder.pages.items import Item, by_actor, timeline
+from builder.pages.text import md_inline
+from builder.paths import Iris, page_src, page_url, relative_md, relative_url
+from builder.read.themes import Theme, themes_of
+
+
+def _finalize(value):
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return md_inline(value)
+
+
+def template_environment() -> Environment:
+    """For Markdown pages: every value escaped for Markdown and HTML unless marked safe."""
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False, finalize=_finalize,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["json_data"] = json_data
+    env.globals["placeholder"] = placeholder
+    env.filters["yaml_string"] = lambda text: Markup(json.dumps(str(text), ensure_ascii=False)
+                                                     .replace("<", "\\u003c").replace(">", "\\u003e"))
+    return env
+
+
+def html_environment() -> Environment:
+    """For HTML and XML fragments: everything is escaped unless marked safe."""
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def fence(text: str, language: str) -> Markup:
+    """A fenced code block that no backtick run inside the text can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    marker = "`" * max(3, longest + 1)
+    return Markup(f"{marker}{language}\n{text.rstrip()}\n{marker}")
+
+
+PART = re.compile(r'<div class="pg-part" data-part="([a-z0-9-]+)"></div>')
+
+
+@functools.lru_cache(maxsize=None)
+def placeholder(name: str) -> Markup:
+    """Marks where a pre-rendered part goes; Python-Markdown passes this block through."""
+    return Markup('<div class="pg-part" data-part="{}"></div>').format(name)
+
+
+def fill_parts(html: str, parts: dict[str, bytes]) -> str:
+    """Put a page's pre-rendered HTML parts (UTF-8) in place of their placeholders."""
+    return PART.sub(lambda m: parts[m.group(1)].decode() if m.group(1) in parts else m.group(0), html)
+
+
+def show_date(value: EDate | None) -> str:
+    return "" if value is None else value.shown()
+
+
+def relation_when(relation: Relation) -> str:
+    if relation.date:
+        return show_date(relation.date)
+    if relation.start and relation.end:
+        return f"{show_date(relation.start)} → {show_date(relation.end)}"
+    if relation.start:
+        return f"since {show_date(relation.start)}"
+    if relation.end:
+        return f"until {show_date(relation.end)}"
+    return ""
+
+
+@dataclass
+class Page:
+    """A page's Markdown and its pre-rendered HTML parts (UTF-8), by part name."""
+
+    markdown: str
+    parts: dict[str, bytes] = field(default_factory=dict)
+
+
+# Rows handed to the HTML templates are named tuples, not dicts: Jinja reads `row.x`
+# with getattr first, and a dict pays for a raised AttributeError on every access
+# (millions of them at 10,000 entities).
+class TimelineRow(NamedTuple):
+    when: EDate
+    shown: str
+    title: str
+    summary: str
+    href: str
+    themes: list[str]
+    actor_names: list[str]
+    status: str
+
+
+class Context:
+    """The shared state of one rendering of the site's pages."""
+
+    def __init__(self, corpus: Corpus, site_url: str, *, changed: dict[str, str] | None = None,
+                 edit_url_base: str | None = None, file_prefix: str = "entities/",
+                 themes: list[Theme] | None = None) -> None:
+        self.corpus = corpus
+        self.v = corpus.vocabulary
+        self.themes = themes or []
+        self.theme_index = themes_of(self.themes)
+        self.changed = changed or {}
+        self.edit_url_base = edit_url_base.rstrip("/") + "/" if edit_url_base else None
+        self.file_prefix = file_prefix
+        self.iris = Iris.for_site(site_url)
+        self.env = template_environment()
+        self.html_env = html_environment()
+        self.networks = NetworkRenderer(corpus)
+        self.parts_macros = self.html_env.get_template("entity_parts.html.j2").module
+
+    def warm(self) -> None:
+        """Build the indexes every page reads now (before forking renderers, so that no
+        process builds its own)."""
+        self.corpus.build_indexes()
+        self.items_by_actor, self.name_rank, self.see_also_neighbours  # noqa: B018
+
+    # -- indexes -------------------------------------------------------------------
+
+    @cached_property
+    def items(self) -> list[Item]:
+        return timeline(self.corpus)
+
+    @cached_property
+    def items_by_actor(self) -> dict[str, list[Item]]:
+        return by_actor(self.items)
+
+    @cached_property
+    def see_also_neighbours(self) -> dict[str, tuple[str, ...]]:
+        """Entity id -> its neighbours that may be suggested (not sources), for every entity
+        that is not a hub: sharing a hub says little."""
+        degree = self.corpus.degrees
+        return {i: tuple(n for n in self.corpus.neighbours(i) if n not in self.source_ids)
+                for i in self.corpus.entities if degree[i] <= WALK_DEGREE}
+
+    @cached_property
+    def name_rank(self) -> dict[str, int]:
+        """Entity id -> its place in name order (lowercased name, then id)."""
+        ordered = sorted(self.corpus.entities.values(), key=lambda e: (e.name.lower(), e.id))
+        return {e.id: rank for rank, e in enumerate(ordered)}
+
+    @cached_property
+    def source_ids(self) -> frozenset[str]:
+        return frozenset(e.id for e in self.corpus.sources())
+
+    # -- helpers -------------------------------------------------------------------
+
+    def link(self, from_src: str, entity: Entity) -> Markup:
+        return Markup(relative_md(from_src, page_src(entity)))
+
+    def type_label(self, entity: Entity) -> str:
+        base = self.v.types[entity.type].label.site
+        return f"{base} › {self.v.types[entity.subtype].label.site}" if entity.subtype else base
+
+    def facts(self, entity: Entity) -> list[tuple[str, object]]:
+        """The type's keys the entity has, labelled and shown as their kind shows them."""
+        rows = []
+        for key in self.v.types[entity.type].keys:
+            value = entity.facts.get(key)
+            if value is not None:
+                rows.append((key.replace("_", " ").capitalize(), self.v.keys[key].value_kind.show(value)))
+        return rows
+
+    def timeline_html(self, items: list[Item], from_page: str) -> Markup:
+        rows = []
+        for item in reversed(items):
+            href = relative_url(from_page, page_url(item.entity)) + (f"#{item.anchor}" if item.anchor else "")
+            themes = sorted({t for actor in item.actors for t in self.theme_index.get(actor, [])})
+            status = item.relation.status if item.relation else self.v.default_status
+            rows.append(TimelineRow(
+                when=item.when, shown=show_date(item.when) + (f" → {show_date(item.end)}" if item.end else ""),
+                title=item.title, summary=item.summary, href=href, themes=themes,
+                actor_names=[self.corpus[a].name for a in item.actors],
+                status="" if status == self.v.default_status else status))
+        return Markup(self.html_env.get_template("timeline.html.j2").render(items=rows))

@@ -1,0 +1,202 @@
+"""An entity's article: infobox facts, description, relations in both directions with
+their citations, its network, its dated items, "see also" and its data links. The
+bulky parts (relation lists, network, timeline, citations) are HTML parts, put in
+after MkDocs renders the Markdown."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import NamedTuple
+
+from markupsafe import Markup
+
+from builder.model import Entity, Relation
+from builder.network.select import has_ego_network
+from builder.pages.context import Context, Page, relation_when, show_date
+from builder.pages.text import sanitize_markdown
+from builder.paths import entity_file, from_page, network_file, page_src, page_url, relative_url, theme_url
+from builder.read.themes import Theme
+
+
+@dataclass
+class Footnotes:
+    """Numbered citations of one page: one number per distinct (source, quote), and the
+    ids of the places that cite it (fnref:N, then fnref2:N..., as Python-Markdown names them)."""
+
+    numbers: dict = field(default_factory=dict)
+    refs: dict = field(default_factory=dict)
+
+    def cite(self, source: str, quote: str) -> "Ref":
+        number = self.numbers.setdefault((source, quote), len(self.numbers) + 1)
+        refs = self.refs.setdefault(number, [])
+        ref_id = f"fnref:{number}" if not refs else f"fnref{len(refs) + 1}:{number}"
+        refs.append(ref_id)
+        return Ref(ref_id, number)
+
+
+class Ref(NamedTuple):
+    id: str
+    number: int
+
+
+class Note(NamedTuple):
+    number: int
+    source: Entity
+    publisher: str
+    title: str
+    href: str
+    quote: str
+    refs: list[str]
+    date: str
+
+
+class Linked(NamedTuple):
+    entity: Entity
+    href: str
+
+
+class ThemeLink(NamedTuple):
+    theme: Theme
+    href: str
+
+
+class Backed(NamedTuple):
+    subject: Entity
+    subject_href: str
+    label: str
+    target: Entity
+    target_href: str
+    relation: Relation
+    when: str
+    quotes: list[str]
+
+
+@dataclass
+class RelationRow:
+    other: Entity
+    href: str
+    relation: Relation
+    when: str
+    refs: list[Ref]
+    anchor: str | None
+
+
+@dataclass
+class RelationGroup:
+    label: str
+    predicate: str
+    incoming: bool
+    rows: list[RelationRow]
+
+    @property
+    def part(self) -> str:
+        return f"relations-{self.predicate}{'-inverse' if self.incoming else ''}"
+
+
+def render_entity_pages(ctx: Context, entity_ids: list[str]) -> dict[str, Page]:
+    """The pages of these entities, by source path."""
+    return {page_src(e): entity_page(ctx, e) for e in map(ctx.corpus.__getitem__, entity_ids)}
+
+
+def entity_page(ctx: Context, entity: Entity) -> Page:
+    url = page_url(entity)
+    notes = Footnotes()
+    groups = relation_groups(ctx, entity, url, notes)
+    macros = ctx.parts_macros
+    parts = {group.part: macros.relation_list(group, ctx.v.statuses) for group in groups}
+    if ctx.corpus.is_source(entity.id):
+        backed = backed_claims(ctx, entity, url)
+        if backed:
+            parts["backed"] = macros.backed(backed)
+    if has_ego_network(ctx.corpus, entity):  # its data file comes from the data process
+        network = ctx.networks.figure(
+            src=from_page(network_file(entity)),
+            caption=f"Network of {entity.name}: {len(ctx.corpus.neighbours(entity.id))} connected entities. "
+                    f"Click a node to open its page.")
+        parts["network"] = macros.network(network, ctx.networks.ego_legend(entity.id))
+    dated = ctx.items_by_actor.get(entity.id, [])
+    if dated:
+        parts["timeline"] = ctx.timeline_html(dated, url)
+    linked = [Linked(e, relative_url(url, page_url(e))) for e in see_also(ctx, entity)]
+    themes = [ThemeLink(t, relative_url(url, theme_url(t.id)))
+              for t in ctx.themes if t.id in ctx.theme_index.get(entity.id, [])]
+    if linked or themes:
+        parts["see-also"] = macros.see_also(linked, themes)
+    source_file = entity_file(entity, ctx.file_prefix)
+    parts["data-links"] = macros.data_links(
+        entity, relative_url(url, "data/"), source_file, ctx.changed.get(entity.id),
+        ctx.edit_url_base + source_file if ctx.edit_url_base else None)
+    if notes.numbers:
+        parts["footnotes"] = macros.footnotes(footnote_items(ctx, url, notes))
+    markdown = ctx.env.get_template("entity.md.j2").render(
+        entity=entity, type_label=ctx.type_label(entity), facts=ctx.facts(entity),
+        description=Markup(sanitize_markdown(entity.description)) if entity.description else None,
+        groups=groups, parts=parts, iri=str(ctx.iris.entity(entity)))
+    return Page(markdown, {name: str(html).encode() for name, html in parts.items()})  # UTF-8: half a str's memory
+
+
+def relation_groups(ctx: Context, entity: Entity, url: str, notes: Footnotes) -> list[RelationGroup]:
+    """The entity's relations in both directions, grouped by predicate and reading
+    (a relation to it reads with the inverse label), in the vocabulary's order."""
+    groups: dict[tuple[str, bool], RelationGroup] = {}
+    order = {p: i for i, p in enumerate(ctx.v.predicates)}
+    pairs = [(r, False) for r in entity.relations] + [(r, True) for r in ctx.corpus.incoming(entity.id)]
+    for relation, incoming in pairs:
+        predicate = ctx.v.predicates[relation.predicate]
+        inverse_reading = incoming and not predicate.symmetric
+        label = predicate.inverse.site if inverse_reading else predicate.label.site
+        other = ctx.corpus[relation.subject if incoming else relation.target]
+        row = RelationRow(
+            other=other, href=relative_url(url, page_url(other)), relation=relation,
+            when=relation_when(relation), refs=[notes.cite(c.source, c.quote) for c in relation.citations],
+            anchor=None if incoming else relation.key)
+        group = groups.setdefault((relation.predicate, inverse_reading),
+                                  RelationGroup(label[:1].upper() + label[1:], relation.predicate,
+                                                inverse_reading, []))
+        group.rows.append(row)
+    for group in groups.values():
+        group.rows.sort(key=lambda r: (r.relation.sort_date, r.other.name.lower(), r.other.id))
+    return [groups[k] for k in sorted(groups, key=lambda k: (order[k[0]], k[1]))]
+
+
+def backed_claims(ctx: Context, source: Entity, url: str) -> list[Backed]:
+    """The claims a source backs, with its own quotes for each."""
+    backed = []
+    for relation in ctx.corpus.cited_by(source.id):
+        subject, target = ctx.corpus[relation.subject], ctx.corpus[relation.target]
+        backed.append(Backed(
+            subject=subject, subject_href=relative_url(url, page_url(subject)),
+            label=ctx.v.predicates[relation.predicate].label.site,
+            target=target, target_href=relative_url(url, page_url(target)),
+            relation=relation, when=relation_when(relation),
+            quotes=[c.quote for c in relation.citations if c.source == source.id]))
+    return backed
+
+
+def footnote_items(ctx: Context, url: str, notes: Footnotes) -> list[Note]:
+    items = []
+    for (source_id, quote), number in notes.numbers.items():
+        source = ctx.corpus[source_id]
+        items.append(Note(number=number, source=source, publisher=source.facts.get("publisher"),
+                          title=source.facts.get("title"), href=relative_url(url, page_url(source)),
+                          quote=quote, refs=notes.refs[number], date=show_date(source.facts.get("date"))))
+    return items
+
+
+def see_also(ctx: Context, entity: Entity, limit: int = 5) -> list[Entity]:
+    """Entities that share the most neighbours with this one (hubs excluded from the count)."""
+    mine = ctx.corpus.neighbours(entity.id)
+    shared_through = ctx.see_also_neighbours
+    scores = Counter(chain.from_iterable(shared_through[n] for n in mine if n in shared_through))
+    for excluded in (entity.id, *mine):
+        scores.pop(excluded, None)
+    if not scores:
+        return []
+    floor = heapq.nlargest(limit, scores.values())[-1]  # only those scoring as high can make it
+    rank = ctx.name_rank
+    best = heapq.nsmallest(limit, [(-score, rank[other], other) for other, score in scores.items()
+                                   if score >= floor])
+    return [ctx.corpus[other] for _, _, other in best]

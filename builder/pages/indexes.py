@@ -1,0 +1,72 @@
+"""The pages that list entities: an index per kind, the home page, the coverage report
+and the explorer's page (whose data, laid out, comes from the data process)."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from builder.pages.context import Context, show_date
+from builder.paths import PUBLISHED, kind_index_src, page_src, theme_src
+
+
+def kind_index(ctx: Context, kind: str) -> str:
+    base = ctx.v.kinds[kind]
+    src = kind_index_src(kind)
+    sources = kind in ctx.v.source_kinds
+    rows = []
+    for entity in sorted(ctx.corpus.by_kind(kind), key=lambda e: (e.name.lower(), e.id)):
+        dates = [show_date(v) for v in entity.facts.values() if hasattr(v, "earliest")]
+        rows.append({"entity": entity, "link": ctx.link(src, entity),
+                     "type": ctx.v.types[entity.type_id].label.site,
+                     "dates": dates[0] if dates else "",
+                     "degree": len(ctx.corpus.cited_by(entity.id)) if sources else ctx.corpus.degree(entity.id)})
+    return ctx.env.get_template("kind_index.md.j2").render(base=base, kind=kind, rows=rows)
+
+
+def home(ctx: Context) -> str:
+    corpus = ctx.corpus
+    kinds = [{"kind": kind, "label": base.plural.site, "count": len(corpus.by_kind(kind)),
+              "link": Markup(kind_index_src(kind))} for kind, base in ctx.v.kinds.items()]
+    hubs = sorted((e for e in corpus.entities.values() if not corpus.is_source(e.id)),
+                  key=lambda e: (-corpus.degree(e.id), e.name.lower()))[:12]
+    return ctx.env.get_template("home.md.j2").render(
+        kinds=kinds, relations=len(corpus.relations), entities=len(corpus),
+        hubs=[{"entity": e, "link": Markup(page_src(e)), "degree": corpus.degree(e.id)} for e in hubs],
+        themes=[{"theme": t, "link": Markup(theme_src(t.id))} for t in ctx.themes],
+        data_files=[Markup(f.path) for f in PUBLISHED if f.featured])
+
+
+def explorer(ctx: Context) -> str:
+    entities = ctx.networks.select.connected()
+    return ctx.env.get_template("explorer.md.j2").render(
+        legend=ctx.networks.legend(entities), count=len(entities), relations=len(ctx.corpus.relations))
+
+
+def coverage(ctx: Context) -> str:
+    c = ctx.corpus
+    entities = [e for e in c.entities.values() if not c.is_source(e.id)]
+    by_type = [{"label": base.plural.site, "count": len(c.by_kind(kind))} for kind, base in ctx.v.kinds.items()]
+    shown = [s for s in ctx.v.statuses if s != ctx.v.default_status and not ctx.v.statuses[s].truthy]
+    counts: dict[str, dict] = {}
+    for relation in c.relations:
+        row = counts.setdefault(relation.predicate, {"count": 0, **{s: 0 for s in shown}})
+        row["count"] += 1
+        if relation.status in row:
+            row[relation.status] += 1
+    by_predicate = [{"id": p, "label": ctx.v.predicates[p].label.site, **counts[p]}
+                    for p in sorted(counts, key=lambda p: (-counts[p]["count"], p))]
+    hubs = sorted(entities, key=lambda e: (-c.degree(e.id), e.name.lower()))[:20]
+    per_source = []
+    for source in sorted(c.sources(), key=lambda s: (s.sort_date, s.id)):
+        backed = c.cited_by(source.id)
+        per_source.append({"source": source, "link": Markup(page_src(source)), "claims": len(backed),
+                           "date": show_date(source.facts.get("date")),
+                           "entities": len({r.subject for r in backed} | {r.target for r in backed})})
+    thin = [e for e in sorted(entities, key=lambda e: (e.name.lower(), e.id)) if c.degree(e.id) == 1]
+    return ctx.env.get_template("coverage.md.j2").render(
+        statuses=[ctx.v.statuses[s] for s in shown],
+        entities=len(entities), relations=len(c.relations), sources=len(c.sources()),
+        citations=sum(len(r.citations) for r in c.relations), by_type=by_type, by_predicate=by_predicate,
+        hubs=[{"entity": e, "link": Markup(page_src(e)), "degree": c.degree(e.id)} for e in hubs],
+        per_source=per_source,
+        thin=[{"entity": e, "link": Markup(page_src(e))} for e in thin])

@@ -1,0 +1,153 @@
+"""Every address the site gives: where each page's Markdown source goes, its URL, each
+entity's data files beside its page, the IRIs of the graph, and the one list of the
+files published under `data/`. Everything else asks this module.
+
+An entity `people/david-sacks` has its page at `people/david-sacks/` (from the source
+`people/david-sacks.md`), its Turtle at `people/david-sacks.ttl` and its network data
+at `people/david-sacks.network.json`; its IRI is the page's URL under `site_url`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from rdflib import Namespace, URIRef
+
+from .vocabulary import camel
+
+
+def page_src(entity) -> str:
+    return f"{entity.kind}/{entity.id}.md"
+
+
+def page_url(entity) -> str:
+    return f"{entity.kind}/{entity.id}/"
+
+
+def turtle_file(entity) -> str:
+    return f"{entity.kind}/{entity.id}.ttl"
+
+
+def network_file(entity) -> str:
+    return f"{entity.kind}/{entity.id}.network.json"
+
+
+def entity_file(entity, prefix: str = "entities/") -> str:
+    """The entity's YAML file, as a path in the repository (`prefix` is the entities folder)."""
+    return f"{prefix}{entity.kind}/{entity.id}.yaml"
+
+
+def kind_index_src(kind: str) -> str:
+    return f"{kind}/index.md"
+
+
+def theme_src(theme_id: str) -> str:
+    return f"themes/{theme_id}.md"
+
+
+def theme_url(theme_id: str) -> str:
+    return f"themes/{theme_id}/"
+
+
+def theme_network_file(theme_id: str) -> str:
+    return f"themes/{theme_id}.network.json"
+
+
+def relative_url(from_page: str, to_page: str) -> str:
+    """Relative link between two site paths, through the site root: people/a/ ->
+    ../../laws/b/. (Called for every node of every network: no path arithmetic.)"""
+    if from_page == to_page:
+        return "./"
+    return "../" * from_page.count("/") + to_page
+
+
+def relative_md(from_src: str, to_src: str) -> str:
+    """Relative link between two Markdown sources (MkDocs resolves and checks these)."""
+    return "../" * from_src.count("/") + to_src
+
+
+def from_page(data_file: str) -> str:
+    """A data file's address relative to the page beside it (`people/x/` -> `../x.ttl`)."""
+    return "../" + data_file.rsplit("/", 1)[-1]
+
+
+DATA = "data/"
+EXPLORER_FILE = "data/network.json"
+
+
+class DataFile(NamedTuple):
+    """A file published under data/: its name, media type, format and what it holds."""
+
+    name: str
+    media_type: str
+    format: str
+    what: str
+    dump: bool = False  # the whole graph, for VoID's dataDump
+    featured: bool = False  # linked from the home page
+
+    @property
+    def path(self) -> str:
+        return DATA + self.name
+
+
+PUBLISHED = (
+    DataFile("graph.ttl", "text/turtle", "Turtle", "the whole graph", dump=True, featured=True),
+    DataFile("graph.nt", "application/n-triples", "N-Triples", "the whole graph, one triple a line", dump=True,
+             featured=True),
+    DataFile("graph.jsonld", "application/ld+json", "JSON-LD", "the whole graph", dump=True, featured=True),
+    DataFile("vocabulary.ttl", "text/turtle", "Turtle", "the vocabulary as RDFS/OWL", featured=True),
+    DataFile("void.ttl", "text/turtle", "Turtle", "dataset description (VoID and DCAT: counts, dumps, licence)"),
+    DataFile("shapes.ttl", "text/turtle", "Turtle", "SHACL shapes generated from the vocabulary"),
+    DataFile("nodes.csv", "text/csv", "CSV", "nodes for network tools (Gephi, networkx, igraph)"),
+    DataFile("edges.csv", "text/csv", "CSV", "edges with predicate, status, dates and sources"),
+    DataFile("graph.graphml", "application/graphml+xml", "GraphML", "the network, for networkx, igraph, Cytoscape"),
+    DataFile("graph.gexf", "application/gexf+xml", "GEXF", "the network, for Gephi"),
+)
+PUBLISHED_NAMES = tuple(f.name for f in PUBLISHED)
+
+
+@dataclass(frozen=True)
+class Iris:
+    """The IRI scheme: everything hangs off the site's URL."""
+
+    site_url: str
+
+    @classmethod
+    def for_site(cls, site_url: str) -> "Iris":
+        return cls(site_url if site_url.endswith("/") else site_url + "/")
+
+    @property
+    def vocab(self) -> Namespace:
+        return Namespace(self.site_url + "vocab/#")
+
+    @property
+    def ontology(self) -> URIRef:
+        return URIRef(self.site_url + "vocab/")
+
+    def entity(self, entity) -> URIRef:
+        return URIRef(self.site_url + page_url(entity))
+
+    def statement(self, subject, relation) -> URIRef:
+        return URIRef(f"{self.entity(subject)}#{relation.key}")
+
+    def citation(self, subject, relation, number: int) -> URIRef:
+        return URIRef(f"{self.entity(subject)}#{relation.key}-source-{number}")
+
+    def type_class(self, type_id: str) -> URIRef:
+        return self.vocab[camel(type_id, upper=True)]
+
+    def predicate(self, predicate_id: str) -> URIRef:
+        return self.vocab[camel(predicate_id, upper=False)]
+
+    def status(self, status_id: str) -> URIRef:
+        return self.vocab[camel(status_id, upper=False)]
+
+    def data(self, name: str) -> URIRef:
+        return URIRef(self.site_url + DATA + name)
+
+    @property
+    def dataset(self) -> URIRef:
+        return URIRef(self.site_url + DATA + "#dataset")
+
+    def shape(self, name: str) -> URIRef:
+        return URIRef(f"{self.site_url}vocab/shapes#{name}")

@@ -1,0 +1,430 @@
+"""Check raw specs against the vocabulary and each other, and build the
+model. Every mistake of a run is collected; the model is returned only when
+there is none."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import PurePosixPath
+
+from builder.errors import EntityError, EntityErrors, Location
+from builder.model import Citation, Corpus, Entity, Relation
+from builder.read.hints import fold, suggest
+from builder.read.quotes import collapse_spaces, quote_problem
+from builder.read.yaml import RawEntity
+from builder.vocabulary import CITATION_KEYS, RELATION_QUALIFIERS, EntityType, Vocabulary
+from builder.vocabulary.kinds import KINDS, EDate, kind_of, show_value
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID_LENGTH = 80
+RESERVED_IDS = {"index", "con", "prn", "aux", "nul", "assets", "search", "data", "vocab"} | {
+    f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
+MAX_QUOTE_WORDS = 60
+
+
+def validate(raws: list[RawEntity], vocabulary: Vocabulary, errors: list[EntityError] | None = None) -> Corpus:
+    """Check every raw entity and return the model, or raise EntityErrors with all mistakes
+    (including `errors` already found while loading)."""
+    checker = _Checker(vocabulary, list(errors or []))
+    corpus = checker.run(raws)
+    if checker.errors:
+        raise EntityErrors(checker.errors)
+    return corpus
+
+
+class _Checker:
+    def __init__(self, vocabulary: Vocabulary, errors: list[EntityError]) -> None:
+        self.v = vocabulary
+        self.errors = errors
+        # Files that could not even be read: references to them are not reported twice.
+        self.unreadable = {PurePosixPath(e.location.path).stem for e in errors}
+        self.normal_texts: dict[str, str] = {}  # source id -> its archived text, spaces collapsed
+
+    def error(self, location, message: str, hint: str = "") -> None:
+        self.errors.append(EntityError(location, message, hint))
+
+    # -- the run ---------------------------------------------------------------
+
+    def run(self, raws: list[RawEntity]) -> Corpus:
+        drafts: list[tuple[RawEntity, Entity]] = []
+        seen: dict[str, RawEntity] = {}
+        for raw in raws:
+            if not self.check_id(raw, seen):
+                continue
+            entity = self.check_entity(raw)
+            if entity is not None:
+                drafts.append((raw, entity))
+        entities = {e.id: e for _, e in drafts}
+        names = {fold(n): e.id for e in entities.values() for n in (e.name, *e.names.values(), *e.aliases)}
+        for raw, entity in drafts:
+            self.check_references(raw, entity, entities, names, seen)
+        return Corpus(list(entities.values()), self.v)
+
+    # -- identity --------------------------------------------------------------
+
+    def check_id(self, raw: RawEntity, seen: dict[str, RawEntity]) -> bool:
+        if not raw.id.isascii():
+            odd = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(raw.id) if not ch.isascii())
+            self.error(Location(raw.path, 1, 1), f"invalid id '{raw.id}' (from the file name): "
+                       f"non-ASCII characters {odd}",
+                       "ids use lowercase ASCII letters, digits and single hyphens; "
+                       f"rename the file to {fold(raw.id) or 'an-ascii-id'}.yaml")
+            return False
+        if not ID_RE.match(raw.id) or len(raw.id) > MAX_ID_LENGTH:
+            self.error(Location(raw.path, 1, 1), f"invalid id '{raw.id}' (from the file name)",
+                       f"ids use lowercase ASCII letters, digits and single hyphens, at most {MAX_ID_LENGTH} "
+                       f"characters: rename the file to {fold(raw.id) or 'a-valid-id'}.yaml")
+            return False
+        if raw.id in RESERVED_IDS:
+            self.error(Location(raw.path, 1, 1), f"the id '{raw.id}' is reserved",
+                       f"rename the file, e.g. to {raw.id}-{raw.kind.rstrip('s')}.yaml")
+            return False
+        if raw.id in seen:
+            first = seen[raw.id]
+            self.error(Location(raw.path, 1, 1), f"duplicate id '{raw.id}': {first.path} has it already",
+                       "ids are unique across all kinds: rename one of the files")
+            return False
+        seen[raw.id] = raw
+        declared = raw.data.get("id")
+        if declared is not None and declared != raw.id:
+            self.error(raw.at(("id",)), f"id '{declared}' does not match the file name '{raw.id}.yaml'",
+                       f"rename the file to {declared}.yaml or remove the id key")
+        return True
+
+    # -- one entity ------------------------------------------------------------
+
+    def check_entity(self, raw: RawEntity) -> Entity | None:
+        base = self.check_type(raw)
+        if base is None:
+            return None
+        subtype = self.check_subtype(raw, base)
+        allowed = set(self.v.allowed_keys(base))
+        for key in raw.data:
+            if key not in allowed:
+                self.unknown_key(raw, key, base, allowed)
+        for key in self.v.required_keys(base):
+            if raw.data.get(key) in (None, "", []):
+                self.error(raw.at(()) if key not in raw.data else raw.at((key,)),
+                           f"missing required key '{key}'", self.v.keys[key].doc)
+        values = {}
+        for key in sorted(allowed & raw.data.keys() - {"id", "type", "subtype", "relations"}):
+            values[key] = self.check_value(raw, (key,), self.v.keys[key].kind, key, self.v.keys[key].choices)
+        self.check_entity_dates(raw, values)
+        if base.archived_text:
+            self.check_archived_text(raw, values)
+        relations = self.check_relations(raw, base)
+        title = values.get("title")
+        return Entity(
+            id=raw.id, kind=raw.kind, type=base.id, subtype=subtype,
+            name=values.get("name") or title or raw.id,
+            names=values.get("names") or {},
+            aliases=values.get("aliases") or (),
+            summary=values.get("summary") or "",
+            description=values.get("description") or "",
+            facts={k: v for k, v in values.items()
+                   if k not in {"name", "names", "aliases", "summary", "description"} and v is not None},
+            relations=relations, path=raw.path, text=raw.text,
+            when=next((values[k] for k in base.when if isinstance(values.get(k), EDate)), None),
+        )
+
+    def check_type(self, raw: RawEntity) -> EntityType | None:
+        expected = self.v.kinds[raw.kind]
+        value = raw.data.get("type")
+        if value is None:
+            self.error(raw.at(()), "missing required key 'type'", f"add `type: {expected.id}` as the first line")
+            return None
+        if value == expected.id:
+            return expected
+        where = raw.at(("type",))
+        if not isinstance(value, str):
+            self.error(where, "'type' must be a word", f"write `type: {expected.id}`")
+        elif value in self.v.types and self.v.types[value].kind:
+            folder = self.v.types[value].kind
+            self.error(where, f"type '{value}' does not belong in entities/{raw.kind}/",
+                       f"move the file to entities/{folder}/ or write `type: {expected.id}`")
+        elif value in self.v.types and self.v.is_a(value, expected.id):
+            self.error(where, f"'{value}' is a subtype, not a type",
+                       f"write `type: {expected.id}` and `subtype: {value}`")
+        else:
+            self.error(where, f"unknown type '{value}'",
+                       f"files in entities/{raw.kind}/ have `type: {expected.id}`")
+        return None
+
+    def check_subtype(self, raw: RawEntity, base: EntityType) -> str | None:
+        value = raw.data.get("subtype")
+        if value is None:
+            return None
+        options = [t for t in self.v.types if t != base.id and self.v.is_a(t, base.id)]
+        if isinstance(value, str) and value in options:
+            return value
+        hint = suggest(fold(str(value)), options) or ("use one of: " + ", ".join(sorted(options)))
+        self.error(raw.at(("subtype",)), f"unknown {base.id} subtype '{value}'", hint)
+        return None
+
+    def unknown_key(self, raw: RawEntity, key: str, base: EntityType, allowed: set[str]) -> None:
+        owners = sorted(t.id for t in self.v.types.values() if t.kind and key in t.keys and t.id != base.id)
+        if owners:
+            hint = f"'{key}' is a key of {' and '.join(owners)} entities, not of {base.id} entities"
+        elif key == "relations" and base.no_relations:
+            hint = "sources have no relations: cite them from other entities' relations"
+        else:
+            hint = suggest(key, allowed) or "allowed keys: " + ", ".join(sorted(allowed))
+        self.error(raw.key_at((key,)), f"unknown key '{key}' for a {base.id}", hint)
+
+    # -- values ----------------------------------------------------------------
+
+    def check_value(self, raw: RawEntity, path: tuple, kind: str, label: str, choices: tuple[str, ...] = ()):
+        value = _walk(raw.data, path)
+        if value is None:
+            return None
+        at = lambda sub: raw.at(path + sub)  # noqa: E731 - where a part of the value stands
+        if kind == "names":
+            return KINDS[kind].clean(value, label, at, self.error, key_at=lambda sub: raw.key_at(path + sub))
+        return KINDS[kind].clean(value, label, at, self.error, choices)
+
+    def check_archived_text(self, raw: RawEntity, values: dict) -> None:
+        text_path = raw.path.removesuffix(".yaml") + ".txt"
+        if raw.text is None and not values.get("text_unavailable"):
+            self.error(Location(raw.path, 1, 1), f"no archived text beside this source ({text_path})",
+                       f"save the article's text, exactly as published, as {text_path}; "
+                       "or add `text_unavailable: <why>` if there is none")
+        elif raw.text is not None and "text_unavailable" in raw.data:
+            self.error(raw.key_at(("text_unavailable",)), f"text_unavailable is set, but {text_path} exists",
+                       "remove text_unavailable")
+        elif raw.text is not None and not raw.text.strip():
+            self.error(Location(text_path, 1, 1), "the archived text is empty", "paste the article's text into it")
+
+    def check_entity_dates(self, raw: RawEntity, values: dict) -> None:
+        start, end = values.get("start"), values.get("end")
+        if start and end and start.earliest > end.latest:
+            self.error(raw.at(("end",)), f"end {end} is before start {start}", "swap them or fix the dates")
+        if values.get("date") and (start or end):
+            self.error(raw.key_at(("date",)), "give either 'date' or 'start'/'end', not both",
+                       "use date for a one-day event, start and end for a longer one")
+
+    # -- relations -------------------------------------------------------------
+
+    def check_relations(self, raw: RawEntity, base: EntityType) -> tuple[Relation, ...]:
+        value = raw.data.get("relations")
+        if value is None or base.no_relations:
+            return ()
+        if not isinstance(value, list):
+            self.error(raw.at(("relations",)), f"'relations' must be a list, not {kind_of(value)}",
+                       "write one `- predicate: ...` item per relation")
+            return ()
+        relations = []
+        counts: dict[str, int] = {}
+        for index, item in enumerate(value):
+            relation = self.check_relation(raw, ("relations", index), item)
+            if relation is None:
+                continue
+            base_key = f"{relation.predicate}-{relation.target}"
+            counts[base_key] = counts.get(base_key, 0) + 1
+            key = base_key if counts[base_key] == 1 else f"{base_key}-{counts[base_key]}"
+            relations.append(replace(relation, key=key))
+        return tuple(relations)
+
+    def check_relation(self, raw: RawEntity, path: tuple, item) -> Relation | None:
+        where = raw.at(path)
+        if not isinstance(item, dict):
+            self.error(where, f"a relation must be a mapping of keys, not {kind_of(item)}",
+                       "write `- predicate: ...` then `target:` and `sources:` indented below it")
+            return None
+        before = len(self.errors)
+        for key in item:
+            if key not in RELATION_QUALIFIERS:
+                self.error(raw.key_at(path + (key,)), f"unknown relation key '{key}'",
+                           suggest(key, RELATION_QUALIFIERS) or "allowed: " + ", ".join(RELATION_QUALIFIERS))
+        for key in ("predicate", "target", "sources"):
+            if item.get(key) in (None, "", []):
+                hint = {"predicate": "name the relation, e.g. `predicate: works-for`",
+                        "target": "give the id of the related entity, e.g. `target: white-house`",
+                        "sources": "add `sources:` with `- source: <source id>` and `quote: \"...\"`"}[key]
+                self.error(where if key not in item else raw.at(path + (key,)),
+                           f"relation without '{key}'" if key != "sources" else "relation without a source", hint)
+        predicate = item.get("predicate")
+        if predicate is not None and predicate not in self.v.predicates:
+            self.error(raw.at(path + ("predicate",)), f"unknown predicate '{predicate}'", self.predicate_hint(predicate))
+        target = item.get("target")
+        if target is not None and not isinstance(target, str):
+            self.error(raw.at(path + ("target",)), f"'target' must be an entity id, not {kind_of(target)}",
+                       "write the id of the related entity")
+        elif target == raw.id:
+            self.error(raw.at(path + ("target",)), "a relation cannot point to its own entity",
+                       "give the id of another entity")
+        dates = {k: self.check_value(raw, path + (k,), "date", k) for k in ("start", "end", "date") if k in item}
+        if dates.get("start") and dates.get("end") and dates["start"].earliest > dates["end"].latest:
+            self.error(raw.at(path + ("end",)), f"end {dates['end']} is before start {dates['start']}",
+                       "swap them or fix the dates")
+        role = self.check_value(raw, path + ("role",), "text", "role") if "role" in item else None
+        note = self.check_value(raw, path + ("note",), "text", "note") if "note" in item else None
+        status = item.get("status", self.v.default_status)
+        if status not in self.v.statuses:
+            self.error(raw.at(path + ("status",)), f"unknown status {show_value(status)}",
+                       suggest(str(status), self.v.statuses) or "use one of: " + ", ".join(self.v.statuses))
+        citations = self.check_citations(raw, path + ("sources",), item.get("sources"), status)
+        if len(self.errors) > before:
+            return None
+        return Relation(subject=raw.id, predicate=predicate, target=target, citations=citations,
+                        status=status, role=role, note=note, location=where, **dates)
+
+    def predicate_hint(self, predicate) -> str:
+        for p in self.v.predicates.values():
+            if predicate in (p.inverse.site, p.inverse.site.replace(" ", "-")) and not p.symmetric:
+                return (f"'{predicate}' reads a relation from its target: write it in the other entity's "
+                        f"file with `predicate: {p.id}`")
+        return suggest(fold(str(predicate)), self.v.predicates) or "see the predicates in builder/vocabulary.yaml"
+
+    def check_citations(self, raw: RawEntity, path: tuple, value, relation_status: str) -> tuple[Citation, ...]:
+        if value in (None, "", []):
+            return ()
+        if not isinstance(value, list):
+            self.error(raw.at(path), f"'sources' must be a list, not {kind_of(value)}",
+                       "write `- source: <id>` then `quote: \"...\"` below it")
+            return ()
+        citations = []
+        for index, item in enumerate(value):
+            where = raw.at(path + (index,))
+            if not isinstance(item, dict):
+                self.error(where, f"each source must be a mapping with 'source' and 'quote', not {kind_of(item)}",
+                           "write `- source: <source id>` and `quote: \"<words from it>\"`")
+                continue
+            for key in item:
+                if key not in CITATION_KEYS:
+                    self.error(raw.key_at(path + (index, key)), f"unknown source key '{key}'",
+                               suggest(key, CITATION_KEYS) or "a source has only 'source' and 'quote'")
+            source, quote = item.get("source"), item.get("quote")
+            if source in (None, ""):
+                self.error(where, "quote without a source",
+                           "add `source: <id of a file in entities/sources/>` beside the quote")
+                continue
+            if not isinstance(source, str):
+                self.error(raw.at(path + (index, "source")), f"'source' must be an id, not {kind_of(source)}",
+                           "write the id of a file in entities/sources/")
+                continue
+            if quote in (None, ""):
+                self.error(where if "quote" not in item else raw.at(path + (index, "quote")),
+                           f"source '{source}' has no quote",
+                           "add `quote: \"...\"` with the words of the source that support the claim")
+                continue
+            text = self.check_value(raw, path + (index, "quote"), "markdown", "quote")
+            status = item.get("status", relation_status)
+            if "status" in item and status not in self.v.statuses:
+                self.error(raw.at(path + (index, "status")), f"unknown status {show_value(status)}",
+                           suggest(str(status), self.v.statuses) or "use one of: " + ", ".join(self.v.statuses))
+                continue
+            translations = self.check_value(raw, path + (index, "translation"), "names",
+                                            "translation") if "translation" in item else {}
+            if text is None or translations is None:
+                continue
+            words = len(text.split())
+            if words > MAX_QUOTE_WORDS:
+                self.error(raw.at(path + (index, "quote")),
+                           f"quote is {words} words long (at most {MAX_QUOTE_WORDS})",
+                           "quote the few words that support the claim; mark cuts with […]")
+                continue
+            citations.append(Citation(source=source, quote=collapse_spaces(text), status=status,
+                                      translations=tuple((k, collapse_spaces(v)) for k, v in translations.items())))
+        return tuple(citations)
+
+    # -- cross-references ------------------------------------------------------
+
+    def check_references(self, raw: RawEntity, entity: Entity, entities: dict[str, Entity],
+                         names: dict[str, str], files: dict[str, RawEntity]) -> None:
+        raw_relations = raw.data.get("relations") or []
+        by_location = {r.location: r for r in entity.relations}
+        for index, _ in enumerate(raw_relations):
+            path = ("relations", index)
+            relation = by_location.get(raw.at(path))
+            if relation is None:
+                continue
+            target = entities.get(relation.target)
+            if target is None:
+                self.missing_target(raw, path, relation.target, entities, names, files)
+            else:
+                self.check_domain_range(raw, path, entity, relation, target)
+            for c_index, citation in enumerate(relation.citations):
+                source = self.check_source(raw, path + ("sources", c_index, "source"), citation.source, entities,
+                                           files)
+                if source is None:
+                    continue
+                if source.text is not None:
+                    self.check_quote(raw.at(path + ("sources", c_index, "quote")), citation.quote, source)
+                self.check_translation(raw, path + ("sources", c_index), citation, source)
+
+    def missing_target(self, raw, path, target, entities, names, files) -> None:
+        where = raw.at(path + ("target",))
+        if target in files or target in self.unreadable:  # its own errors are reported already
+            return
+        by_name = names.get(fold(target))
+        hint = f"did you mean '{by_name}'?" if by_name else suggest(target, entities)
+        self.error(where, f"unknown target '{target}': no entity has this id",
+                   hint or f"create entities/<kind>/{target}.yaml or fix the id")
+
+    def check_domain_range(self, raw, path, entity: Entity, relation: Relation, target: Entity) -> None:
+        predicate = self.v.predicates[relation.predicate]
+        if self.v.types[target.type].no_relations:
+            self.error(raw.at(path + ("target",)), f"'{target.id}' is a source: sources are cited, not related to",
+                       "cite it under `sources:` instead, or point to the entity it is about")
+        elif not self.v.matches(entity.type_id, predicate.domain):
+            self.error(raw.at(path + ("predicate",)),
+                       f"'{relation.predicate}' cannot start from {_a(entity.type_id)} "
+                       f"(it expects {_either(predicate.domain)})",
+                       self.fitting_predicates(entity.type_id, target.type_id))
+        elif not self.v.matches(target.type_id, predicate.range):
+            self.error(raw.at(path + ("target",)),
+                       f"'{relation.predicate}' cannot point to '{target.id}', {_a(target.type_id)} "
+                       f"(it expects {_either(predicate.range)})",
+                       self.fitting_predicates(entity.type_id, target.type_id))
+
+    def fitting_predicates(self, subject_type: str, target_type: str) -> str:
+        fitting = [p.id for p in self.v.predicates.values()
+                   if self.v.matches(subject_type, p.domain) and self.v.matches(target_type, p.range)]
+        return "predicates that fit: " + ", ".join(fitting) if fitting else "no predicate links these types"
+
+    def check_source(self, raw, path, source_id: str, entities: dict[str, Entity], files) -> Entity | None:
+        where = raw.at(path)
+        source = entities.get(source_id)
+        folder = ", ".join(f"entities/{kind}/" for kind in sorted(self.v.source_kinds))
+        if source is None:
+            sources = [e.id for e in entities.values() if e.kind in self.v.source_kinds]
+            self.error(where, f"unknown source '{source_id}'",
+                       suggest(source_id, sources) or f"create {folder}{source_id}.yaml")
+        elif source.kind not in self.v.source_kinds:
+            self.error(where, f"'{source_id}' is not a source (it is in entities/{source.kind}/)",
+                       f"cite a file from {folder}")
+        else:
+            return source
+        return None
+
+    def check_translation(self, raw, path, citation: Citation, source: Entity) -> None:
+        site = self.v.site_language
+        language = source.facts.get("language")
+        if language and language != site and not citation.translation(site):
+            self.error(raw.at(path + ("quote",)), f"quote in '{language}' without the editors' translation into '{site}'",
+                       f"add `translation: {{{site}: \"...\"}}` below the quote: a faithful translation that adds "
+                       "and drops nothing")
+
+    def check_quote(self, where: Location, quote: str, source: Entity) -> None:
+        text = self.normal_texts.get(source.id)
+        if text is None:
+            text = self.normal_texts[source.id] = collapse_spaces(source.text)
+        problem = quote_problem(quote, text)
+        if problem is not None:
+            message, passage = problem
+            self.error(where, f"{message} in source '{source.id}'", f"closest: «{passage}»" if passage else
+                       "copy the words exactly from the source's text")
+
+def _walk(data, path: tuple):
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _either(types: tuple[str, ...]) -> str:
+    return " or ".join(_a(t) for t in types)
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"

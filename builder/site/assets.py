@@ -1,0 +1,32 @@
+"""Files the site ships besides its pages: vis-network (from the pyvis package) and
+Oxigraph's WebAssembly build (from npm, for the query page)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from builder.network.render import VIS_ASSETS
+
+OXIGRAPH_FILES = ("web.js", "web_bg.wasm")
+
+
+def javascript_and_css() -> tuple[list[str], list[str]]:
+    """The scripts and stylesheets every page loads, besides the theme's."""
+    return ([src for src in sorted(VIS_ASSETS) if src.endswith(".js")],
+            [src for src in sorted(VIS_ASSETS) if src.endswith(".css")])
+
+
+def asset_files(root: Path, oxigraph_dir: str) -> dict[str, Path]:
+    """Every shipped asset, by path in the site."""
+    return {**oxigraph_assets(root, oxigraph_dir), **VIS_ASSETS}
+
+
+def oxigraph_assets(root: Path, oxigraph_dir: str) -> dict[str, Path]:
+    """Oxigraph's browser build, looked for beside the configuration, then beside this
+    package (a configuration kept elsewhere)."""
+    for folder in (root / oxigraph_dir, Path(__file__).resolve().parents[2] / oxigraph_dir):
+        if all((folder / name).is_file() for name in OXIGRAPH_FILES):
+            return {f"assets/vendor/oxigraph/{name}": folder / name for name in OXIGRAPH_FILES}
+    raise PluginError(f"policygraph: {oxigraph_dir}/web.js is missing: run `npm ci` (make site does it)")

@@ -1,0 +1,132 @@
+"""The data files, written beside the pages: every network's data (each entity's ego
+network, each theme's, the explorer's laid-out graph) and everything made from the RDF
+graph (the files under `data/`, each entity's Turtle). A second process writes them
+while MkDocs renders the pages in the first, so a build uses both cores. No page's
+HTML depends on them: pages link to them, and their scripts fetch them.
+
+The second process is a fresh interpreter (`python -m builder.site.datajob`: no forked
+state, nothing of the caller's main module re-run); it receives the validated corpus
+and themes pickled in a file of its working folder, and reports its own figures
+(time, peak memory) in another."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder.errors import DataProcessError
+from builder.model import Corpus
+from builder.network.render import NetworkRenderer
+from builder.network.select import has_ego_network
+from builder.paths import EXPLORER_FILE, PUBLISHED, network_file, theme_network_file, turtle_file
+from builder.rdf.entity import render_entity_rdf
+from builder.rdf.export import dump_exports, graph_exports, rdf_prefixes, serialize_corpus
+
+
+def data_file_names(corpus: Corpus, themes=()) -> list[str]:
+    """The paths `write_data_files` writes, known before it runs."""
+    return ([f.path for f in PUBLISHED] + [EXPLORER_FILE]
+            + [turtle_file(e) for e in corpus.entities.values()]
+            + [network_file(e) for e in corpus.entities.values() if has_ego_network(corpus, e)]
+            + [theme_network_file(t.id) for t in themes])
+
+
+def write_data_files(corpus: Corpus, themes, site_url: str, out: Path) -> None:
+    """The data files, written under `out` by path in the site: the network data first,
+    then every file derived from the RDF graph, in an order that lets each big piece go
+    before the next is made (peak memory)."""
+
+    def write(files: Iterable[tuple[str, bytes]]) -> None:
+        for path, content in files:  # one at a time: 10,000 ego networks held at once cost memory
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+
+    write(NetworkRenderer(corpus).files(themes))
+    prefixes = rdf_prefixes(corpus.vocabulary, site_url)
+    serialized = serialize_corpus(corpus, site_url)
+    write(render_entity_rdf(serialized, corpus, site_url, prefixes).items())
+    serialized.by_entity.clear()
+    nt = serialized.ntriples
+    write((f"data/{name}", content) for name, content in graph_exports(corpus, site_url, serialized).items())
+    del serialized
+    write((f"data/{name}", content) for name, content in dump_exports(nt, prefixes).items())
+
+
+@dataclass(frozen=True)
+class DataResult:
+    """Where the data files are, and what making them cost."""
+
+    folder: Path
+    seconds: float
+    peak_memory_mb: int | None
+
+
+class DataJob:
+    """`write_data_files` by a child process, into a temporary folder."""
+
+    def __init__(self, corpus: Corpus, themes, site_url: str) -> None:
+        self.cancelled = False
+        self.work = Path(tempfile.mkdtemp(prefix="policygraph-data-"))
+        with open(self.work / "input.pickle", "wb") as stream:
+            pickle.dump((corpus, list(themes), site_url), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process = subprocess.Popen([sys.executable, "-m", "builder.site.datajob", str(self.work)],
+                                        cwd=Path(__file__).resolve().parents[2], stdin=subprocess.DEVNULL)
+
+    @property
+    def folder(self) -> Path:
+        return self.work / "out"
+
+    def finish(self) -> DataResult:
+        """Wait for the files. Raises DataProcessError if the process failed."""
+        code = self.process.wait()
+        if code != 0:
+            self.cancel()
+            raise DataProcessError(f"writing the RDF data files failed (exit code {code}); "
+                                   "its error is printed above")
+        stats = json.loads((self.work / "stats.json").read_text(encoding="utf-8"))
+        return DataResult(self.folder, stats["seconds"], stats["peak_memory_mb"])
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait()
+        self.remove()
+
+    def remove(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def peak_memory_mb() -> int | None:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, it does not
+    include the memory of the process it was forked from before exec)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    return int(status.split("VmHWM:")[1].split()[0]) // 1024
+
+
+def _main(work: Path) -> None:
+    from builder.pipeline import batch_gc
+    batch_gc()
+    started = time.perf_counter()
+    with open(work / "input.pickle", "rb") as stream:
+        corpus, themes, site_url = pickle.load(stream)
+    (work / "input.pickle").unlink()
+    write_data_files(corpus, themes, site_url, work / "out")
+    (work / "stats.json").write_text(json.dumps({"seconds": time.perf_counter() - started,
+                                                 "peak_memory_mb": peak_memory_mb()}), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    _main(Path(sys.argv[1]))

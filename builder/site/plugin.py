@@ -1,0 +1,213 @@
+"""The MkDocs plugin: runs the pipeline inside the MkDocs build. It reads and validates
+in `on_config` (before MkDocs cleans or writes anything), hands every generated page to
+MkDocs in memory in `on_files` while the data process writes the data files, puts the
+pages' HTML parts in place in `on_post_page`, moves the data files into the site in
+`on_post_build`, and under `mkdocs serve` watches the entity files."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from builder import pipeline
+from builder.errors import BuildError, PolicygraphError
+from builder.network.render import NetworkRenderer
+from builder.pages import reference
+from builder.pages.context import Context, fill_parts
+from builder.pages.parallel import render_workers
+from builder.pages.timeline import feed
+from builder.paths import entity_file, page_src, theme_src
+from builder.read.catalogue import load_catalogue
+from builder.site.assets import asset_files, javascript_and_css
+from builder.site.datajob import DataJob, DataResult, data_file_names
+from builder.site.files import FreedFile, GeneratedFile, LateFile, add_file, move_tree
+from builder.site.git import last_changed, repository_prefix
+from builder.site.preview import Preview, affected_pages
+from builder.tools.schema import SCHEMA_DIR, render_schemas
+from builder.vocabulary import DEFAULT_PATH
+
+log = logging.getLogger("mkdocs.plugins.policygraph")
+
+
+class PolicygraphPluginConfig(base.Config):
+    entities = c.Type(str, default="entities")
+    themes = c.Type(str, default="themes")
+    vocabulary = c.Optional(c.Type(str))
+    # Where "Edit this page" leads: the repository's edit address for the project root,
+    # e.g. https://github.com/OWNER/REPO/edit/main/ (entity paths are appended).
+    edit_url_base = c.Optional(c.Type(str))
+    # A SPARQL 1.1 endpoint: the query page sends queries there instead of running them
+    # in the browser.
+    sparql_endpoint = c.Optional(c.Type(str))
+    # Oxigraph's WebAssembly build, installed by `npm ci` (package.json pins it).
+    oxigraph_dir = c.Type(str, default="node_modules/oxigraph")
+
+
+class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
+    """Builds the knowledge graph's pages, networks and RDF exports into the site."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.project: pipeline.Project | None = None
+        self.prefix = "entities/"
+        self.parts: dict[str, dict[str, bytes]] = {}
+        self.data_job: DataJob | None = None
+        self.pending: DataJob | None = None
+        self.lock = threading.Lock()
+        self.serving = False
+        self.incremental = False  # mkdocs serve --dirty: re-render only the pages an edit changes
+        self.preview: Preview | None = None
+        self.data_result: DataResult | None = None  # what the last data process reported
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        pipeline.batch_gc()
+        self.serving = command == "serve"
+        self.incremental = self.serving and dirty
+
+    def _paths(self, config: MkDocsConfig) -> pipeline.ProjectPaths:
+        root = Path(config.config_file_path).resolve().parent
+        return pipeline.ProjectPaths(
+            root=root, entities=(root / self.config.entities).resolve(), themes=root / self.config.themes,
+            vocabulary=(root / self.config.vocabulary).resolve() if self.config.vocabulary else DEFAULT_PATH)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not config.site_url:
+            raise PluginError("policygraph: set site_url in mkdocs.yml; entity IRIs are built from it")
+        paths = self._paths(config)
+        try:
+            self.project = pipeline.read_project(paths)
+        except PolicygraphError as error:
+            raise PluginError(str(error)) from None
+        self.on_shutdown()  # a previous build's data process, if a rebuild overtook it
+        self.prefix = repository_prefix(paths.entities, paths.root)
+        scripts, styles = javascript_and_css()
+        for asset in scripts:
+            if asset not in config.extra_javascript:
+                config.extra_javascript.insert(0, asset)
+        for asset in styles:
+            if asset not in config.extra_css:
+                config.extra_css.insert(0, asset)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        project = self.project
+        assert project is not None
+        corpus, themes = project.corpus, project.themes
+        ctx = Context(corpus, config.site_url, changed=last_changed(self._paths(config).entities),
+                      edit_url_base=self.config.edit_url_base, file_prefix=self.prefix, themes=themes)
+        entity_pages = {page_src(e) for e in corpus.entities.values()} | {theme_src(t.id) for t in themes}
+        previous = self.preview if self.preview and self.preview.vocabulary == project.vocabulary_text else None
+        only = affected_pages(previous.corpus, corpus, previous.themes, themes) if previous else None
+        # On every core for a build; on one while the preview serves (its server runs threads).
+        rendered = pipeline.render_pages(ctx, only, workers=render_workers())
+        # The data process starts now, not before the pages: they render on every core.
+        self.data_job = DataJob(corpus, themes, config.site_url)
+        pages, parts, kept = rendered.markdown, rendered.parts, set()
+        if previous is not None:
+            kept = {src for src in previous.pages if src not in pages and src in entity_pages}
+            kept |= {src for src in pages if previous.pages.get(src) == pages[src]
+                     and previous.parts.get(src) == parts.get(src)}
+            pages = {**{src: previous.pages[src] for src in kept}, **pages}
+            parts = {**{src: previous.parts[src] for src in kept if src in previous.parts}, **parts}
+        for src, content in pages.items():
+            inclusion = InclusionLevel.NOT_IN_NAV if src in entity_pages else InclusionLevel.UNDEFINED
+            page = GeneratedFile.generated(config, src, content=content, inclusion=inclusion)
+            page.unchanged = src in kept
+            add_file(files, page)
+        if self.incremental:
+            self.preview = Preview(corpus, themes, project.vocabulary_text, pages, dict(parts))
+        self.parts = parts
+        # In the preview, the networks of the re-rendered pages come with them; the data
+        # process rewrites every network a moment later (a relation changes networks two
+        # hops away, beyond the pages re-rendered).
+        immediate = dict(NetworkRenderer(corpus).files(only=only)) if only is not None else {}
+        for src, content in immediate.items():
+            add_file(files, FreedFile.generated(config, src, content=content))
+        for src in data_file_names(corpus, themes):
+            if src not in immediate:
+                add_file(files, LateFile.generated(config, src, abs_src_path=os.devnull))
+        examples = [{"id": e.id, "title": e.title, "description": e.description, "text": e.text}
+                    for e in load_catalogue(site_url=config.site_url)]
+        add_file(files, File.generated(config, "query.md", content=reference.query_page(
+            ctx, examples, self.config.sparql_endpoint)))
+        add_file(files, File.generated(config, "sparql.md", content=reference.sparql_docs(ctx, examples)))
+        add_file(files, File.generated(config, "feed.xml", content=feed(ctx)))
+        for name, text in render_schemas(corpus.vocabulary, config.site_url).items():
+            add_file(files, File.generated(config, f"{SCHEMA_DIR}/{name}", content=text))
+        for src, path in asset_files(self._paths(config).root, self.config.oxigraph_dir).items():
+            add_file(files, File.generated(config, src, abs_src_path=str(path)))
+        return files
+
+    def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files: Files) -> str:
+        entity = self._entity_of(page.file.src_uri)
+        if entity is not None and self.config.edit_url_base:
+            page.edit_url = self.config.edit_url_base.rstrip("/") + "/" + entity_file(entity, self.prefix)
+        return markdown
+
+    def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
+        parts = self.parts.pop(page.file.src_uri, None)  # each page is written once: free its parts
+        return fill_parts(output, parts) if parts else output
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Put the data files in place once their process is done; under `mkdocs serve`,
+        without waiting for it: the pages reload at once and the data follows."""
+        job, self.data_job = self.data_job, None
+        if self.serving:
+            self.pending = job
+            threading.Thread(target=self._move_data_files, args=(job, Path(config.site_dir)), daemon=True).start()
+            return
+        try:
+            self.data_result = job.finish()
+            move_tree(self.data_result.folder, Path(config.site_dir))
+        except BuildError as error:
+            raise PluginError(f"policygraph: {error}") from None
+        finally:
+            job.remove()
+
+    def _move_data_files(self, job: DataJob, site: Path) -> None:
+        try:
+            result = job.finish()
+        except BuildError as error:
+            if not job.cancelled:
+                log.error(f"policygraph: {error}")
+            return
+        with self.lock:
+            if not job.cancelled:
+                move_tree(result.folder, site)
+                log.info("policygraph: RDF data files updated")
+            job.remove()
+
+    def on_build_error(self, error: Exception) -> None:
+        self.on_shutdown()
+
+    def on_shutdown(self) -> None:
+        """Stops a data process still running (also reached when a build is interrupted:
+        KeyboardInterrupt skips on_build_error)."""
+        with self.lock:
+            for job in (self.data_job, self.pending):
+                if job is not None:
+                    job.cancel()
+            self.data_job = self.pending = None
+
+    def _entity_of(self, src_uri: str):
+        kind, _, name = src_uri.partition("/")
+        corpus = self.project.corpus if self.project else None
+        entity = corpus.entities.get(name.removesuffix(".md")) if corpus else None
+        return entity if entity is not None and entity.kind == kind else None
+
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        paths = self._paths(config)
+        server.watch(str(paths.entities))
+        server.watch(str(paths.vocabulary))
+        if paths.themes.is_dir():
+            server.watch(str(paths.themes))
+        return server

@@ -1,0 +1,369 @@
+"""The vocabulary: entity types, keys, relation predicates, claim statuses and the
+site's languages, read from `vocabulary.yaml` (with the position of every entry, for
+messages). Everything downstream derives from it: no other module names a type, a
+predicate, a status or a language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from builder.errors import EntityError, VocabularyError
+from builder.vocabulary.kinds import KINDS, Kind
+
+DEFAULT_PATH = Path(__file__).with_name("vocabulary.yaml")
+
+RELATION_QUALIFIERS = ("predicate", "target", "start", "end", "date", "role", "status", "note", "sources")
+CITATION_KEYS = ("source", "quote", "translation", "status")
+
+
+def camel(identifier: str, *, upper: bool) -> str:
+    """`government-agency` -> `GovernmentAgency` (upper) or `governmentAgency`."""
+    parts = identifier.replace("_", "-").split("-")
+    head = parts[0].capitalize() if upper else parts[0]
+    return head + "".join(p.capitalize() for p in parts[1:])
+
+
+@dataclass(frozen=True)
+class Labels:
+    """A term's label in each of the vocabulary's label languages."""
+
+    by_language: tuple[tuple[str, str], ...]
+    site_language: str
+
+    def get(self, language: str) -> str:
+        return dict(self.by_language)[language]
+
+    @property
+    def site(self) -> str:
+        """The label in the site's language."""
+        return self.get(self.site_language)
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    id: str
+    kind: str
+    properties: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    doc: str = ""
+
+    @property
+    def value_kind(self) -> Kind:
+        """How values of this key are checked, described, turned into RDF and shown."""
+        return KINDS[self.kind]
+
+
+@dataclass(frozen=True)
+class EntityType:
+    id: str
+    label: Labels
+    parent: str | None
+    kind: str | None
+    classes: tuple[str, ...]
+    keys: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    optional_common: tuple[str, ...] | None = None
+    plural: Labels | None = None
+    abstract: bool = False
+    no_relations: bool = False
+    archived_text: bool = False
+    color: str | None = None
+    shape: str | None = None
+    key_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    when: tuple[str, ...] = ()  # the date keys that place an entity of this type in time, first found wins
+    timeline: bool = False  # its entities are items of the timeline
+
+    @property
+    def class_name(self) -> str:
+        return camel(self.id, upper=True)
+
+
+@dataclass(frozen=True)
+class Predicate:
+    id: str
+    label: Labels
+    inverse: Labels
+    domain: tuple[str, ...]
+    range: tuple[str, ...]
+    maps_to: str | None = None
+    maps_to_inverse: bool = False
+    symmetric: bool = False
+
+    @property
+    def property_name(self) -> str:
+        return camel(self.id, upper=False)
+
+
+@dataclass(frozen=True)
+class Status:
+    id: str
+    label: Labels
+    comment: str
+    truthy: bool = False  # stated as a fact by the source: drawn as a plain line
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The whole vocabulary. Built once by `load_vocabulary` and passed explicitly."""
+
+    prefixes: dict[str, str]
+    keys: dict[str, KeySpec]
+    types: dict[str, EntityType]
+    predicates: dict[str, Predicate]
+    statuses: dict[str, Status]
+    default_status: str
+    common_required: tuple[str, ...]
+    common_optional: tuple[str, ...]
+    site_language: str = "en"
+    label_languages: tuple[str, ...] = ("en", "fr")
+    path: Path = field(default=DEFAULT_PATH, compare=False)
+
+    def ancestors(self, type_id: str) -> tuple[str, ...]:
+        """The type itself, then its parent, and so on up to the root."""
+        return self._ancestors[type_id]
+
+    @cached_property
+    def _ancestors(self) -> dict[str, tuple[str, ...]]:
+        chains = {}
+        for type_id in self.types:
+            chain = []
+            current: str | None = type_id
+            while current is not None:
+                chain.append(current)
+                current = self.types[current].parent
+            chains[type_id] = tuple(chain)
+        return chains
+
+    def is_a(self, type_id: str, other: str) -> bool:
+        return other in self.ancestors(type_id)
+
+    @cached_property
+    def kinds(self) -> dict[str, EntityType]:
+        """The top type of each entities/ folder: `people` -> person."""
+        return {t.kind: t for t in self.types.values() if t.kind}
+
+    def subtypes_of(self, base: str) -> list[str]:
+        return sorted(t.id for t in self.types.values() if t.parent == base and not t.kind)
+
+    def base_type(self, type_id: str) -> EntityType:
+        """The folder-level type a type belongs to (company -> organization)."""
+        for ancestor in self.ancestors(type_id):
+            if self.types[ancestor].kind:
+                return self.types[ancestor]
+        raise VocabularyError(f"type {type_id!r} belongs to no entities/ folder")
+
+    def required_keys(self, base: EntityType) -> tuple[str, ...]:
+        if base.optional_common is None:
+            return self.common_required + base.required
+        return tuple(k for k in self.common_required if k not in base.optional_common) + base.required
+
+    def allowed_keys(self, base: EntityType) -> tuple[str, ...]:
+        keys = self.common_required + self.common_optional + base.keys
+        if base.no_relations:
+            keys = tuple(k for k in keys if k != "relations")
+        return keys
+
+    def key_properties(self, base: EntityType, key: str) -> tuple[str, ...]:
+        """The RDF properties a key maps to for entities of this folder-level type."""
+        return base.key_properties.get(key) or self.keys[key].properties
+
+    def matches(self, type_id: str, allowed: tuple[str, ...]) -> bool:
+        return any(self.is_a(type_id, a) for a in allowed)
+
+    @cached_property
+    def source_kinds(self) -> frozenset[str]:
+        """The folders of entities that are cited, not related (sources)."""
+        return frozenset(kind for kind, t in self.kinds.items() if t.no_relations)
+
+    def is_source(self, entity) -> bool:
+        return entity.kind in self.source_kinds
+
+    @cached_property
+    def timeline_kinds(self) -> frozenset[str]:
+        return frozenset(kind for kind, t in self.kinds.items() if t.timeline)
+
+    def expand(self, curie: str, vocab_namespace: str) -> str:
+        prefix, _, local = curie.partition(":")
+        if prefix == "pg":
+            return vocab_namespace + local
+        if prefix == "rdfs":
+            return "http://www.w3.org/2000/01/rdf-schema#" + local
+        try:
+            return self.prefixes[prefix] + local
+        except KeyError:
+            raise VocabularyError(f"unknown prefix in {curie!r}") from None
+
+
+def load_vocabulary(path: Path = DEFAULT_PATH) -> Vocabulary:
+    """Read and check the vocabulary; a VocabularyError names the file, line and entry."""
+    from builder.read.yaml import decode, parse_yaml
+    path = Path(path)
+    try:
+        data, marks, _ = parse_yaml(decode(path.read_bytes(), str(path)), str(path))
+    except OSError as exc:
+        raise VocabularyError(f"{path}: cannot read the vocabulary: {exc.strerror}") from None
+    except EntityError as error:
+        raise VocabularyError(f"{error.format()}") from None
+    try:
+        vocabulary = _build(data, path)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise VocabularyError(f"{path}:{_where(exc, marks)} malformed vocabulary: {exc!r}") from None
+    _check(vocabulary, marks)
+    return vocabulary
+
+
+def _where(exc: Exception, marks: dict) -> str:
+    """line:col of the deepest entry the error names, else the file's start."""
+    name = exc.args[0] if exc.args and isinstance(exc.args[0], str) else None
+    found = [path for path in marks if path and path[-1] == name]
+    line, col = marks[max(found, key=len)] if found else (1, 1)
+    return f"{line}:{col}:"
+
+
+def _labels(data: dict, languages: tuple[str, ...], site: str) -> Labels:
+    return Labels(tuple((language, str(data[language])) for language in languages), site)
+
+
+def _tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _build(data: dict, path: Path) -> Vocabulary:
+    languages = _tuple(data["languages"]["labels"])
+    site = str(data["languages"]["site"])
+
+    def _labels_of(spec: dict) -> Labels:
+        return _labels(spec, languages, site)
+
+    keys = {
+        key: KeySpec(
+            id=key,
+            kind=spec["kind"],
+            properties=_tuple(spec.get("property")),
+            choices=_tuple(spec.get("choices")),
+            doc=spec.get("doc", ""),
+        )
+        for key, spec in data["keys"].items()
+    }
+    types = {
+        type_id: EntityType(
+            id=type_id,
+            label=_labels_of(spec["label"]),
+            parent=spec.get("parent"),
+            kind=spec.get("kind"),
+            classes=_tuple(spec.get("class")),
+            keys=_tuple(spec.get("keys")),
+            required=_tuple(spec.get("required")),
+            optional_common=_tuple(spec["optional_common"]) if "optional_common" in spec else None,
+            plural=_labels_of(spec["plural"]) if "plural" in spec else None,
+            abstract=bool(spec.get("abstract", False)),
+            no_relations=bool(spec.get("no_relations", False)),
+            archived_text=bool(spec.get("archived_text", False)),
+            color=spec.get("color"),
+            shape=spec.get("shape"),
+            key_properties={k: _tuple(v) for k, v in (spec.get("key_properties") or {}).items()},
+            when=_tuple(spec.get("when")),
+            timeline=bool(spec.get("timeline", False)),
+        )
+        for type_id, spec in data["types"].items()
+    }
+    predicates = {
+        pred_id: Predicate(
+            id=pred_id,
+            label=_labels_of(spec["label"]),
+            inverse=_labels_of(spec["inverse"]),
+            domain=_tuple(spec["domain"]),
+            range=_tuple(spec["range"]),
+            maps_to=spec.get("property"),
+            maps_to_inverse=bool(spec.get("property_inverse", False)),
+            symmetric=bool(spec.get("symmetric", False)),
+        )
+        for pred_id, spec in data["predicates"].items()
+    }
+    statuses = {
+        status_id: Status(id=status_id, label=_labels_of(spec["label"]), comment=spec.get("comment", ""),
+                          truthy=bool(spec.get("truthy", False)))
+        for status_id, spec in data["statuses"].items()
+    }
+    return Vocabulary(
+        prefixes=dict(data["prefixes"]),
+        keys=keys,
+        types=types,
+        predicates=predicates,
+        statuses=statuses,
+        default_status=data["default_status"],
+        common_required=_tuple(data["common_keys"]["required"]),
+        common_optional=_tuple(data["common_keys"]["optional"]),
+        site_language=site,
+        label_languages=languages,
+        path=path,
+    )
+
+
+def _check(v: Vocabulary, marks: dict) -> None:
+    """Refuse an inconsistent vocabulary with a maintainer-facing message naming where."""
+    problems = []
+
+    def problem(path: tuple, text: str) -> None:
+        line, col = marks.get(path, (1, 1))
+        problems.append(f"{v.path}:{line}:{col}: {text}")
+
+    for key in v.keys.values():
+        if key.kind not in KINDS:
+            problem(("keys", key.id, "kind"), f"key {key.id!r}: unknown kind {key.kind!r} "
+                                              f"(one of {', '.join(sorted(KINDS))})")
+    for t in v.types.values():
+        if t.parent is not None and t.parent not in v.types:
+            problem(("types", t.id, "parent"), f"type {t.id!r}: unknown parent {t.parent!r}")
+        for key in t.keys + t.required + t.when:
+            if key not in v.keys:
+                problem(("types", t.id), f"type {t.id!r}: unknown key {key!r}")
+        for key in t.when:
+            if key in v.keys and v.keys[key].kind != "date":
+                problem(("types", t.id, "when"), f"type {t.id!r}: 'when' names {key!r}, which is not a date")
+        for curie in t.classes:
+            if curie.partition(":")[0] not in v.prefixes:
+                problem(("types", t.id, "class"), f"type {t.id!r}: unknown prefix in {curie!r}")
+        if t.kind and (t.color is None or t.shape is None or t.plural is None):
+            problem(("types", t.id), f"type {t.id!r}: a folder-level type needs color, shape and plural")
+        if t.color is not None and not COLOR_RE.match(t.color):
+            problem(("types", t.id, "color"), f"type {t.id!r}: color {t.color!r} is not a #rrggbb colour")
+    for key in v.common_required + v.common_optional:
+        if key not in v.keys:
+            problem(("common_keys",), f"common key {key!r} is not declared under keys")
+    for p in v.predicates.values():
+        for type_id in p.domain + p.range:
+            if type_id not in v.types:
+                problem(("predicates", p.id), f"predicate {p.id!r}: unknown type {type_id!r} in domain/range")
+    if v.default_status not in v.statuses:
+        problem(("default_status",), f"default_status {v.default_status!r} is not a status")
+    if v.site_language not in v.label_languages:
+        problem(("languages", "site"), f"the site's language {v.site_language!r} is not among the label languages")
+    if not problems:
+        problems.extend(f"{v.path}: {text}" for text in _parent_cycles(v))
+    if problems:
+        raise VocabularyError("\n".join(problems))
+
+
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _parent_cycles(v: Vocabulary) -> list[str]:
+    problems = []
+    for t in v.types.values():
+        seen = {t.id}
+        parent = t.parent
+        while parent is not None:
+            if parent in seen:
+                problems.append(f"type {t.id!r}: its parents form a cycle")
+                break
+            seen.add(parent)
+            parent = v.types[parent].parent
+    return problems

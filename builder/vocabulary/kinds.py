@@ -1,0 +1,311 @@
+"""The kinds of value a key may take (text, date, url...). Each kind knows, in one place,
+how to check a value read from YAML (with a located, actionable error), how to
+describe it in JSON Schema for editors, how to turn it into RDF terms and how to show
+it on a page. A key in `vocabulary.yaml` names its kind."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+from rdflib import XSD, Literal, URIRef
+
+from builder.errors import Location
+
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(~)?$")
+LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
+ONE_LINE = r"^[^\n]*\S[^\n]*$"
+URL_PATTERN = r"^https?://[^\s\"<>\\^`{|}]+$"
+MAX_TEXT = 2_000
+DATE_HINT = "write dates as YYYY, YYYY-MM or YYYY-MM-DD, with ~ after an approximate one"
+_DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+
+At = Callable[[tuple], Location]  # where the value (or one of its items: at((i,))) stands
+Report = Callable[..., None]  # report(location, message, hint="")
+
+
+@dataclass(frozen=True, order=True)
+class EDate:
+    """An ISO date of year, month or day precision, possibly approximate (`2025-10~`)."""
+
+    text: str
+    approximate: bool = False
+
+    @classmethod
+    def parse(cls, value: str) -> "EDate":
+        """Raise ValueError with a reader-facing reason when `value` is not a real date."""
+        match = DATE_RE.match(value)
+        if not match:
+            raise ValueError("not an ISO date")
+        year, month, day, approx = match.groups()
+        if month is not None and not 1 <= int(month) <= 12:
+            raise ValueError(f"month {month} does not exist")
+        if day is not None and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
+            raise ValueError(f"{year}-{month} has no day {day}")
+        return cls(value.rstrip("~"), approximate=bool(approx))
+
+    @property
+    def precision(self) -> str:
+        return {4: "year", 7: "month", 10: "day"}[len(self.text)]
+
+    @property
+    def earliest(self) -> str:
+        return (self.text + "-01-01")[:10] if len(self.text) < 10 else self.text
+
+    @property
+    def latest(self) -> str:
+        if self.precision == "year":
+            return self.text + "-12-31"
+        if self.precision == "month":
+            year, month = map(int, self.text.split("-"))
+            return f"{self.text}-{calendar.monthrange(year, month)[1]:02d}"
+        return self.text
+
+    def literal(self) -> Literal:
+        """As RDF: xsd:gYear, xsd:gYearMonth or xsd:date, by precision."""
+        return Literal(self.text, datatype=_DATE_TYPES[self.precision])
+
+    def shown(self) -> str:
+        return f"c. {self.text}" if self.approximate else self.text
+
+    def __str__(self) -> str:
+        return self.text + ("~" if self.approximate else "")
+
+
+def kind_of(value) -> str:
+    """What a wrong value is, in words, for messages."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return "a text"
+
+
+def show_value(value) -> str:
+    return f"'{value}'" if isinstance(value, str) else kind_of(value)
+
+
+class Kind:
+    """A kind of value. `clean` returns the checked value or None after reporting why."""
+
+    name = ""
+
+    def clean(self, value, label: str, at: At, report: Report, choices: tuple[str, ...] = ()):
+        raise NotImplementedError
+
+    def schema(self, choices: tuple[str, ...] = ()) -> dict:
+        raise NotImplementedError
+
+    def terms(self, value) -> list:
+        return [Literal(value)]
+
+    def show(self, value):
+        return value
+
+
+class Text(Kind):
+    """One line of text."""
+
+    name = "text"
+    multiline = False
+
+    def clean(self, value, label, at, report, choices=()):
+        where = at(())
+        if not isinstance(value, str):
+            report(where, f"'{label}' must be a text, not {kind_of(value)}",
+                   f'quote it: {label}: "{value}"' if not isinstance(value, (list, dict)) else
+                   f"write one text after `{label}:`")
+            return None
+        text = value.strip()
+        if not text:
+            report(where, f"'{label}' is empty", "write a text or remove the key")
+            return None
+        if not self.multiline and "\n" in text:
+            report(where, f"'{label}' must be a single line", "use `>-` to fold a long text, or shorten it")
+            return None
+        if not self.multiline and len(text) > MAX_TEXT:
+            report(where, f"'{label}' is too long ({len(text)} characters; at most {MAX_TEXT})",
+                   "move details to the description")
+            return None
+        return text
+
+    def schema(self, choices=()):
+        return {"type": "string", "pattern": ONE_LINE}
+
+
+class Markdown(Text):
+    """A longer text in Markdown (raw HTML is stripped when shown)."""
+
+    name = "markdown"
+    multiline = True
+
+    def schema(self, choices=()):
+        return {"type": "string", "minLength": 1}
+
+
+class Date(Kind):
+    name = "date"
+
+    def clean(self, value, label, at, report, choices=()):
+        text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if text is None:
+            report(at(()), f"'{label}' must be a date, not {kind_of(value)}", DATE_HINT)
+            return None
+        try:
+            return EDate.parse(text)
+        except ValueError as exc:
+            report(at(()), f"invalid date '{text}' for '{label}': {exc}", DATE_HINT)
+            return None
+
+    def schema(self, choices=()):
+        return {"description": "YYYY, YYYY-MM or YYYY-MM-DD, with ~ after an approximate date",
+                "anyOf": [{"type": "string", "pattern": DATE_RE.pattern},
+                          {"type": "integer", "minimum": 1000, "maximum": 9999}]}
+
+    def terms(self, value):
+        return [value.literal()]
+
+    def show(self, value):
+        return value.shown()
+
+
+class Url(Kind):
+    """An http or https address."""
+
+    name = "url"
+
+    def clean(self, value, label, at, report, choices=()):
+        where = at(())
+        if not isinstance(value, str):
+            report(where, f"'{label}' must be a web address, not {kind_of(value)}", "write https://...")
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https"):
+            shown = f"'{parts.scheme}:'" if parts.scheme else "no scheme"
+            report(where, f"'{label}' must be an http or https address ({shown} is not allowed)",
+                   "give the article's https:// address, or leave url out if the source gives none")
+            return None
+        if not parts.netloc or re.search(r"\s", value.strip()):
+            report(where, f"'{label}' is not a valid web address", "write the full address: https://host/path")
+            return None
+        bad = sorted(set(re.findall(r'["<>\\^`{|}\x00-\x1f\x7f]', value)))
+        if bad:
+            report(where, f"'{label}' contains characters not allowed in a web address: {' '.join(bad)}",
+                   "percent-encode them (\" is %22, < is %3C, > is %3E)")
+            return None
+        return value.strip()
+
+    def schema(self, choices=()):
+        return {"type": "string", "pattern": URL_PATTERN}
+
+    def terms(self, value):
+        return [URIRef(value)]
+
+    def show(self, value):
+        return Markup('<a href="{0}" rel="noopener nofollow">{0}</a>').format(value)
+
+
+class Language(Kind):
+    """A two-letter language code."""
+
+    name = "language"
+
+    def clean(self, value, label, at, report, choices=()):
+        if isinstance(value, str) and LANGUAGE_RE.match(value):
+            return value
+        report(at(()), f"'{label}' must be a two-letter language code, not {show_value(value)}",
+               "write en, fr, de...")
+        return None
+
+    def schema(self, choices=()):
+        return {"type": "string", "pattern": LANGUAGE_RE.pattern}
+
+
+class TextList(Kind):
+    """A list of one-line texts."""
+
+    name = "list"
+
+    def clean(self, value, label, at, report, choices=()):
+        if not isinstance(value, list):
+            report(at(()), f"'{label}' must be a list, not {kind_of(value)}",
+                   f"write `{label}: [first, second]` or one `- item` per line")
+            return None
+        items = [TEXT.clean(item, label, lambda path, i=i: at((i, *path)), report) for i, item in enumerate(value)]
+        return tuple(i for i in items if i is not None) if None not in items else None
+
+    def schema(self, choices=()):
+        return {"type": "array", "items": {"type": "string", "pattern": ONE_LINE}}
+
+    def terms(self, value):
+        return [Literal(item) for item in value]
+
+    def show(self, value):
+        return ", ".join(value)
+
+
+class Names(Kind):
+    """A text by language: {en: ..., fr: ...}."""
+
+    name = "names"
+
+    def clean(self, value, label, at, report, choices=(), key_at: At | None = None):
+        if not isinstance(value, dict):
+            report(at(()), f"'{label}' must map languages to names, not {kind_of(value)}",
+                   f"write `{label}: {{en: English name, fr: nom français}}`")
+            return None
+        result = {}
+        for language, name in value.items():
+            if not LANGUAGE_RE.match(language):
+                report((key_at or at)((language,)), f"'{language}' is not a two-letter language code", "use en, fr...")
+                continue
+            text = TEXT.clean(name, f"{label}.{language}", lambda path, lang=language: at((lang, *path)), report)
+            if text is not None:
+                result[language] = text
+        return dict(sorted(result.items()))
+
+    def schema(self, choices=()):
+        return {"type": "object", "additionalProperties": False,
+                "patternProperties": {LANGUAGE_RE.pattern: {"type": "string", "pattern": ONE_LINE}}}
+
+
+class Choice(Kind):
+    """One of the key's `choices`."""
+
+    name = "choice"
+
+    def clean(self, value, label, at, report, choices=()):
+        if value in choices:
+            return value
+        from builder.read.hints import fold, suggest
+        report(at(()), f"'{label}' must be one of {', '.join(choices)}, not {show_value(value)}",
+               suggest(fold(str(value)), choices))
+        return None
+
+    def schema(self, choices=()):
+        return {"enum": list(choices)}
+
+    def show(self, value):
+        return value.replace("-", " ")
+
+
+class Relations(Kind):
+    """The relations list: its structure is checked by the validator, described by the
+    editors' schema and turned into statements by the RDF stage."""
+
+    name = "relations"
+
+
+TEXT = Text()
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (TEXT, Markdown(), Date(), Url(), Language(), TextList(),
+                                                        Names(), Choice(), Relations())}
