@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve validate setup setup-test chromium bench clean
+.PHONY: site test test-fast test-site test-browser serve validate setup setup-test chromium bench answers lint clean
 BENCH_SIZES ?= 1000
 
 site: setup
@@ -15,6 +15,23 @@ site: setup
 
 test: setup-test chromium
 	$(BIN)/python -m pytest
+
+# The tiers (see tests/conftest.py): no build and no browser; site builds; Chromium.
+test-fast: setup-test
+	$(BIN)/python -m pytest -m "not site and not browser" -n 2
+
+test-site: setup-test
+	$(BIN)/python -m pytest -m site
+
+test-browser: setup-test chromium
+	$(BIN)/python -m pytest -m browser
+
+lint: setup-test
+	$(BIN)/ruff check builder tests
+
+# The SPARQL catalogue's expected answers (queries/<id>.tsv), after a change to the corpus.
+answers: setup
+	$(BIN)/python -m builder.dev.answers
 
 serve: setup
 	$(BIN)/mkdocs serve --livereload --dirty --no-strict

@@ -1,5 +1,9 @@
 """Shared fixtures: temporary entity trees, real site builds, a local HTTP server
-and Debian's Chromium driven by Playwright."""
+and Debian's Chromium driven by Playwright.
+
+Tests fall in three tiers, marked by the fixtures they use: `browser` (Chromium),
+`site` (a real MkDocs build), and the rest, fast (`make test-fast`: no build, no
+browser). `make test` runs them all."""
 
 from __future__ import annotations
 
@@ -56,8 +60,28 @@ def site_config(tmp: Path, entities: Path, site_dir: Path | None = None) -> Path
 
 
 def build(tmp: Path, entities: Path) -> Path:
-    from builder.site import build_site
+    from builder.site.build import build_site
     return build_site(site_config(tmp, entities), tmp / "site")
+
+
+BROWSER_FIXTURES = {"browser", "page", "sized_page"}
+SITE_FIXTURES = {"mini_site", "real_site", "evil_site", "site_build"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        elif fixtures & SITE_FIXTURES or item.get_closest_marker("site"):
+            item.add_marker(pytest.mark.site)
+
+
+@pytest.fixture
+def site_build():
+    """build_site, for a test that builds a site of its own."""
+    from builder.site.build import build_site
+    return build_site
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +93,7 @@ def mini_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The project's own site, built from entities/ with mkdocs.yml."""
-    from builder.site import build_site
+    from builder.site.build import build_site
     return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("real") / "site")
 
 

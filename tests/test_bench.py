@@ -8,12 +8,17 @@ import re
 import subprocess
 import sys
 
-from builder.bench import TIMES
+import pytest
+
+from builder.dev.bench import TIMES
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.site  # builds sites in subprocesses
 
 
 def test_bench_reports_every_figure():
-    result = subprocess.run([sys.executable, "-m", "builder.bench", "60", "--runs", "1"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "builder.dev.bench", "60", "--runs", "1"], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     rows = dict(line.split(" | ", 1) for line in result.stdout.splitlines()[2:])
@@ -27,7 +32,7 @@ def test_bench_reports_every_figure():
 def test_preview_benchmark_sees_each_edit():
     """`mkdocs serve --dirty` over a small corpus: a summary edit and a new relation show
     on the served page, and the new relation in the page's network data."""
-    result = subprocess.run([sys.executable, "-m", "builder.bench", "--preview", "80", "--runs", "1"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "builder.dev.bench", "--preview", "80", "--runs", "1"], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     for name in ("summary edit", "new relation", "new relation, in the page's network"):

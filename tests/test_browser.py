@@ -111,3 +111,17 @@ def test_tooltips_are_text(page, site_url):
     wait_for_network(page)
     title = page.evaluate("window.policygraph.networks[0].nodes.get('ada-example').title.textContent")
     assert title.startswith("Ada Example (Person)")
+
+
+def test_vis_network_loads_only_where_a_network_is_drawn(page, site_url):
+    """vis-network (about 660 KB) is fetched by the pages that draw a network, not by the
+    others, and once per visit under instant navigation."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in fetched if "vis-network" in url]
+    page.goto(site_url + "people/ada-example/")
+    wait_for_network(page)
+    assert len([url for url in fetched if url.endswith("vis-network.min.js")]) == 1
+    assert len([url for url in fetched if url.endswith("vis-network.css")]) == 1

@@ -11,8 +11,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from builder.cli import main
 from builder.pipeline import load_corpus
+from builder.tools.cli import main
+
 from conftest import MINI, ROOT, write_tree
 
 COMMANDS = ["validate", "build", "export", "query", "new"]

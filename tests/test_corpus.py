@@ -4,14 +4,14 @@ verbatim from the seed texts, no orphan, no duplicate."""
 from __future__ import annotations
 
 import os
-import re
-from pathlib import Path
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from builder.pipeline import load_corpus
-from builder.validate import _fold
+from builder.read.hints import fold as _fold
+
 from conftest import ROOT
 
 # The seed texts the sources were cut from: reference material beside the repository,

@@ -7,10 +7,11 @@ from pyshacl import validate
 from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, PROV
 
-from builder.dataset import VOID, dataset_description, shacl_shapes
-from builder.export import serialize_corpus
-from builder.graph import build_graph, build_vocabulary_graph
 from builder.pipeline import load_corpus
+from builder.rdf.dataset import VOID, dataset_description, shacl_shapes
+from builder.rdf.export import serialize_corpus
+from builder.rdf.graph import build_graph, build_vocabulary_graph
+
 from conftest import MINI, ROOT
 
 SITE = "https://policygraph.example.org/"

@@ -8,8 +8,9 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from builder.cli import main
-from builder.diff import DiffError, diff_revisions, render_diff
+from builder.tools.cli import main
+from builder.tools.diff import DiffError, diff_revisions, render_diff
+
 from conftest import MINI
 
 

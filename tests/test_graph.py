@@ -11,10 +11,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 
-from builder.datafiles import data_file_names, write_data_files
-from builder.export import render_exports
-from builder.graph import build_graph
 from builder.pipeline import load_corpus
+from builder.rdf.export import render_exports
+from builder.rdf.graph import build_graph
+from builder.site.datajob import data_file_names, write_data_files
+
 from conftest import MINI, ROOT
 
 SITE = "https://policygraph.example.org/"
@@ -123,7 +124,7 @@ def test_approximate_dates_and_opinions(graph):
 
 
 def test_exports_are_deterministic_across_processes(exports):
-    script = ("import sys; from builder.export import render_exports; from builder.pipeline import load_corpus;"
+    script = ("import sys; from builder.rdf.export import render_exports; from builder.pipeline import load_corpus;"
               f"c = load_corpus({str(MINI)!r}); e = render_exports(c, {SITE!r});"
               "sys.stdout.buffer.write(b''.join(e[k] for k in sorted(e)))")
     outputs = set()
@@ -147,7 +148,7 @@ def test_streamed_dump_is_the_stored_graph(exports, corpus):
 def test_each_entity_file_describes_its_entity(corpus, tmp_path):
     """`<kind>/<id>.ttl`: every triple whose subject is the entity or one of its
     statements and citations (`<entity>#...`), and every triple pointing at it."""
-    write_data_files(corpus, SITE, tmp_path)
+    write_data_files(corpus, [], SITE, tmp_path)
     stored = build_graph(corpus, SITE)
     for entity in corpus.entities.values():
         node = URIRef(f"{SITE}{entity.kind}/{entity.id}/")
@@ -164,7 +165,7 @@ def test_each_entity_file_describes_its_entity(corpus, tmp_path):
 def test_data_files_are_the_ones_announced(corpus, tmp_path):
     """MkDocs is told of the data files before the data process writes them (links to
     them are checked): the two lists must agree."""
-    write_data_files(corpus, SITE, tmp_path)
+    write_data_files(corpus, [], SITE, tmp_path)
     written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
     assert written == set(data_file_names(corpus))
     network = json.loads((tmp_path / "people/ada-example.network.json").read_text(encoding="utf-8"))

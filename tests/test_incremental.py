@@ -6,17 +6,21 @@ re-render the whole graph)."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from builder.incremental import affected_pages
-from builder.pages import PageBuilder, entity_src
+from builder.dev.synthetic import generate
+from builder.pages import render_pages
+from builder.pages.context import Context
+from builder.paths import page_src
 from builder.pipeline import load_corpus
-from builder.synthetic import generate
-from builder.themes import load_themes
+from builder.read.themes import load_themes
+from builder.site.preview import affected_pages
+
 from conftest import ROOT
 
 SITE = "https://policygraph.example.org/"
@@ -25,9 +29,8 @@ SITE = "https://policygraph.example.org/"
 def render(corpus, themes) -> dict[str, tuple]:
     """Each entity's page and parts, by entity id (a full render). Network data is not
     here: the data process rebuilds it in full on every build."""
-    builder = PageBuilder(corpus, SITE, themes=themes)
-    pages = builder.render_all()
-    return {e.id: (pages[entity_src(e)], builder.parts.get(entity_src(e))) for e in corpus.entities.values()}
+    rendered = render_pages(Context(corpus, SITE, themes=themes))
+    return {e.id: (rendered.markdown[page_src(e)], rendered.parts.get(page_src(e))) for e in corpus.entities.values()}
 
 
 def two_hops(corpus, entity_id) -> set[str]:
@@ -84,21 +87,17 @@ def test_every_changed_page_is_re_rendered(synthetic, tmp_path, name):
         assert len(affected) < len(two_hops(before, entity_id) | two_hops(after, entity_id))
 
 
-def test_theme_membership_changes_are_re_rendered(tmp_path):
-    """On the real corpus with its themes: a new relation pulls an entity into a theme."""
-    entities = tmp_path / "entities"
-    shutil.copytree(ROOT / "entities", entities)
-    before = load_corpus(entities, root=tmp_path)
-    themes_before = load_themes(ROOT / "themes", before, root=ROOT)
-    outsider = next(e for e in sorted(before.entities.values(), key=lambda e: e.id)
-                    if e.kind == "organizations" and not any(e.id in t.members for t in themes_before))
-    seed = themes_before[0].seeds[0]
-    cited = before.relations[0].citations[0]
-    edit(entities, "organizations", outsider.id, lambda d: d.setdefault("relations", []).append(
-        {"predicate": "related-to", "target": seed,
-         "sources": [{"source": cited.source, "quote": cited.quote, "translation": dict(cited.translations)}]}))
-    after = load_corpus(entities, root=tmp_path)
-    themes_after = load_themes(ROOT / "themes", after, root=ROOT)
+def test_theme_membership_changes_are_re_rendered():
+    """On the real corpus with its themes: the editors add an entity to a theme."""
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    themes_before = load_themes(ROOT / "themes", corpus, root=ROOT)
+    outsider = next(e for e in sorted(corpus.entities.values(), key=lambda e: e.id)
+                    if e.kind == "organizations" and corpus.degree(e.id)
+                    and not any(e.id in t.members for t in themes_before))
+    first = themes_before[0]
+    themes_after = [dataclasses.replace(first, members=tuple(sorted((*first.members, outsider.id)))),
+                    *themes_before[1:]]
+    before, after = corpus, corpus
     old_pages, new_pages = render(before, themes_before), render(after, themes_after)
     differing = {i for i in new_pages if new_pages[i] != old_pages.get(i)}
     assert outsider.id in differing

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from builder.errors import EntityErrors
-from builder.load import MAX_FILE_BYTES, load_entities
 from builder.pipeline import load_corpus
+from builder.read.yaml import MAX_FILE_BYTES, load_entities
 from builder.vocabulary import load_vocabulary
+
 from conftest import write_tree
 
 KINDS = tuple(load_vocabulary().kinds)

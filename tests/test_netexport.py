@@ -8,8 +8,9 @@ import io
 import networkx as nx
 import pytest
 
-from builder.netexport import render_network_exports
+from builder.network.formats import render_network_exports
 from builder.pipeline import load_corpus
+
 from conftest import MINI
 
 

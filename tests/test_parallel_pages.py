@@ -1,4 +1,4 @@
-"""Entity pages render on several processes in a build (pages.SharedRendering): the
+"""Entity pages render on several processes in a build (pages/parallel.py): the
 pages and their parts must be the same bytes whoever renders them, and a renderer
 that fails must fail the build rather than leave pages out.
 
@@ -13,39 +13,42 @@ import sys
 
 import pytest
 
-from builder.pages import PARALLEL_MIN_PAGES
-from builder.synthetic import generate
+from builder.dev.synthetic import generate
+from builder.pages.parallel import PARALLEL_MIN_PAGES
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.site  # renders hundreds of pages in subprocesses
 
 RENDER = """
 import os, pickle, sys
 from pathlib import Path
-from builder.pages import PageBuilder, SharedRendering
+import builder.pages, builder.pages.entity
+from builder.pages.context import Context
+from builder.pages.parallel import SharedRendering
 from builder.pipeline import load_corpus
 
 folder, workers, fail, out = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 corpus = load_corpus(folder / "entities", root=folder)
-caller, original = os.getpid(), PageBuilder.entity_page
+caller, original = os.getpid(), builder.pages.entity.entity_page
 
-def entity_page(self, entity):
+def entity_page(ctx, entity):
     if os.getpid() != caller and fail == "raise":
         raise ValueError(f"boom on {entity.id}")
     if os.getpid() != caller and fail == "die":
         os._exit(3)
-    return original(self, entity)
+    return original(ctx, entity)
 
-PageBuilder.entity_page = entity_page
+builder.pages.entity.entity_page = entity_page
 if fail == "caller":
-    def other_pages(self):
+    def other_pages(ctx):
         raise ValueError("boom in the caller")
-    PageBuilder.other_pages = other_pages
-builder = PageBuilder(corpus, "https://policygraph.example.org/")
-pages = builder.render_all(workers=workers)
-shared_builder = PageBuilder(corpus, "https://policygraph.example.org/")
-with SharedRendering(shared_builder, list(corpus.entities), workers) as shared:
+    builder.pages.other_pages = other_pages
+rendered = builder.pages.render_pages(Context(corpus, "https://policygraph.example.org/"), workers=workers)
+with SharedRendering(Context(corpus, "https://policygraph.example.org/"), list(corpus.entities), workers) as shared:
     shared.finish()
 with open(out, "wb") as file:
-    pickle.dump({"pages": pages, "parts": builder.parts, "chunks_here": shared.chunks_here,
+    pickle.dump({"pages": rendered.markdown, "parts": rendered.parts, "chunks_here": shared.chunks_here,
                  "chunks": len(shared.chunks)}, file)
 """
 
@@ -79,14 +82,14 @@ def test_pages_are_the_same_bytes_on_any_number_of_processes(folder, tmp_path):
 def test_a_renderer_that_raises_fails_the_render(folder, tmp_path):
     _, result = render(folder, tmp_path, 2, fail="raise")
     assert result.returncode != 0
-    assert "RuntimeError: a page renderer failed:" in result.stderr
+    assert "RenderError: a page renderer failed:" in result.stderr
     assert "ValueError: boom on" in result.stderr
 
 
 def test_a_renderer_that_dies_fails_the_render(folder, tmp_path):
     _, result = render(folder, tmp_path, 2, fail="die")
     assert result.returncode != 0
-    assert "RuntimeError: a page renderer stopped (exit code 3)" in result.stderr
+    assert "RenderError: a page renderer stopped (exit code 3)" in result.stderr
 
 
 def test_a_failure_in_the_caller_stops_the_renderers(folder, tmp_path):

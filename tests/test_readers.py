@@ -11,7 +11,8 @@ from email.utils import parsedate_to_datetime
 import pytest
 
 from builder.pipeline import load_corpus
-from builder.themes import load_themes
+from builder.read.themes import load_themes
+
 from conftest import ROOT
 
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -176,20 +177,27 @@ def test_rss_feed(real_site):
 
 def test_theme_files_are_checked_with_locations(tmp_path, corpus):
     from builder.errors import EntityErrors
+
     from conftest import write_tree
-    write_tree(tmp_path, {"themes/bad.yaml": "title: T\nsummary: S.\nseeds: [david-sacks, davd-sacks]\ndepht: 1\n"})
+    write_tree(tmp_path, {"themes/bad.yaml": "title: T\nsummary: S.\nlead: [david-sacks, davd-sacks]\n"
+                                             "members: [david-sacks, next-2025-12-02-david-sacks]\nmembres: []\n",
+                          "themes/notes.txt": "x"})
     with pytest.raises(EntityErrors) as info:
         load_themes(tmp_path / "themes", corpus, root=tmp_path)
     assert [e.format() for e in info.value.errors] == [
-        "themes/bad.yaml:3:22: unknown seed entity 'davd-sacks' (did you mean 'david-sacks'?)",
-        "themes/bad.yaml:4:1: unknown theme key 'depht' (did you mean 'depth'?)",
+        "themes/bad.yaml:3:21: unknown entity 'davd-sacks' in lead (did you mean 'david-sacks'?)",
+        "themes/bad.yaml:4:11: 'david-sacks' is already a lead entity (list it once, under lead)",
+        "themes/bad.yaml:4:24: 'next-2025-12-02-david-sacks' is a source (a story's members are people, "
+        "organizations, laws, events and products)",
+        "themes/bad.yaml:5:1: unknown theme key 'membres' (did you mean 'members'?)",
+        "themes/notes.txt:1:1: not a theme file: the name must end in .yaml (theme files are themes/<id>.yaml)",
     ]
 
 
 def test_themes_index_counts_members_and_dated_items(real_site, corpus):
     """The index table gives numbers (it once printed a dict method's repr, with a memory
     address that also made builds differ)."""
-    from builder.timeline import concerning, timeline
+    from builder.pages.items import timeline, within
     html = (real_site / "themes/index.html").read_text(encoding="utf-8")
     assert "built-in method" not in html
     items = timeline(corpus)
@@ -197,4 +205,4 @@ def test_themes_index_counts_members_and_dated_items(real_site, corpus):
         cells = re.search(rf'href="{theme.id}/">[^<]*</a></td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>', html)
         assert cells, theme.id
         assert (int(cells.group(1)), int(cells.group(2))) == (
-            len(theme.members), len(concerning(items, set(theme.members))))
+            len(theme.members), len(within(items, set(theme.members))))

@@ -9,8 +9,9 @@ from jsonschema import Draft7Validator
 
 from builder.errors import EntityErrors
 from builder.pipeline import load_corpus
-from builder.schema import entity_schema, modeline, stale_schemas
+from builder.tools.schema import entity_schema, modeline, stale_schemas
 from builder.vocabulary import load_vocabulary
+
 from conftest import MINI, ROOT, write_tree
 
 VOCABULARY = load_vocabulary()
@@ -83,6 +84,6 @@ def test_schema_rejects_what_the_validator_rejects(tmp_path, name):
 
 
 def test_new_files_reference_their_schema(tmp_path):
-    from builder.scaffold import scaffold
+    from builder.tools.scaffold import scaffold
     path = scaffold(tmp_path / "entities", "events", "Some hearing")
     assert path.read_text(encoding="utf-8").splitlines()[0] == modeline("events")

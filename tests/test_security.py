@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from builder.errors import BuildError, EntityErrors
 from builder.pipeline import load_corpus
-from builder.site import build_site
+from builder.site.build import build_site
+
 from conftest import MINI, ROOT, build, site_config, validation_errors, write_tree
 
 PERSON = "type: person\nname: A\nsummary: x\n"
@@ -243,41 +244,42 @@ def test_network_shows_payloads_as_text(evil_site, serve, page):
 # -- failed builds keep the previous site ---------------------------------------------------
 
 @pytest.mark.parametrize("failure", [RuntimeError("stage crashed"), KeyboardInterrupt()])
-def test_a_failing_stage_leaves_the_site_intact(tmp_path, monkeypatch, failure):
+def test_a_failing_stage_leaves_the_site_intact(tmp_path, monkeypatch, failure, site_build):
     from conftest import MINI
     site = tmp_path / "site"
     write_tree(site, {"index.html": "previous", ".policygraph-site": ""})
 
     def explode(*args, **kwargs):
         raise failure
-    monkeypatch.setattr("builder.site.PageBuilder.render_all", explode)
+    monkeypatch.setattr("builder.pipeline.render_pages", explode)
     with pytest.raises(type(failure)):
         build_site(site_config(tmp_path, MINI), site)
     assert (site / "index.html").read_text() == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "mkdocs.yml", "site"]
 
 
-def test_a_failing_data_process_fails_the_build(tmp_path, monkeypatch):
-    """The RDF files are written by a second process; if it fails (here: its entity
-    folder is gone), the build fails, the old site stays and its temporary folder goes."""
+def test_a_failing_data_process_fails_the_build(tmp_path, monkeypatch, site_build):
+    """The RDF files are written by a second process; if it fails (here: it is given no
+    corpus), the build fails, the old site stays and its temporary folder goes."""
+    from builder.site.datajob import DataJob
+
     from conftest import MINI
-    from builder.datafiles import DataJob
     site = tmp_path / "site"
     write_tree(site, {"index.html": "previous", ".policygraph-site": ""})
     jobs = []
 
-    def failing_job(entities, vocabulary, root, site_url):
-        jobs.append(DataJob(tmp_path / "vanished", vocabulary, root, site_url))
+    def failing_job(corpus, themes, site_url):
+        jobs.append(DataJob(None, themes, site_url))
         return jobs[-1]
-    monkeypatch.setattr("builder.site.DataJob", failing_job)
+    monkeypatch.setattr("builder.site.plugin.DataJob", failing_job)
     with pytest.raises(BuildError) as info:
         build_site(site_config(tmp_path, MINI), site)
     assert "RDF data files" in str(info.value)
     assert (site / "index.html").read_text() == "previous"
-    assert jobs and not jobs[0].folder.exists() and jobs[0].process.poll() is not None
+    assert jobs and not jobs[0].work.exists() and jobs[0].process.poll() is not None
 
 
-def test_strict_mode_turns_warnings_into_failures(tmp_path):
+def test_strict_mode_turns_warnings_into_failures(tmp_path, site_build):
     from conftest import MINI
     docs = write_tree(tmp_path / "docs", {"about.md": "# About\n\n[broken](nowhere.md)\n"})
     config = site_config(tmp_path, MINI)
@@ -352,7 +354,7 @@ def test_every_link_resolves_in_the_real_site(real_site):
 # -- folders a build may replace ----------------------------------------------------------
 
 def test_build_never_replaces_the_project_or_a_foreign_folder(tmp_path):
-    from builder.site import build_lock
+    from builder.site.build import build_lock
     config = site_config(tmp_path, MINI)
     for target, message in ((tmp_path, "contains the project folder"), (tmp_path.parent, "contains the project"),
                             (ROOT / "site_src" / "out", "inside the docs folder"),
@@ -373,7 +375,8 @@ def test_build_never_replaces_the_project_or_a_foreign_folder(tmp_path):
 
 def test_cli_build_refuses_the_checkout(tmp_path, monkeypatch):
     from click.testing import CliRunner
-    from builder.cli import main
+
+    from builder.tools.cli import main
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(main, ["build", "--site-dir", "."])
     assert result.exit_code == 1 and "contains the project folder" in result.output

@@ -17,12 +17,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder.cli import main
 from builder.errors import QueryError, ServerError
 from builder.pipeline import load_corpus
-from builder.export import rdf_prefixes
-from builder.server import STORE_MARKER, load_store, start_server
-from builder.sparql import Limits, csv_text, refuse_service
+from builder.rdf.export import rdf_prefixes
+from builder.tools.cli import main
+from builder.tools.server import STORE_MARKER, load_store, start_server
+from builder.tools.sparql import Limits, csv_text, refuse_service
+
 from conftest import MINI
 
 SITE = "https://policygraph.example.org/"

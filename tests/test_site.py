@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from builder.errors import BuildError
-from builder.site import build_site
+from builder.site.build import build_site
+
 from conftest import MINI, build, site_config, write_tree
 
 
@@ -91,7 +92,7 @@ def test_no_external_resources(mini_site):
             assert marker not in text, (page, marker)
 
 
-def test_contributor_markup_is_escaped(tmp_path):
+def test_contributor_markup_is_escaped(tmp_path, site_build):
     entities = write_tree(tmp_path / "in", {
         "entities/sources/s.yaml": "type: source\ntitle: 'T <script>alert(1)</script>'\npublisher: P\n"
                                    "date: 2025-01-01\nlanguage: en\n",
@@ -114,7 +115,7 @@ def test_contributor_markup_is_escaped(tmp_path):
     assert "<h1 id=\"img-srcx-onerroralert1\">&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_bad_entities_stop_the_build_and_keep_the_old_site(tmp_path):
+def test_bad_entities_stop_the_build_and_keep_the_old_site(tmp_path, site_build):
     entities = write_tree(tmp_path / "in", {"entities/people/p.yaml": "type: person\nname: P\n"}) / "entities"
     site = tmp_path / "site"
     write_tree(site, {"index.html": "previous site", ".policygraph-site": ""})
@@ -140,7 +141,7 @@ def test_real_site_builds(real_site):
     assert (real_site / "data/graph.nt").is_file()
 
 
-def test_edit_link_and_last_change_date(tmp_path):
+def test_edit_link_and_last_change_date(tmp_path, site_build):
     config = site_config(tmp_path, MINI)
     config.write_text(config.read_text() + "      edit_url_base: https://git.example.org/repo/edit/main/\n")
     site = build_site(config, tmp_path / "site")
@@ -159,7 +160,7 @@ def test_edit_link_and_last_change_date(tmp_path):
         assert "last changed" not in html and not re.search(r"last changed \d", html)
 
 
-def test_no_dates_outside_git(tmp_path):
+def test_no_dates_outside_git(tmp_path, site_build):
     entities = tmp_path / "elsewhere" / "entities"
     shutil.copytree(MINI, entities)
     site = build(tmp_path, entities)

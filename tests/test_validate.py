@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from builder.errors import EntityErrors
 from builder.pipeline import load_corpus
+
 from conftest import validation_errors, write_tree
 
 SOURCE = """type: source

@@ -195,7 +195,7 @@ class NetworkRenderer:
         if only is not None:
             return
         for theme in themes:
-            data = self.subgraph(theme.members, theme_url(theme.id), highlight=set(theme.seeds))
+            data = self.subgraph(theme.members, theme_url(theme.id), highlight=set(theme.lead))
             yield theme_network_file(theme.id), self.payload(data, EGO_OPTIONS)
         data = self.whole("explorer/")
         yield EXPLORER_FILE, json.dumps(

@@ -53,7 +53,14 @@ def timeline(corpus: Corpus) -> list[Item]:
 
 
 def concerning(items: list[Item], entity_ids: set[str]) -> list[Item]:
+    """The items that involve any of these entities."""
     return [item for item in items if entity_ids.intersection(item.actors)]
+
+
+def within(items: list[Item], entity_ids: set[str]) -> list[Item]:
+    """The items that lie wholly among these entities (a story's own timeline: an event
+    of the story, a relation between two of its members)."""
+    return [item for item in items if entity_ids.issuperset(item.actors)]
 
 
 def by_actor(items: list[Item]) -> dict[str, list[Item]]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from builder.pages.context import Context
-from builder.pages.items import concerning
+from builder.pages.items import within
+from builder.pages.text import sanitize_markdown
 from builder.paths import from_page, theme_network_file, theme_src, theme_url
 from builder.read.themes import Theme
 
 
 def themes_index(ctx: Context) -> str:
     rows = [{"theme": t, "link": Markup(f"{t.id}.md"), "members": len(t.members),
-             "dated": len(concerning(ctx.items, set(t.members)))} for t in ctx.themes]
+             "dated": len(within(ctx.items, set(t.members)))} for t in ctx.themes]
     return ctx.env.get_template("themes_index.md.j2").render(rows=rows)
 
 
@@ -25,7 +26,9 @@ def theme_page(ctx: Context, theme: Theme) -> str:
     corpus = ctx.corpus
     rows = [{"entity": e, "link": ctx.link(src, e), "type": ctx.type_label(e), "degree": corpus.degree(e.id)}
             for e in sorted(members, key=lambda e: (-corpus.degree(e.id), e.name.lower()))]
+    dated = within(ctx.items, set(theme.members))
     return ctx.env.get_template("theme.md.j2").render(
-        theme=theme, members=rows, network=network,
-        seeds=[{"name": corpus[s].name, "link": ctx.link(src, corpus[s])} for s in theme.seeds],
-        timeline=ctx.timeline_html(concerning(ctx.items, set(theme.members)), url))
+        theme=theme, members=rows, network=network, dated=len(dated),
+        intro=Markup(sanitize_markdown(theme.intro)) if theme.intro else None,
+        lead=[{"name": corpus[i].name, "link": ctx.link(src, corpus[i])} for i in theme.lead],
+        timeline=ctx.timeline_html(dated, url) if dated else None)

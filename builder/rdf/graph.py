@@ -141,73 +141,89 @@ def _date_key(relation: Relation, value: EDate) -> str:
 def build_vocabulary_graph(vocabulary: Vocabulary, site_url: str) -> Graph:
     """The vocabulary as RDFS/OWL: classes, properties, statuses and their mappings."""
     iris = Iris.for_site(site_url)
-    v = vocabulary
-    pg = iris.vocab
     graph = Graph(bind_namespaces="core")
-    bind_prefixes(graph, v, iris)
+    bind_prefixes(graph, vocabulary, iris)
+    for part in (_ontology, _classes, _properties, _statuses, _auxiliary):
+        for triple in part(vocabulary, iris):
+            graph.add(triple)
+    return graph
+
+
+def _labels(node, labels, languages) -> Iterator[Triple]:
+    for lang in languages:
+        yield node, RDFS.label, Literal(labels.get(lang), lang=lang)
+
+
+def _ontology(v: Vocabulary, iris: Iris) -> Iterator[Triple]:
     onto = iris.ontology
-    graph.add((onto, RDF.type, OWL.Ontology))
-    graph.add((onto, RDFS.label, Literal("policygraph vocabulary", lang="en")))
-    graph.add((onto, DCTERMS.title, Literal("policygraph vocabulary", lang="en")))
-    graph.add((onto, RDFS.comment, Literal(
+    yield onto, RDF.type, OWL.Ontology
+    yield onto, RDFS.label, Literal("policygraph vocabulary", lang="en")
+    yield onto, DCTERMS.title, Literal("policygraph vocabulary", lang="en")
+    yield onto, RDFS.comment, Literal(
         "Types, relation predicates and claim statuses of the policygraph knowledge graph. "
         "Each relation is stated directly and as an rdf:Statement carrying its qualifiers and "
-        "its PROV-O provenance (prov:qualifiedDerivation with pg:quote).", lang="en")))
+        "its PROV-O provenance (prov:qualifiedDerivation with pg:quote).", lang="en")
 
-    def expand(curie: str) -> URIRef:
-        return URIRef(v.expand(curie, str(pg)))
 
+def _classes(v: Vocabulary, iris: Iris) -> Iterator[Triple]:
     for t in v.types.values():
         cls = iris.type_class(t.id)
-        graph.add((cls, RDF.type, OWL.Class))
-        graph.add((cls, RDFS.isDefinedBy, onto))
-        for lang in v.label_languages:
-            graph.add((cls, RDFS.label, Literal(t.label.get(lang), lang=lang)))
+        yield cls, RDF.type, OWL.Class
+        yield cls, RDFS.isDefinedBy, iris.ontology
+        yield from _labels(cls, t.label, v.label_languages)
         if t.parent:
-            graph.add((cls, RDFS.subClassOf, iris.type_class(t.parent)))
+            yield cls, RDFS.subClassOf, iris.type_class(t.parent)
         for curie in t.classes:
-            graph.add((cls, RDFS.subClassOf, expand(curie)))
+            yield cls, RDFS.subClassOf, URIRef(v.expand(curie, str(iris.vocab)))
 
+
+def _properties(v: Vocabulary, iris: Iris) -> Iterator[Triple]:
+    pg = iris.vocab
     for p in v.predicates.values():
         prop = iris.predicate(p.id)
-        graph.add((prop, RDF.type, OWL.ObjectProperty))
-        graph.add((prop, RDFS.isDefinedBy, onto))
+        yield prop, RDF.type, OWL.ObjectProperty
+        yield prop, RDFS.isDefinedBy, iris.ontology
         if p.symmetric:
-            graph.add((prop, RDF.type, OWL.SymmetricProperty))
+            yield prop, RDF.type, OWL.SymmetricProperty
+        yield from _labels(prop, p.label, v.label_languages)
         for lang in v.label_languages:
-            graph.add((prop, RDFS.label, Literal(p.label.get(lang), lang=lang)))
-            graph.add((prop, pg.inverseLabel, Literal(p.inverse.get(lang), lang=lang)))
-        graph.add((prop, pg.id, Literal(p.id)))
+            yield prop, pg.inverseLabel, Literal(p.inverse.get(lang), lang=lang)
+        yield prop, pg.id, Literal(p.id)
         for type_id in p.domain:
-            graph.add((prop, SCHEMA.domainIncludes, iris.type_class(type_id)))
+            yield prop, SCHEMA.domainIncludes, iris.type_class(type_id)
         for type_id in p.range:
-            graph.add((prop, SCHEMA.rangeIncludes, iris.type_class(type_id)))
+            yield prop, SCHEMA.rangeIncludes, iris.type_class(type_id)
         if p.maps_to:
-            graph.add((prop, OWL.inverseOf if p.maps_to_inverse else RDFS.subPropertyOf, expand(p.maps_to)))
+            yield prop, OWL.inverseOf if p.maps_to_inverse else RDFS.subPropertyOf, URIRef(
+                v.expand(p.maps_to, str(pg)))
 
-    graph.add((pg.ClaimStatus, RDF.type, OWL.Class))
-    graph.add((pg.ClaimStatus, RDFS.label, Literal("Claim status", lang="en")))
+
+def _statuses(v: Vocabulary, iris: Iris) -> Iterator[Triple]:
+    pg = iris.vocab
+    yield pg.ClaimStatus, RDF.type, OWL.Class
+    yield pg.ClaimStatus, RDFS.label, Literal("Claim status", lang="en")
     for status in v.statuses.values():
         node = iris.status(status.id)
-        graph.add((node, RDF.type, pg.ClaimStatus))
-        graph.add((node, RDF.type, SKOS.Concept))
-        for lang in v.label_languages:
-            graph.add((node, RDFS.label, Literal(status.label.get(lang), lang=lang)))
-        graph.add((node, RDFS.comment, Literal(status.comment, lang="en")))
+        yield node, RDF.type, pg.ClaimStatus
+        yield node, RDF.type, SKOS.Concept
+        yield from _labels(node, status.label, v.label_languages)
+        yield node, RDFS.comment, Literal(status.comment, lang="en")
 
+
+def _auxiliary(v: Vocabulary, iris: Iris) -> Iterator[Triple]:
+    pg = iris.vocab
     for name, comment, kind in _AUXILIARY_TERMS:
         node = pg[name]
-        graph.add((node, RDF.type, kind))
-        graph.add((node, RDFS.isDefinedBy, onto))
-        graph.add((node, RDFS.comment, Literal(comment, lang="en")))
-    graph.add((pg.Statement, RDFS.subClassOf, RDF.Statement))
-    graph.add((pg.Statement, RDFS.subClassOf, PROV.Entity))
+        yield node, RDF.type, kind
+        yield node, RDFS.isDefinedBy, iris.ontology
+        yield node, RDFS.comment, Literal(comment, lang="en")
+    yield pg.Statement, RDFS.subClassOf, RDF.Statement
+    yield pg.Statement, RDFS.subClassOf, PROV.Entity
     for key in v.keys.values():
         for curie in key.properties:
             if curie.startswith("pg:"):
-                graph.add((expand(curie), RDF.type, OWL.DatatypeProperty))
-                graph.add((expand(curie), RDFS.comment, Literal(key.doc, lang="en")))
-    return graph
+                yield URIRef(v.expand(curie, str(pg))), RDF.type, OWL.DatatypeProperty
+                yield URIRef(v.expand(curie, str(pg))), RDFS.comment, Literal(key.doc, lang="en")
 
 
 _AUXILIARY_TERMS = (

@@ -1,11 +1,20 @@
-"""Themes: the big stories, declared as data in `themes/<id>.yaml`.
+"""Themes: the big stories, as editorial objects in `themes/<id>.yaml`. The editors
+choose a theme's members (the builder only suggests candidates: `suggest_members`),
+write its introduction, and name the few lead entities the story is about:
 
-A theme names a few seed entities; its members are the seeds and the entities within
-`depth` relations of them (sources excluded). Pages, networks and timelines of a theme
-are derived from that membership, never from hand-written lists of every member."""
+    title: Grok, X and sexual deepfakes
+    summary: One line for the home page and search results.
+    intro: |
+      Two short paragraphs, from what the sources say.
+    lead: [grok-deepfake-scandal, grok]
+    members: [ofcom, elon-musk, ...]
+
+A theme's network, timeline and entity list come from its members; its timeline
+holds the dated items that lie wholly inside the story (see pages/items.py)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,9 +23,12 @@ from builder.model import Corpus
 from builder.read.hints import suggest
 from builder.read.validate import ID_RE
 from builder.read.yaml import decode, parse_yaml
+from builder.vocabulary.kinds import KINDS
 
-KEYS = {"title", "summary", "seeds", "depth"}
-MAX_DEPTH = 2
+# key -> (kind, required)
+KEYS = {"title": ("text", True), "summary": ("text", True), "intro": ("markdown", False),
+        "lead": ("list", True), "members": ("list", False)}
+HINT = "a theme has a title, a one-line summary, an intro, its lead entities and its members (entity ids)"
 
 
 @dataclass(frozen=True)
@@ -24,18 +36,9 @@ class Theme:
     id: str
     title: str
     summary: str
-    seeds: tuple[str, ...]
-    depth: int
-    members: tuple[str, ...]
-
-
-def _members(corpus: Corpus, seeds: tuple[str, ...], depth: int) -> tuple[str, ...]:
-    members = set(seeds)
-    frontier = set(seeds)
-    for _ in range(depth):
-        frontier = {n for entity_id in frontier for n in corpus.neighbours(entity_id)} - members
-        members |= frontier
-    return tuple(sorted(m for m in members if not corpus.is_source(m)))
+    intro: str
+    lead: tuple[str, ...]
+    members: tuple[str, ...]  # the lead entities and the other members, by id
 
 
 def load_themes(folder: Path, corpus: Corpus, root: Path | None = None) -> list[Theme]:
@@ -45,14 +48,19 @@ def load_themes(folder: Path, corpus: Corpus, root: Path | None = None) -> list[
         return []
     errors: list[EntityError] = []
     themes = []
-    for path in sorted(folder.glob("*.yaml")):
+    for path in sorted(folder.iterdir()):
         shown = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.as_posix()
+        if path.name.startswith(".") or path.suffix != ".yaml":
+            if not path.name.startswith("."):
+                errors.append(EntityError(Location(shown), "not a theme file: the name must end in .yaml",
+                                          "theme files are themes/<id>.yaml"))
+            continue
         try:
             data, marks, key_marks = parse_yaml(decode(path.read_bytes(), shown), shown)
         except EntityError as error:
             errors.append(error)
             continue
-        theme = _check(path.stem, data, marks, key_marks, shown, corpus, errors)
+        theme = _Check(path.stem, shown, marks, key_marks, corpus, errors).theme(data)
         if theme is not None:
             themes.append(theme)
     if errors:
@@ -60,49 +68,59 @@ def load_themes(folder: Path, corpus: Corpus, root: Path | None = None) -> list[
     return themes
 
 
-def _check(theme_id, data, marks, key_marks, shown, corpus, errors) -> Theme | None:
-    before = len(errors)
+class _Check:
+    def __init__(self, theme_id, shown, marks, key_marks, corpus, errors) -> None:
+        self.theme_id, self.shown, self.corpus, self.errors = theme_id, shown, corpus, errors
+        self.marks, self.key_marks = marks, key_marks
 
-    def position(table, path, default):
-        return Location(shown, *table[path]) if path in table else default
+    def at(self, path: tuple) -> Location:
+        while path and path not in self.marks:
+            path = path[:-1]
+        return Location(self.shown, *self.marks.get(path, (1, 1)))
 
-    def at(key):
-        return position(marks, (key,), Location(shown))
+    def report(self, where: Location, message: str, hint: str = "") -> None:
+        self.errors.append(EntityError(where, message, hint))
 
-    if not ID_RE.match(theme_id):
-        errors.append(EntityError(Location(shown), f"invalid theme id '{theme_id}' (from the file name)",
-                                  "use lowercase ASCII letters, digits and single hyphens"))
-    for key in data:
-        if key not in KEYS:
-            errors.append(EntityError(position(key_marks, (key,), Location(shown)), f"unknown theme key '{key}'",
-                                      suggest(key, KEYS) or "a theme has: " + ", ".join(sorted(KEYS))))
-    for key in ("title", "summary", "seeds"):
-        if not data.get(key):
-            errors.append(EntityError(Location(shown), f"missing required theme key '{key}'",
-                                      "a theme has a title, a one-sentence summary and a list of seed entity ids"))
-    for key in ("title", "summary"):
-        if data.get(key) is not None and not isinstance(data[key], str):
-            errors.append(EntityError(at(key), f"'{key}' must be a text", f'quote it: {key}: "..."'))
-    seeds = data.get("seeds") or []
-    if not isinstance(seeds, list):
-        errors.append(EntityError(at("seeds"), "'seeds' must be a list of entity ids", "write seeds: [id, other-id]"))
-        seeds = []
-    for index, seed in enumerate(seeds):
-        if not isinstance(seed, str) or seed not in corpus:
-            errors.append(EntityError(position(marks, ("seeds", index), at("seeds")), f"unknown seed entity '{seed}'",
-                                      suggest(str(seed), corpus.entities) or "give the id of an entity file"))
-        elif corpus.is_source(seed):
-            errors.append(EntityError(position(marks, ("seeds", index), at("seeds")), f"seed '{seed}' is a source",
-                                      "seed a theme with people, organizations, laws, events or products"))
-    depth = data.get("depth", 1)
-    if not isinstance(depth, int) or isinstance(depth, bool) or not 0 <= depth <= MAX_DEPTH:
-        errors.append(EntityError(at("depth"), f"'depth' must be 0, 1 or {MAX_DEPTH}",
-                                  "how many relations away from the seeds members may be"))
-    if len(errors) > before:
-        return None
-    seeds = tuple(dict.fromkeys(seeds))
-    return Theme(theme_id, data["title"].strip(), data["summary"].strip(), seeds, depth,
-                 _members(corpus, seeds, depth))
+    def theme(self, data: dict) -> Theme | None:
+        before = len(self.errors)
+        if not ID_RE.match(self.theme_id) or self.theme_id == "index":
+            self.report(Location(self.shown), f"invalid theme id '{self.theme_id}' (from the file name)",
+                        "use lowercase ASCII letters, digits and single hyphens (and not 'index')")
+        for key in data:
+            if key not in KEYS:
+                where = Location(self.shown, *self.key_marks.get((key,), (1, 1)))
+                self.report(where, f"unknown theme key '{key}'", suggest(key, KEYS) or HINT)
+        values = {}
+        for key, (kind, required) in KEYS.items():
+            if data.get(key) in (None, "", []):
+                if required:
+                    self.report(self.at(()), f"missing required theme key '{key}'", HINT)
+                continue
+            values[key] = KINDS[kind].clean(data[key], key, lambda sub, key=key: self.at((key, *sub)), self.report)
+        lead = self.entity_ids(values.get("lead") or (), "lead")
+        members = self.entity_ids(values.get("members") or (), "members")
+        for index, entity_id in enumerate(values.get("members") or ()):
+            if entity_id in lead:
+                self.report(self.at(("members", index)), f"'{entity_id}' is already a lead entity",
+                            "list it once, under lead")
+        if len(self.errors) > before:
+            return None
+        return Theme(self.theme_id, values["title"], values["summary"], values.get("intro", ""), lead,
+                     tuple(sorted(set(lead) | set(members))))
+
+    def entity_ids(self, ids: tuple[str, ...], key: str) -> tuple[str, ...]:
+        seen = Counter(ids)
+        for index, entity_id in enumerate(ids):
+            where = self.at((key, index))
+            if entity_id not in self.corpus:
+                self.report(where, f"unknown entity '{entity_id}' in {key}",
+                            suggest(entity_id, self.corpus.entities) or "give the id of an entity file")
+            elif self.corpus.is_source(entity_id):
+                self.report(where, f"'{entity_id}' is a source",
+                            "a story's members are people, organizations, laws, events and products")
+            elif seen[entity_id] > 1 and ids.index(entity_id) < index:
+                self.report(where, f"'{entity_id}' is listed twice in {key}", "keep one")
+        return tuple(dict.fromkeys(ids))
 
 
 def themes_of(themes: list[Theme]) -> dict[str, list[str]]:
@@ -112,3 +130,12 @@ def themes_of(themes: list[Theme]) -> dict[str, list[str]]:
         for member in theme.members:
             index.setdefault(member, []).append(theme.id)
     return index
+
+
+def suggest_members(corpus: Corpus, theme: Theme, limit: int = 20) -> list[tuple[str, int]]:
+    """Entities outside the theme most connected to its members, with how many of its
+    members each is related to: candidates for the editors, never added by themselves."""
+    members = set(theme.members)
+    counts = Counter(n for m in members for n in corpus.neighbours(m)
+                     if n not in members and not corpus.is_source(n))
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]

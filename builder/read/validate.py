@@ -283,50 +283,49 @@ class _Checker:
             self.error(raw.at(path), f"'sources' must be a list, not {kind_of(value)}",
                        "write `- source: <id>` then `quote: \"...\"` below it")
             return ()
-        citations = []
-        for index, item in enumerate(value):
-            where = raw.at(path + (index,))
-            if not isinstance(item, dict):
-                self.error(where, f"each source must be a mapping with 'source' and 'quote', not {kind_of(item)}",
-                           "write `- source: <source id>` and `quote: \"<words from it>\"`")
-                continue
-            for key in item:
-                if key not in CITATION_KEYS:
-                    self.error(raw.key_at(path + (index, key)), f"unknown source key '{key}'",
-                               suggest(key, CITATION_KEYS) or "a source has only 'source' and 'quote'")
-            source, quote = item.get("source"), item.get("quote")
-            if source in (None, ""):
-                self.error(where, "quote without a source",
-                           "add `source: <id of a file in entities/sources/>` beside the quote")
-                continue
-            if not isinstance(source, str):
-                self.error(raw.at(path + (index, "source")), f"'source' must be an id, not {kind_of(source)}",
-                           "write the id of a file in entities/sources/")
-                continue
-            if quote in (None, ""):
-                self.error(where if "quote" not in item else raw.at(path + (index, "quote")),
-                           f"source '{source}' has no quote",
-                           "add `quote: \"...\"` with the words of the source that support the claim")
-                continue
-            text = self.check_value(raw, path + (index, "quote"), "markdown", "quote")
-            status = item.get("status", relation_status)
-            if "status" in item and status not in self.v.statuses:
-                self.error(raw.at(path + (index, "status")), f"unknown status {show_value(status)}",
-                           suggest(str(status), self.v.statuses) or "use one of: " + ", ".join(self.v.statuses))
-                continue
-            translations = self.check_value(raw, path + (index, "translation"), "names",
-                                            "translation") if "translation" in item else {}
-            if text is None or translations is None:
-                continue
-            words = len(text.split())
-            if words > MAX_QUOTE_WORDS:
-                self.error(raw.at(path + (index, "quote")),
-                           f"quote is {words} words long (at most {MAX_QUOTE_WORDS})",
-                           "quote the few words that support the claim; mark cuts with […]")
-                continue
-            citations.append(Citation(source=source, quote=collapse_spaces(text), status=status,
-                                      translations=tuple((k, collapse_spaces(v)) for k, v in translations.items())))
-        return tuple(citations)
+        citations = (self.check_citation(raw, path + (index,), item, relation_status) for index, item in enumerate(value))
+        return tuple(c for c in citations if c is not None)
+
+    def check_citation(self, raw: RawEntity, path: tuple, item, relation_status: str) -> Citation | None:
+        where = raw.at(path)
+        if not isinstance(item, dict):
+            self.error(where, f"each source must be a mapping with 'source' and 'quote', not {kind_of(item)}",
+                       "write `- source: <source id>` and `quote: \"<words from it>\"`")
+            return None
+        for key in item:
+            if key not in CITATION_KEYS:
+                self.error(raw.key_at(path + (key,)), f"unknown source key '{key}'",
+                           suggest(key, CITATION_KEYS) or "a source has only 'source' and 'quote'")
+        source, quote = item.get("source"), item.get("quote")
+        if source in (None, ""):
+            self.error(where, "quote without a source",
+                       "add `source: <id of a file in entities/sources/>` beside the quote")
+            return None
+        if not isinstance(source, str):
+            self.error(raw.at(path + ("source",)), f"'source' must be an id, not {kind_of(source)}",
+                       "write the id of a file in entities/sources/")
+            return None
+        if quote in (None, ""):
+            self.error(where if "quote" not in item else raw.at(path + ("quote",)), f"source '{source}' has no quote",
+                       "add `quote: \"...\"` with the words of the source that support the claim")
+            return None
+        text = self.check_value(raw, path + ("quote",), "markdown", "quote")
+        status = item.get("status", relation_status)
+        if "status" in item and status not in self.v.statuses:
+            self.error(raw.at(path + ("status",)), f"unknown status {show_value(status)}",
+                       suggest(str(status), self.v.statuses) or "use one of: " + ", ".join(self.v.statuses))
+            return None
+        translations = self.check_value(raw, path + ("translation",), "names", "translation") \
+            if "translation" in item else {}
+        if text is None or translations is None:
+            return None
+        words = len(text.split())
+        if words > MAX_QUOTE_WORDS:
+            self.error(raw.at(path + ("quote",)), f"quote is {words} words long (at most {MAX_QUOTE_WORDS})",
+                       "quote the few words that support the claim; mark cuts with […]")
+            return None
+        return Citation(source=source, quote=collapse_spaces(text), status=status,
+                        translations=tuple((k, collapse_spaces(v)) for k, v in translations.items()))
 
     # -- cross-references ------------------------------------------------------
 

@@ -82,33 +82,41 @@ def load_entities(entities_dir: Path, kinds: tuple[str, ...], root: Path | None 
                 Location(_display(child, root)), f"unexpected {'folder' if child.is_dir() else 'file'} in entities/",
                 "entity files go in entities/<kind>/<id>.yaml with kind one of: " + ", ".join(kinds)))
             continue
-        folder = _display(child, root)  # once per folder: resolving each file's path costs syscalls
-        texts: dict[str, Path] = {}
-        loaded: list[RawEntity] = []
-        for path in sorted(child.iterdir()):
-            if path.name.startswith(".") and not path.name.endswith(".yaml"):
-                continue  # editor and VCS files (.gitkeep, .swp): never entities
-            if child.name in text_kinds and path.suffix == ".txt" and not path.is_symlink() and path.is_file():
-                texts[path.stem] = path
-                continue
-            raw, error = load_file(path, child.name, root, shown=f"{folder}/{path.name}")
+        folder = _load_folder(child, root, child.name in text_kinds)
+        entities.extend(folder.entities)
+        errors.extend(folder.errors)
+    return LoadResult(entities, errors)
+
+
+def _load_folder(child: Path, root: Path, with_texts: bool) -> LoadResult:
+    """One entities/<kind>/ folder: its entity files, and their archived texts if the kind has them."""
+    errors: list[EntityError] = []
+    folder = _display(child, root)  # once per folder: resolving each file's path costs syscalls
+    texts: dict[str, Path] = {}
+    loaded: list[RawEntity] = []
+    for path in sorted(child.iterdir()):
+        if path.name.startswith(".") and not path.name.endswith(".yaml"):
+            continue  # editor and VCS files (.gitkeep, .swp): never entities
+        if with_texts and path.suffix == ".txt" and not path.is_symlink() and path.is_file():
+            texts[path.stem] = path
+            continue
+        raw, error = load_file(path, child.name, root, shown=f"{folder}/{path.name}")
+        if error is not None:
+            errors.append(error)
+        elif raw is not None:
+            loaded.append(raw)
+    known = {raw.id for raw in loaded} | {Path(e.location.path).stem for e in errors}
+    for stem, path in texts.items():
+        if stem not in known:
+            errors.append(EntityError(Location(f"{folder}/{path.name}"), "archived text without its entity file",
+                                      f"create {folder}/{stem}.yaml, or rename the text after its source's id"))
+    for raw in loaded:
+        if raw.id in texts:
+            raw.text_path = f"{folder}/{raw.id}.txt"
+            raw.text, error = load_text(texts[raw.id], raw.text_path)
             if error is not None:
                 errors.append(error)
-            elif raw is not None:
-                loaded.append(raw)
-        known = {raw.id for raw in loaded} | {Path(e.location.path).stem for e in errors}
-        for stem, path in texts.items():
-            if stem not in known:
-                errors.append(EntityError(Location(f"{folder}/{path.name}"), "archived text without its entity file",
-                                          f"create {folder}/{stem}.yaml, or rename the text after its source's id"))
-        for raw in loaded:
-            if raw.id in texts:
-                raw.text_path = f"{folder}/{raw.id}.txt"
-                raw.text, error = load_text(texts[raw.id], raw.text_path)
-                if error is not None:
-                    errors.append(error)
-        entities.extend(loaded)
-    return LoadResult(entities, errors)
+    return LoadResult(loaded, errors)
 
 
 def load_text(path: Path, shown: str) -> tuple[str | None, EntityError | None]:

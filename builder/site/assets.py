@@ -1,5 +1,6 @@
-"""Files the site ships besides its pages: vis-network (from the pyvis package) and
-Oxigraph's WebAssembly build (from npm, for the query page)."""
+"""Files the site ships besides its pages: vis-network (from the pyvis package; the
+site's network script loads it on the pages that draw a network) and Oxigraph's
+WebAssembly build (from npm, for the query page)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,6 @@ from mkdocs.exceptions import PluginError
 from builder.network.render import VIS_ASSETS
 
 OXIGRAPH_FILES = ("web.js", "web_bg.wasm")
-
-
-def javascript_and_css() -> tuple[list[str], list[str]]:
-    """The scripts and stylesheets every page loads, besides the theme's."""
-    return ([src for src in sorted(VIS_ASSETS) if src.endswith(".js")],
-            [src for src in sorted(VIS_ASSETS) if src.endswith(".css")])
 
 
 def asset_files(root: Path, oxigraph_dir: str) -> dict[str, Path]:

@@ -25,9 +25,9 @@ from builder.pages import reference
 from builder.pages.context import Context, fill_parts
 from builder.pages.parallel import render_workers
 from builder.pages.timeline import feed
-from builder.paths import entity_file, page_src, theme_src
+from builder.paths import entity_file, kind_index_src, page_src, theme_src
 from builder.read.catalogue import load_catalogue
-from builder.site.assets import asset_files, javascript_and_css
+from builder.site.assets import asset_files
 from builder.site.datajob import DataJob, DataResult, data_file_names
 from builder.site.files import FreedFile, GeneratedFile, LateFile, add_file, move_tree
 from builder.site.git import last_changed, repository_prefix
@@ -50,6 +50,17 @@ class PolicygraphPluginConfig(base.Config):
     sparql_endpoint = c.Optional(c.Type(str))
     # Oxigraph's WebAssembly build, installed by `npm ci` (package.json pins it).
     oxigraph_dir = c.Type(str, default="node_modules/oxigraph")
+
+
+def with_kind_indexes(nav: list, vocabulary) -> list:
+    """The configured nav, with the index of every entities/ folder: those it lacks (a type
+    just added to the vocabulary) go after the last one it has."""
+    wanted = {kind_index_src(kind): base.plural.site for kind, base in vocabulary.kinds.items()}
+    present = [i for i, item in enumerate(nav) if isinstance(item, dict) and set(item.values()) & set(wanted)]
+    have = {value for item in nav if isinstance(item, dict) for value in item.values()}
+    missing = [{label: src} for src, label in wanted.items() if src not in have]
+    at = present[-1] + 1 if present else len(nav)
+    return nav[:at] + missing + nav[at:]
 
 
 class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
@@ -89,13 +100,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             raise PluginError(str(error)) from None
         self.on_shutdown()  # a previous build's data process, if a rebuild overtook it
         self.prefix = repository_prefix(paths.entities, paths.root)
-        scripts, styles = javascript_and_css()
-        for asset in scripts:
-            if asset not in config.extra_javascript:
-                config.extra_javascript.insert(0, asset)
-        for asset in styles:
-            if asset not in config.extra_css:
-                config.extra_css.insert(0, asset)
+        if config.nav:
+            config.nav = with_kind_indexes(config.nav, self.project.corpus.vocabulary)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

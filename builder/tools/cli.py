@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from builder.errors import EntityErrors, PolicygraphError
+from builder.paths import PUBLISHED_NAMES
 
 ENTITIES = click.option("--entities", "entities_dir", default="entities", show_default=True,
                         type=click.Path(path_type=Path), help="The folder of entity files.")
@@ -65,9 +66,10 @@ def build(config_file: Path, site_dir: Path | None) -> None:
 @ENTITIES
 @CONFIG
 @click.option("--out", "out_dir", default="data", show_default=True, type=click.Path(path_type=Path),
-              help="Folder to write graph.ttl, graph.nt, graph.jsonld and vocabulary.ttl into.")
+              help="Folder to write the files into: " + ", ".join(PUBLISHED_NAMES) + ".")
 def export(entities_dir: Path, config_file: Path, out_dir: Path) -> None:
-    """Write the RDF graph and the vocabulary in Turtle, N-Triples and JSON-LD."""
+    """Write the files the site publishes under data/: the graph (Turtle, N-Triples, JSON-LD),
+    the vocabulary, VoID/DCAT, SHACL shapes, and the network for network tools."""
     from builder.pipeline import load_corpus
     from builder.rdf.export import write_exports
     from builder.site.build import site_url_from
@@ -110,8 +112,7 @@ def query(query: str, entities_dir: Path, config_file: Path, output_format: str,
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["people", "organizations", "laws", "events", "products", "sources",
-                                           "person", "organization", "law", "event", "product", "source"]))
+@click.argument("kind")
 @click.argument("name")
 @ENTITIES
 @click.option("--publisher", help="For a source: who published it.")
@@ -122,7 +123,10 @@ def query(query: str, entities_dir: Path, config_file: Path, output_format: str,
               help="For a source: a UTF-8 file with the article's text, archived beside it as <id>.txt.")
 def new(kind: str, name: str, entities_dir: Path, publisher: str | None, date: str | None,
         language: str | None, url: str | None, text_file: Path | None) -> None:
-    """Write a new, valid, commented entity file for NAME (an article title for a source)."""
+    """Write a new, valid, commented entity file for NAME (an article title for a source).
+
+    KIND is an entities/ folder or its type, as the vocabulary names them (people or
+    person, sources or source...)."""
     from builder.tools.scaffold import scaffold
     try:
         path = scaffold(entities_dir, kind, name, publisher=publisher, date=date, language=language, url=url,

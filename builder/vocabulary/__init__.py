@@ -309,35 +309,15 @@ def _build(data: dict, path: Path) -> Vocabulary:
 
 def _check(v: Vocabulary, marks: dict) -> None:
     """Refuse an inconsistent vocabulary with a maintainer-facing message naming where."""
-    problems = []
+    problems: list[str] = []
 
     def problem(path: tuple, text: str) -> None:
         line, col = marks.get(path, (1, 1))
         problems.append(f"{v.path}:{line}:{col}: {text}")
 
-    for key in v.keys.values():
-        if key.kind not in KINDS:
-            problem(("keys", key.id, "kind"), f"key {key.id!r}: unknown kind {key.kind!r} "
-                                              f"(one of {', '.join(sorted(KINDS))})")
+    _check_keys(v, problem)
     for t in v.types.values():
-        if t.parent is not None and t.parent not in v.types:
-            problem(("types", t.id, "parent"), f"type {t.id!r}: unknown parent {t.parent!r}")
-        for key in t.keys + t.required + t.when:
-            if key not in v.keys:
-                problem(("types", t.id), f"type {t.id!r}: unknown key {key!r}")
-        for key in t.when:
-            if key in v.keys and v.keys[key].kind != "date":
-                problem(("types", t.id, "when"), f"type {t.id!r}: 'when' names {key!r}, which is not a date")
-        for curie in t.classes:
-            if curie.partition(":")[0] not in v.prefixes:
-                problem(("types", t.id, "class"), f"type {t.id!r}: unknown prefix in {curie!r}")
-        if t.kind and (t.color is None or t.shape is None or t.plural is None):
-            problem(("types", t.id), f"type {t.id!r}: a folder-level type needs color, shape and plural")
-        if t.color is not None and not COLOR_RE.match(t.color):
-            problem(("types", t.id, "color"), f"type {t.id!r}: color {t.color!r} is not a #rrggbb colour")
-    for key in v.common_required + v.common_optional:
-        if key not in v.keys:
-            problem(("common_keys",), f"common key {key!r} is not declared under keys")
+        _check_type(v, t, problem)
     for p in v.predicates.values():
         for type_id in p.domain + p.range:
             if type_id not in v.types:
@@ -350,6 +330,33 @@ def _check(v: Vocabulary, marks: dict) -> None:
         problems.extend(f"{v.path}: {text}" for text in _parent_cycles(v))
     if problems:
         raise VocabularyError("\n".join(problems))
+
+
+def _check_keys(v: Vocabulary, problem) -> None:
+    for key in v.keys.values():
+        if key.kind not in KINDS:
+            problem(("keys", key.id, "kind"), f"key {key.id!r}: unknown kind {key.kind!r} "
+                                              f"(one of {', '.join(sorted(KINDS))})")
+    for key in v.common_required + v.common_optional:
+        if key not in v.keys:
+            problem(("common_keys",), f"common key {key!r} is not declared under keys")
+
+
+def _check_type(v: Vocabulary, t: EntityType, problem) -> None:
+    if t.parent is not None and t.parent not in v.types:
+        problem(("types", t.id, "parent"), f"type {t.id!r}: unknown parent {t.parent!r}")
+    for key in t.keys + t.required + t.when:
+        if key not in v.keys:
+            problem(("types", t.id), f"type {t.id!r}: unknown key {key!r}")
+        elif key in t.when and v.keys[key].kind != "date":
+            problem(("types", t.id, "when"), f"type {t.id!r}: 'when' names {key!r}, which is not a date")
+    for curie in t.classes:
+        if curie.partition(":")[0] not in v.prefixes:
+            problem(("types", t.id, "class"), f"type {t.id!r}: unknown prefix in {curie!r}")
+    if t.kind and (t.color is None or t.shape is None or t.plural is None):
+        problem(("types", t.id), f"type {t.id!r}: a folder-level type needs color, shape and plural")
+    if t.color is not None and not COLOR_RE.match(t.color):
+        problem(("types", t.id, "color"), f"type {t.id!r}: color {t.color!r} is not a #rrggbb colour")
 
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")

@@ -4,11 +4,7 @@
  * textContent only. */
 
 import { el } from "./dom.js";
-
-
-function tooltip(text) {
-  return el("div", { className: "pg-tooltip", textContent: text });
-}
+import { loadVis, openOnActivate, state, themed, tooltip } from "./network.js";
 
 class Explorer {
   constructor(root, data) {
@@ -20,39 +16,24 @@ class Explorer {
     this.hubThreshold = data.hub_degree || Infinity;
   }
 
-  start() {
+  start(vis) {
     this.types = new Set(this.data.nodes.map((n) => n.group));
     this.predicates = new Set(this.data.edges.map((e) => e.predicate));
     this.undated = true;
     this.hideHubs = false;
     this.from = "0000";
     this.to = "9999";
-    const dark = document.body.getAttribute("data-md-color-scheme") === "slate";
-    const font = dark ? "#e6e6e6" : "#222222";
     this.nodes = new vis.DataSet(this.data.nodes.map((n) => ({ ...n, title: tooltip(n.title || n.label) })));
     this.edges = new vis.DataSet(this.data.edges.map((e, i) => ({ id: `e${i}`, ...e, title: tooltip(e.title || e.label) })));
     this.nodeView = new vis.DataView(this.nodes, { filter: (node) => this.showNode(node) });
     this.edgeView = new vis.DataView(this.edges, { filter: (edge) => this.showEdge(edge) });
-    const options = { ...this.data.options };
-    options.nodes = { ...options.nodes, font: { ...(options.nodes || {}).font, color: font } };
+    const options = themed(this.data.options || {}, false);
     this.network = new vis.Network(this.canvas, { nodes: this.nodeView, edges: this.edgeView }, options);
-    this.network.on("click", (params) => {
-      if (params.nodes.length) this.open(params.nodes[0]);
-    });
-    this.canvas.addEventListener("keydown", (event) => {
-      const selected = this.network.getSelectedNodes();
-      if (event.key === "Enter" && selected.length) this.open(selected[0]);
-    });
+    openOnActivate(this.network, this.nodes, this.canvas);
     this.buildControls();
     this.root.setAttribute("data-ready", "true");
-    window.policygraph = window.policygraph || { networks: [] };
-    window.policygraph.explorer = this;
-    window.policygraph.networks = [{ figure: this.root, network: this.network, nodes: this.nodes, edges: this.edges }];
-  }
-
-  open(id) {
-    const node = this.nodes.get(id);
-    if (node && node.url) window.location.assign(new URL(node.url, document.baseURI).href);
+    state.explorer = this;
+    state.networks = [{ figure: this.root, network: this.network, nodes: this.nodes, edges: this.edges }];
   }
 
   // -- filters -----------------------------------------------------------------------
@@ -172,13 +153,13 @@ class Explorer {
 export async function mount(root) {
   if (root.getAttribute("data-ready")) return;
   const fetched = performance.now();
-  const response = await fetch(new URL(root.dataset.src, document.baseURI).href);
+  const [vis, response] = await Promise.all([loadVis(), fetch(new URL(root.dataset.src, document.baseURI).href)]);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const data = await response.json();
   const started = performance.now();
   root.setAttribute("data-loaded-ms", String(Math.round(started - fetched)));
   const explorer = new Explorer(root, data);
-  explorer.start();
+  explorer.start(vis);
   explorer.network.once("afterDrawing", () => {
     root.setAttribute("data-drawn-ms", String(Math.round(performance.now() - started)));
   });

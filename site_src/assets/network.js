@@ -1,0 +1,112 @@
+/* policygraph networks: what every network of the site shares (vis-network loaded on
+ * demand, tooltips as text, dark-mode fonts, open a node's page on click or Enter), and
+ * the ego and theme networks drawn from their JSON data (`data-src`). Text reaches the
+ * page through textContent only, never innerHTML. */
+
+import { el } from "./dom.js";
+
+const VIS = new URL("vendor/vis-network/vis-network.min.js", import.meta.url).href;
+const VIS_CSS = new URL("vendor/vis-network/vis-network.css", import.meta.url).href;
+let loading = null;
+
+/* vis-network (about 460 KB of script and 200 KB of style) is fetched only by the pages
+ * that draw a network, once per visit. */
+export function loadVis() {
+  if (window.vis) return Promise.resolve(window.vis);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      document.head.append(el("link", { rel: "stylesheet", href: VIS_CSS }));
+      const script = el("script", { src: VIS });
+      script.addEventListener("load", () => resolve(window.vis));
+      script.addEventListener("error", () => { loading = null; reject(new Error("vis-network did not load")); });
+      document.head.append(script);
+    });
+  }
+  return loading;
+}
+
+export function tooltip(text) {
+  return el("div", { className: "pg-tooltip", textContent: text });
+}
+
+export function fontColor() {
+  return document.body.getAttribute("data-md-color-scheme") === "slate" ? "#e6e6e6" : "#222222";
+}
+
+/* The data's options with the page's font colour on nodes (and edges, when labelled). */
+export function themed(options, edgeLabels = true) {
+  const color = fontColor();
+  const result = { ...options };
+  result.nodes = { ...options.nodes, font: { ...(options.nodes || {}).font, color } };
+  if (edgeLabels) result.edges = { ...options.edges, font: { ...(options.edges || {}).font, color, strokeWidth: 0 } };
+  return result;
+}
+
+/* A click on a node, or Enter on the selected node, opens its page. */
+export function openOnActivate(network, nodes, canvas) {
+  const open = (id) => {
+    const node = nodes.get(id);
+    if (node && node.url) window.location.assign(new URL(node.url, document.baseURI).href);
+  };
+  network.on("click", (params) => { if (params.nodes.length) open(params.nodes[0]); });
+  canvas.addEventListener("keydown", (event) => {
+    const selected = network.getSelectedNodes();
+    if (event.key === "Enter" && selected.length) open(selected[0]);
+  });
+}
+
+export const state = window.policygraph || (window.policygraph = { networks: [] });
+
+function draw(vis, figure, data) {
+  const canvas = figure.querySelector(".pg-network-canvas");
+  const nodes = new vis.DataSet(data.nodes.map((node) => ({ ...node, title: tooltip(node.title || node.label) })));
+  const edges = new vis.DataSet(data.edges.map((edge, index) => (
+    { id: `e${index}`, ...edge, title: tooltip(edge.title || edge.label) })));
+  const wide = { on: false };
+  const view = new vis.DataView(nodes, { filter: (node) => wide.on || node.hop !== 2 });
+  const network = new vis.Network(canvas, { nodes: view, edges }, themed(data.options || {}));
+  if (data.nodes.some((node) => node.hop === 2)) {
+    const button = el("button", { type: "button", className: "md-button pg-network-widen", textContent: "Show two hops" });
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", () => {
+      wide.on = !wide.on;
+      view.refresh();
+      button.textContent = wide.on ? "Show one hop" : "Show two hops";
+      button.setAttribute("aria-pressed", String(wide.on));
+      figure.setAttribute("data-hops", wide.on ? "2" : "1");
+      network.fit();
+    });
+    figure.insertBefore(button, canvas);
+  }
+  openOnActivate(network, nodes, canvas);
+  figure.setAttribute("data-ready", "true");
+  state.networks.push({ figure, network, nodes, edges, view });
+}
+
+function fail(figure, message) {
+  figure.append(el("p", { className: "pg-network-error", textContent: message }));
+  figure.setAttribute("data-ready", "error");
+}
+
+/* Every ego or theme network of the page not drawn yet. */
+export async function drawFigures() {
+  state.networks = [];
+  const figures = [...document.querySelectorAll("figure.pg-network[data-src]:not([data-ready])")];
+  if (!figures.length) return;
+  let vis;
+  try {
+    vis = await loadVis();
+  } catch (error) {
+    figures.forEach((figure) => fail(figure, `The network could not be loaded (${error.message}).`));
+    return;
+  }
+  await Promise.all(figures.map(async (figure) => {
+    try {
+      const response = await fetch(new URL(figure.dataset.src, document.baseURI).href);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      draw(vis, figure, await response.json());
+    } catch (error) {
+      fail(figure, `The network could not be loaded (${error.message}).`);
+    }
+  }));
+}
