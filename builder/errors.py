@@ -61,6 +61,16 @@ class BuildError(PolicygraphError):
     """A build could not complete (configuration, output folder, a stage that failed)."""
 
 
+class ShapeErrors(BuildError):
+    """The graph breaks its own SHACL shapes: a bug or a hand-made file, named by location."""
+
+    def __init__(self, violations: list[str]) -> None:
+        self.violations = violations
+        count = len(violations)
+        super().__init__("\n".join(violations + [f"{count} shape violation{'s' if count != 1 else ''}; "
+                                                  "nothing was published."]))
+
+
 class DataProcessError(BuildError):
     """The process writing the data files (RDF, network data) failed or was stopped."""
 

@@ -4,7 +4,9 @@ files published under `data/`. Everything else asks this module.
 
 An entity `people/david-sacks` has its page at `people/david-sacks/` (from the source
 `people/david-sacks.md`), its Turtle at `people/david-sacks.ttl` and its network data
-at `people/david-sacks.network.json`; its IRI is the page's URL under `site_url`."""
+at `people/david-sacks.network.json`. Its IRI is the page's URL under `site_url` with
+`#id` (the person, apart from the page about her); its statements are fragments of its
+page's URL (`#works-for-white-house`)."""
 
 from __future__ import annotations
 
@@ -124,14 +126,28 @@ class Iris:
     def ontology(self) -> URIRef:
         return URIRef(self.site_url + "vocab/")
 
-    def entity(self, entity) -> URIRef:
+    def page(self, entity) -> URIRef:
+        """The entity's page (a document about it)."""
         return URIRef(self.site_url + page_url(entity))
 
+    def entity(self, entity) -> URIRef:
+        """The entity itself (the person, the law...), apart from its page."""
+        return URIRef(self.site_url + page_url(entity) + "#id")
+
     def statement(self, subject, relation) -> URIRef:
-        return URIRef(f"{self.entity(subject)}#{relation.key}")
+        return URIRef(f"{self.page(subject)}#{relation.key}")
+
+    def part(self, subject, relation, name: str) -> URIRef:
+        """A node that belongs to a statement (`--source-1`, `--quote-1`, `--membership`):
+        "--" never occurs in a statement's key, so these never meet one."""
+        return URIRef(f"{self.page(subject)}#{relation.key}--{name}")
 
     def citation(self, subject, relation, number: int) -> URIRef:
-        return URIRef(f"{self.entity(subject)}#{relation.key}-source-{number}")
+        return self.part(subject, relation, f"source-{number}")
+
+    def of_entity(self, entity, name: str) -> URIRef:
+        """A node that belongs to an entity's description (its `#publisher`...)."""
+        return URIRef(f"{self.page(entity)}#{name}")
 
     def type_class(self, type_id: str) -> URIRef:
         return self.vocab[camel(type_id, upper=True)]
@@ -150,4 +166,4 @@ class Iris:
         return URIRef(self.site_url + DATA + "#dataset")
 
     def shape(self, name: str) -> URIRef:
-        return URIRef(f"{self.site_url}vocab/shapes#{name}")
+        return URIRef(f"{self.site_url}vocab/shapes/#{name}")

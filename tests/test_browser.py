@@ -68,12 +68,19 @@ def test_entity_page_draws_its_network(page, site_url):
     assert errors == [] and outside == []
 
 
-def test_relations_show_citations(page, site_url):
+def test_relations_show_their_evidence_in_place(page, site_url):
     page.goto(site_url + "people/ada-example/")
     item = page.locator("li", has=page.locator("#holds-role-at-demo-agency"))
     assert "Demo Agency" in item.inner_text() and "Chief adviser" in item.inner_text()
-    note = page.locator(".footnote li").first
-    assert "Demo News" in note.inner_text() and "elle conseille l’agence depuis janvier" in note.inner_text()
+    evidence = item.locator("details.pg-evidence")
+    quote = evidence.locator("blockquote")
+    assert not quote.is_visible()
+    evidence.locator("summary").click()
+    assert quote.is_visible() and quote.get_attribute("lang") == "fr"
+    assert quote.locator("mark").inner_text() == "elle conseille l’agence depuis janvier"
+    assert "Depuis," in quote.inner_text()  # the sentence around the quote, from the archived text
+    assert "she has been advising the agency since January" in evidence.locator(".pg-translation").inner_text()
+    assert "Demo News" in evidence.locator("figcaption").inner_text()
 
 
 def test_clicking_a_node_opens_its_page(page, site_url):

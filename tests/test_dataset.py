@@ -1,16 +1,22 @@
-"""VoID/DCAT description and SHACL shapes: the real export conforms, broken copies do not."""
+"""VoID/DCAT description and SHACL shapes: the real export conforms; copies broken in
+each way the shapes guard against do not, both for pyshacl over the published shapes
+and for the check every build runs (rdf/conformance.py)."""
 
 from __future__ import annotations
 
 import pytest
 from pyshacl import validate
-from rdflib import RDF, RDFS, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, PROV
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV
 
+from builder.errors import ShapeErrors
 from builder.pipeline import load_corpus
+from builder.rdf import conformance
+from builder.rdf import graph as rdf_graph
 from builder.rdf.dataset import VOID, dataset_description, shacl_shapes
-from builder.rdf.export import serialize_corpus
-from builder.rdf.graph import build_graph, build_vocabulary_graph
+from builder.rdf.export import Release, serialize_corpus
+from builder.rdf.graph import SCHEMA, build_graph, build_vocabulary_graph
+from builder.site.datajob import write_data_files
 
 from conftest import MINI, ROOT
 
@@ -18,80 +24,164 @@ SITE = "https://policygraph.example.org/"
 PG = Namespace(SITE + "vocab/#")
 
 
-@pytest.fixture(scope="module", params=["corpus", "fixture"])
-def setup(request):
-    folder = ROOT / "entities" if request.param == "corpus" else MINI
-    corpus = load_corpus(folder, root=folder.parent)
+@pytest.fixture(scope="module")
+def mini():
+    corpus = load_corpus(MINI, root=MINI.parent)
     return corpus, build_graph(corpus, SITE)
 
 
 @pytest.fixture(scope="module")
-def shapes(setup):
-    return shacl_shapes(setup[0].vocabulary, SITE)
+def shapes(mini):
+    return shacl_shapes(mini[0].vocabulary, SITE)
 
 
-def conforms(graph, shapes, vocabulary) -> tuple[bool, str]:
+def pyshacl(graph, shapes, vocabulary) -> tuple[bool, str]:
     ok, _, text = validate(graph, shacl_graph=shapes, ont_graph=build_vocabulary_graph(vocabulary, SITE),
                            inference="none")
     return ok, text
 
 
-def test_export_conforms(setup, shapes):
-    corpus, graph = setup
-    ok, text = conforms(graph, shapes, corpus.vocabulary)
+def build_check(corpus, graph) -> list[str]:
+    vocabulary = build_vocabulary_graph(corpus.vocabulary, SITE).serialize(format="turtle", encoding="utf-8")
+    nt = graph.serialize(format="nt", encoding="utf-8")
+    return [v.format() for v in conformance.check(corpus, SITE, nt, vocabulary, shacl_shapes(corpus.vocabulary, SITE))]
+
+
+@pytest.mark.parametrize("folder", ["corpus", "fixture"])
+def test_export_conforms_to_the_build_check(folder):
+    path = ROOT / "entities" if folder == "corpus" else MINI
+    corpus = load_corpus(path, root=path.parent)
+    assert build_check(corpus, build_graph(corpus, SITE)) == []
+
+
+def test_export_conforms_to_pyshacl(mini, shapes):
+    corpus, graph = mini
+    ok, text = pyshacl(graph, shapes, corpus.vocabulary)
     assert ok, text
 
 
-def test_shapes_cover_every_folder_type_and_statements(shapes, setup):
+def test_shapes_cover_every_folder_type_and_statements(shapes, mini):
     sh = Namespace("http://www.w3.org/ns/shacl#")
     targets = set(shapes.objects(None, sh.targetClass))
-    vocabulary = setup[0].vocabulary
+    vocabulary = mini[0].vocabulary
     assert {PG[t.class_name] for t in vocabulary.kinds.values()} | {PG.Statement} == targets
 
 
 def _copy(graph):
-    copy = type(graph)()
+    copy = Graph()
     for triple in graph:
         copy.add(triple)
     return copy
 
 
-def test_statement_without_source_does_not_conform(setup, shapes):
-    corpus, graph = setup
+ADA = URIRef(SITE + "people/ada-example/#id")
+AGENCY = URIRef(SITE + "organizations/demo-agency/#id")
+ROLE = URIRef(SITE + "people/ada-example/#holds-role-at-demo-agency")
+OPINION = URIRef(SITE + "people/ada-example/#criticizes-demo-act")
+
+
+def _direct_without_statement(g):
+    g.add((ADA, PG.criticizes, AGENCY))
+
+
+def _statement_without_direct(g):
+    g.remove((ADA, PG.holdsRoleAt, AGENCY))
+
+
+def _unknown_predicate(g):
+    g.remove((ROLE, RDF.predicate, None))
+    g.add((ROLE, RDF.predicate, PG.hates))
+
+
+def _changed_subject(g):
+    g.remove((ROLE, RDF.subject, None))
+    g.add((ROLE, RDF.subject, AGENCY))
+
+
+def _free_text_date(g):
+    g.add((OPINION, DCTERMS.date, Literal("last spring")))
+    g.remove((OPINION, DCTERMS.date, Literal("2026-01-10", datatype=XSD.date)))
+
+
+def _no_name(g):
+    g.remove((AGENCY, RDFS.label, None))
+    g.remove((AGENCY, SCHEMA.name, None))
+
+
+def _one_character_quote(g):
+    derivation = next(g.objects(ROLE, PROV.qualifiedDerivation))
+    g.remove((derivation, PG.quote, None))
+    g.add((derivation, PG.quote, Literal("a", lang="fr")))
+
+
+def _two_objects(g):
+    g.add((ROLE, RDF.object, URIRef(SITE + "products/demo-bot/#id")))
+
+
+def _no_source(g):
+    for derivation in list(g.objects(ROLE, PROV.qualifiedDerivation)):
+        g.remove((ROLE, PROV.qualifiedDerivation, derivation))
+
+
+def _relation_to_a_source(g):
+    g.add((ADA, PG.worksFor, URIRef(SITE + "sources/demo-2025-12-02-article/#id")))
+
+
+def _unknown_status(g):
+    g.remove((ROLE, PG.status, None))
+    g.add((ROLE, PG.status, PG.rumour))
+
+
+BROKEN = {
+    "direct triple without statement": (_direct_without_statement, "criticizes"),
+    "truthy statement without its direct triple": (_statement_without_direct, "direct triple"),
+    "predicate not in the vocabulary": (_unknown_predicate, "hates"),
+    "statement moved to another subject": (_changed_subject, "subject's page"),
+    "date as free text": (_free_text_date, "last spring"),
+    "entity without a name": (_no_name, "label"),
+    "one-character quote": (_one_character_quote, "quote"),
+    "statement with two objects": (_two_objects, "object"),
+    "statement without a source": (_no_source, "qualifiedDerivation"),
+    "relation to a source": (_relation_to_a_source, "worksFor"),
+    "unknown status": (_unknown_status, "rumour"),
+}
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_a_broken_graph_does_not_conform(mini, shapes, name):
+    corpus, graph = mini
+    breaking, mentioned = BROKEN[name]
     broken = _copy(graph)
-    statement = next(broken.subjects(RDF.type, PG.Statement))
-    for derivation in list(broken.objects(statement, PROV.qualifiedDerivation)):
-        broken.remove((statement, PROV.qualifiedDerivation, derivation))
-    ok, text = conforms(broken, shapes, corpus.vocabulary)
-    assert not ok and "qualifiedDerivation" in text
+    breaking(broken)
+    ok, text = pyshacl(broken, shapes, corpus.vocabulary)
+    assert not ok and mentioned in text, text
+    assert build_check(corpus, broken), name
 
 
-def test_relation_to_a_source_does_not_conform(setup, shapes):
-    corpus, graph = setup
-    broken = _copy(graph)
-    person = next(broken.subjects(RDF.type, PG.Person))
-    source = next(broken.subjects(RDF.type, PG.Source))
-    broken.add((person, PG.worksFor, source))
-    assert not conforms(broken, shapes, corpus.vocabulary)[0]
+def test_a_build_whose_graph_breaks_the_shapes_fails_with_locations(tmp_path, monkeypatch):
+    """A bug that drops a truthy relation's direct triple: the data files are not written,
+    and the error names the entity file and line of the relation."""
+    corpus = load_corpus(MINI, root=MINI.parent)
+    original = rdf_graph.relation_triples
+
+    def without_direct_triples(corpus, iris, subject, relation):
+        for triple in original(corpus, iris, subject, relation):
+            if str(triple[1]) != str(iris.predicate(relation.predicate)):
+                yield triple
+    monkeypatch.setattr(rdf_graph, "relation_triples", without_direct_triples)
+    with pytest.raises(ShapeErrors) as info:
+        write_data_files(corpus, [], SITE, tmp_path)
+    relation = corpus["ada-example"].relations[0]
+    assert f"{relation.location}: the graph breaks a shape at <{SITE}people/ada-example/#{relation.key}>" \
+        in str(info.value)
+    assert not (tmp_path / "data" / "graph.nt").exists()
 
 
-def test_unknown_status_and_missing_label_do_not_conform(setup, shapes):
-    corpus, graph = setup
-    broken = _copy(graph)
-    statement = next(broken.subjects(RDF.type, PG.Statement))
-    broken.remove((statement, PG.status, None))
-    broken.add((statement, PG.status, PG.rumour))
-    ok, text = conforms(broken, shapes, corpus.vocabulary)
-    assert not ok and "rumour" in text
-    broken = _copy(graph)
-    organization = next(broken.subjects(RDF.type, PG.Organization))
-    broken.remove((organization, RDFS.label, None))
-    assert not conforms(broken, shapes, corpus.vocabulary)[0]
-
-
-def test_void_counts(setup):
-    corpus, graph = setup
-    description = dataset_description(corpus, serialize_corpus(corpus, SITE).counts, SITE)
+def test_void_counts_sizes_and_distributions(mini):
+    corpus, graph = mini
+    sizes = {"graph.nt": 1234, "edges.csv": 56}
+    description = dataset_description(corpus, serialize_corpus(corpus, SITE).counts, SITE, sizes,
+                                      Release(modified="2026-11-29", version="9.9", endpoint="http://x/sparql"))
     dataset = URIRef(SITE + "data/#dataset")
     assert description.value(dataset, VOID.triples) == Literal(len(graph))
     expected = {"distinctSubjects": len(set(graph.subjects())), "distinctObjects": len(set(graph.objects())),
@@ -101,5 +191,11 @@ def test_void_counts(setup):
     assert description.value(dataset, VOID.entities) == Literal(len(corpus))
     dumps = {str(u) for u in description.objects(dataset, VOID.dataDump)}
     assert dumps == {SITE + "data/graph.nt", SITE + "data/graph.ttl", SITE + "data/graph.jsonld"}
-    media = {str(m) for d in description.objects(dataset, DCAT.distribution) for m in description.objects(d, DCAT.mediaType)}
-    assert media == {"application/n-triples", "text/turtle", "application/ld+json"}
+    distributions = list(description.objects(dataset, DCAT.distribution))
+    assert len(distributions) == 10
+    media = {str(description.value(d, DCAT.mediaType)) for d in distributions}
+    assert "https://www.iana.org/assignments/media-types/application/n-triples" in media
+    nt = URIRef(SITE + "data/#graph-nt")
+    assert description.value(nt, DCAT.byteSize) == Literal(1234, datatype=XSD.nonNegativeInteger)
+    assert description.value(dataset, DCTERMS.modified) == Literal("2026-11-29", datatype=XSD.date)
+    assert description.value(dataset, VOID.sparqlEndpoint) == URIRef("http://x/sparql")

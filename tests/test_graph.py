@@ -54,21 +54,73 @@ def test_vocabulary_export_declares_every_predicate(exports, corpus):
     assert labels == {("works for", "en"), ("travaille pour", "fr")}
 
 
+ADA, AGENCY = URIRef(SITE + "people/ada-example/#id"), URIRef(SITE + "organizations/demo-agency/#id")
+ORG = "http://www.w3.org/ns/org#"
+OA = "http://www.w3.org/ns/oa#"
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
 def test_direct_triple_and_standard_property(graph):
-    ada, agency = URIRef(SITE + "people/ada-example/"), URIRef(SITE + "organizations/demo-agency/")
-    assert (ada, URIRef(PG + "holdsRoleAt"), agency) in graph
-    assert (ada, URIRef("http://www.w3.org/ns/org#memberOf"), agency) in graph
+    assert (ADA, URIRef(PG + "holdsRoleAt"), AGENCY) in graph
+    assert (ADA, URIRef(ORG + "memberOf"), AGENCY) in graph
+
+
+def test_only_truthy_claims_are_direct_triples(graph):
+    """Ada's criticism of the act is her opinion: a statement, not a direct triple."""
+    act = URIRef(SITE + "laws/demo-act/#id")
+    assert (ADA, URIRef(PG + "criticizes"), act) not in graph
+    statement = URIRef(SITE + "people/ada-example/#criticizes-demo-act")
+    assert (statement, URIRef(PG + "status"), URIRef(PG + "opinion")) in graph
+    assert (ADA, URIRef(PG + "statement"), statement) in graph
+
+
+def test_an_entity_is_apart_from_its_page(graph):
+    page = URIRef(SITE + "people/ada-example/")
+    assert (ADA, URIRef("https://schema.org/mainEntityOfPage"), page) in graph
+    assert (page, URIRef("http://xmlns.com/foaf/0.1/primaryTopic"), ADA) in graph
+    assert (ADA, URIRef("http://xmlns.com/foaf/0.1/page"), ADA) not in graph
+    assert (page, RDF_TYPE, URIRef("http://xmlns.com/foaf/0.1/Document")) in graph
+    assert (ADA, RDF_TYPE, URIRef("http://xmlns.com/foaf/0.1/Document")) not in graph
+
+
+def test_a_membership_as_w3c_org(graph):
+    membership = URIRef(SITE + "people/ada-example/#holds-role-at-demo-agency--membership")
+    assert (membership, RDF_TYPE, URIRef(ORG + "Membership")) in graph
+    assert (membership, URIRef(ORG + "member"), ADA) in graph
+    assert (membership, URIRef(ORG + "organization"), AGENCY) in graph
+    role = graph.value(membership, URIRef(ORG + "role"))
+    assert str(graph.value(role, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))) == "Chief adviser"
+    interval = graph.value(membership, URIRef(ORG + "memberDuring"))
+    start = graph.value(interval, URIRef("http://www.w3.org/2006/time#hasBeginning"))
+    assert str(graph.value(start, URIRef("http://www.w3.org/2006/time#inXSDgYearMonth"))) == "2025-01"
+
+
+def test_each_quote_is_a_web_annotation_of_its_source(graph):
+    statement = URIRef(SITE + "people/ada-example/#holds-role-at-demo-agency")
+    annotation = URIRef(SITE + "people/ada-example/#holds-role-at-demo-agency--quote-1")
+    assert (annotation, RDF_TYPE, URIRef(OA + "Annotation")) in graph
+    assert (annotation, URIRef(OA + "hasBody"), statement) in graph
+    target = graph.value(annotation, URIRef(OA + "hasTarget"))
+    assert graph.value(target, URIRef(OA + "hasSource")) == URIRef(SITE + "sources/demo-2025-12-02-article/#id")
+    selector = graph.value(target, URIRef(OA + "hasSelector"))
+    assert (selector, RDF_TYPE, URIRef(OA + "TextQuoteSelector")) in graph
+    assert str(graph.value(selector, URIRef(OA + "exact"))) == "elle conseille l’agence depuis janvier"
+    assert str(graph.value(selector, URIRef(OA + "prefix"))).endswith("Depuis, ")
+    assert str(graph.value(selector, URIRef(OA + "suffix"))).startswith(" sur ces questions.")
+    derivation = URIRef(SITE + "people/ada-example/#holds-role-at-demo-agency--source-1")
+    assert graph.value(derivation, URIRef(PG + "translation")) == Literal(
+        "she has been advising the agency since January", lang="en")
 
 
 def test_types_include_parents_and_standard_classes(graph):
-    agency = URIRef(SITE + "organizations/demo-agency/")
+    agency = AGENCY
     types = {str(t) for t in graph.objects(agency, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))}
     assert {PG + "GovernmentAgency", PG + "Organization", PG + "Agent", "https://schema.org/Organization",
             "http://www.w3.org/ns/org#Organization", "https://schema.org/GovernmentOrganization"} <= types
 
 
 def test_labels_carry_languages(graph):
-    agency = URIRef(SITE + "organizations/demo-agency/")
+    agency = AGENCY
     labels = set(graph.objects(agency, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
     assert Literal("Agence de démonstration", lang="fr") in labels
     assert Literal("Demo Agency", lang="en") in labels
@@ -76,14 +128,14 @@ def test_labels_carry_languages(graph):
 
 STATEMENTS = """
 SELECT ?statement ?status ?start ?end ?role ?source ?quote WHERE {
-  ?statement rdf:subject <%speople/ada-example/> ;
+  ?statement rdf:subject <%speople/ada-example/#id> ;
              rdf:predicate pg:holdsRoleAt ;
              rdf:object ?target ;
              pg:status ?status ;
              prov:qualifiedDerivation ?derivation .
-  OPTIONAL { ?statement schema:startDate ?start }
-  OPTIONAL { ?statement schema:endDate ?end }
-  OPTIONAL { ?statement schema:roleName ?role }
+  OPTIONAL { ?statement pg:startDate ?start }
+  OPTIONAL { ?statement pg:endDate ?end }
+  OPTIONAL { ?statement pg:role ?role }
   ?derivation prov:entity ?source ; pg:quote ?quote .
 }
 """ % SITE
@@ -100,7 +152,7 @@ def test_statement_carries_qualifiers_and_provenance(graph):
     assert (str(row.start), str(row.start.datatype)) == ("2025-01", "http://www.w3.org/2001/XMLSchema#gYearMonth")
     assert (str(row.end), str(row.end.datatype)) == ("2025-11-30", "http://www.w3.org/2001/XMLSchema#date")
     assert str(row.role) == "Chief adviser"
-    assert str(row.source) == SITE + "sources/demo-2025-12-02-article/"
+    assert str(row.source) == SITE + "sources/demo-2025-12-02-article/#id"
     assert row.quote == Literal("elle conseille l’agence depuis janvier", lang="fr")
 
 
@@ -146,13 +198,14 @@ def test_streamed_dump_is_the_stored_graph(exports, corpus):
 
 
 def test_each_entity_file_describes_its_entity(corpus, tmp_path):
-    """`<kind>/<id>.ttl`: every triple whose subject is the entity or one of its
-    statements and citations (`<entity>#...`), and every triple pointing at it."""
+    """`<kind>/<id>.ttl`: every triple whose subject hangs under its page (the entity
+    `#id`, its statements and their parts), and every triple pointing at one of those."""
     write_data_files(corpus, [], SITE, tmp_path)
     stored = build_graph(corpus, SITE)
     for entity in corpus.entities.values():
-        node = URIRef(f"{SITE}{entity.kind}/{entity.id}/")
-        expected = {t for t in stored if str(t[0]).partition("#")[0] == str(node) or t[2] == node}
+        page = f"{SITE}{entity.kind}/{entity.id}/"
+        expected = {t for t in stored if str(t[0]).partition("#")[0] == page
+                    or (isinstance(t[2], URIRef) and str(t[2]).partition("#")[0] == page)}
         described = set(Graph().parse(tmp_path / f"{entity.kind}/{entity.id}.ttl", format="turtle"))
         assert described == expected, entity.id
     ada = Graph().parse(tmp_path / "people/ada-example.ttl", format="turtle")

@@ -30,11 +30,15 @@ def test_csv(exports, corpus):
     assert len(nodes) == len([e for e in corpus.entities.values() if e.kind != "sources"])
     assert len(edges) == len(corpus.relations)
     role = next(e for e in edges if e["predicate"] == "holds-role-at")
-    assert (role["source"], role["target"], role["start"], role["end"], role["label"], role["sources"]) == (
-        "ada-example", "demo-agency", "2025-01", "2025-11-30", "holds role at", "1")
+    assert (role["source"], role["target"], role["start_date"], role["end_date"], role["label"]) == (
+        "ada-example", "demo-agency", "2025-01", "2025-11-30", "holds role at")
+    assert (role["start_date_precision"], role["end_date_precision"]) == ("month", "day")
+    assert role["sources"] == "demo-2025-12-02-article" and role["citations"] == "1"  # the sources' ids
+    assert role["label_fr"] == "occupe une fonction à" and role["truthy"] == "True"
     agency = next(n for n in nodes if n["id"] == "demo-agency")
     assert (agency["type"], agency["subtype"], agency["page"]) == ("organization", "government-agency",
                                                                    "organizations/demo-agency/")
+    assert (agency["label_en"], agency["label_fr"]) == ("Demo Agency", "Agence de démonstration")
 
 
 @pytest.mark.parametrize("name, reader", [("graph.graphml", nx.read_graphml), ("graph.gexf", nx.read_gexf)])
@@ -46,6 +50,16 @@ def test_graph_files(exports, corpus, tmp_path, name, reader):
     assert graph.nodes["demo-agency"]["label"] == "Demo Agency"
     edges = [data for _, _, data in graph.edges("ada-example", data=True) if data.get("predicate") == "criticizes"]
     assert edges and edges[0]["status"] == "opinion" and edges[0]["date"] == "2026-01-08~"
+    assert edges[0]["date_precision"] == "day" and edges[0]["truthy"] in (False, "false")
+    assert isinstance(graph.nodes["demo-agency"]["degree"], int)  # typed, not a string
+
+
+def test_gexf_is_dynamic(exports, tmp_path):
+    """Gephi's timeline: each dated relation is an interval, from the earliest day its
+    dates can mean to the latest."""
+    text = exports["graph.gexf"].decode()
+    assert 'mode="dynamic"' in text and 'timeformat="date"' in text
+    assert 'start="2025-01-01" end="2025-11-30"' in text
 
 
 def test_deterministic(corpus, exports):

@@ -206,3 +206,50 @@ def test_themes_index_counts_members_and_dated_items(real_site, corpus):
         assert cells, theme.id
         assert (int(cells.group(1)), int(cells.group(2))) == (
             len(theme.members), len(within(items, set(theme.members))))
+
+
+STORY_PAGES = ["people/david-sacks/", "organizations/capgemini/", "laws/loi-sren/", "laws/csar/",
+               "organizations/openai/"]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_claim_shows_its_evidence_in_place(browser, real_site, serve, corpus, width):
+    """On the story pages, each relation's quote, translation and source open from its own
+    row, by click, Enter or tap, with no jump: the page does not scroll to elsewhere."""
+    context = browser.new_context(viewport={"width": width, "height": 900 if width > 400 else 844},
+                                  has_touch=width < 400, is_mobile=width < 400)
+    page = context.new_page()
+    base = serve(real_site)
+    try:
+        for path in STORY_PAGES:
+            page.goto(base + path)
+            rows = page.locator("ul.pg-claims > li")
+            count = rows.count()
+            entity = corpus[path.strip("/").split("/")[1]]
+            expected = len(entity.relations) + len(corpus.incoming(entity.id))
+            assert count == expected, path
+            for index in range(count):
+                row = rows.nth(index)
+                details = row.locator("details.pg-evidence")
+                summary = details.locator("summary")
+                summary.scroll_into_view_if_needed()
+                before = page.evaluate("window.scrollY")
+                how = ("tap", "click", "enter")[index % 3] if width < 400 else ("click", "enter")[index % 2]
+                if how == "tap":
+                    summary.tap()
+                elif how == "click":
+                    summary.click()
+                else:
+                    summary.focus()
+                    page.keyboard.press("Enter")
+                assert details.get_attribute("open") is not None, (path, index, how)
+                assert abs(page.evaluate("window.scrollY") - before) < 50, (path, index, "the page jumped")
+                for quote in details.locator(".pg-quote").all():
+                    blockquote = quote.locator("blockquote")
+                    assert blockquote.is_visible() and blockquote.locator("mark").count() >= 1
+                    language = blockquote.get_attribute("lang")
+                    if language != "en":
+                        assert quote.locator(".pg-translation").inner_text().startswith("Editors' translation:")
+                    assert quote.locator("figcaption a").first.get_attribute("href")
+    finally:
+        context.close()

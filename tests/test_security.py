@@ -112,7 +112,7 @@ CASES = {
         "entities/people/a.yaml:9:16: source 's' has no quote "
         "(add `quote: \"...\"` with the words of the source that support the claim)"),
     "unknown relation key": (
-        {**BASE, "entities/people/a.yaml": PERSON + REL.format(q="q") + "    sourse: x\n"},
+        {**BASE, "entities/people/a.yaml": PERSON + REL.format(q="words quoted") + "    sourse: x\n"},
         "entities/people/a.yaml:10:5: unknown relation key 'sourse' (did you mean 'sources'?)"),
 }
 
@@ -190,7 +190,7 @@ PAYLOAD_FILES = {
     "entities/sources/evil-source.txt": f"T {P}\n\nIt said </script><script>window.__pwned=1</script> to {IMG}.\n",
     "entities/organizations/evil-org.yaml": (
         f"type: organization\nname: {_q('Org ' + IMG)}\nsummary: {_q(P + ' [x](' + JS + ') {: onclick=alert(1)}')}\n"
-        f"country: {_q(P)}\naliases: [{_q(IMG)}]\n"),
+        f"country: France\naliases: [{_q(IMG)}]\n"),
     "entities/people/evil-person.yaml": (
         f"type: person\nname: {_q(P)}\nnames:\n  en: {_q(IMG)}\n  fr: {_q('</script>' + P)}\n"
         f"summary: {_q(SVG)}\nroles: [{_q(P)}]\n"
@@ -268,8 +268,8 @@ def test_a_failing_data_process_fails_the_build(tmp_path, monkeypatch, site_buil
     write_tree(site, {"index.html": "previous", ".policygraph-site": ""})
     jobs = []
 
-    def failing_job(corpus, themes, site_url):
-        jobs.append(DataJob(None, themes, site_url))
+    def failing_job(corpus, themes, site_url, release):
+        jobs.append(DataJob(None, themes, site_url, release))
         return jobs[-1]
     monkeypatch.setattr("builder.site.plugin.DataJob", failing_job)
     with pytest.raises(BuildError) as info:

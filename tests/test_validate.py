@@ -28,7 +28,7 @@ ORG = """type: organization
 name: Acme
 summary: A company.
 """
-TEXT = "Un article (q). Ada, elle travaille chez Acme depuis 2020, selon ses collègues.\n"
+TEXT = "Un article (quoted words). Ada, elle travaille chez Acme depuis 2020, selon ses collègues.\n"
 BASE = {
     "entities/sources/next-2025-12-02-a.yaml": SOURCE,
     "entities/sources/next-2025-12-02-a.txt": TEXT,
@@ -123,13 +123,13 @@ CASES = {
          "write it in the other entity's file with `predicate: works-for`)"]),
     "domain": (
         {"entities/organizations/acme.yaml": ORG + "relations:\n  - predicate: works-for\n    target: ada\n"
-         "    sources:\n      - source: next-2025-12-02-a\n        quote: q\n"},
+         "    sources:\n      - source: next-2025-12-02-a\n        quote: quoted words\n"},
         ["entities/organizations/acme.yaml:5:16: 'works-for' cannot start from an organization "
          "(it expects a person) (predicates that fit: funds, advises, regulates, investigates, bans, sues, fines, "
          "criticizes, supports, opposes, targets, reports-on, part-of, related-to, allied-with)"]),
     "range": (
         {"entities/people/ada.yaml": PERSON + "  - predicate: works-for\n    target: bob\n    sources:\n"
-         "      - source: next-2025-12-02-a\n        quote: q\n",
+         "      - source: next-2025-12-02-a\n        quote: quoted words\n",
          "entities/people/bob.yaml": "type: person\nname: Bob\nsummary: A person.\n"},
         ["entities/people/ada.yaml:11:13: 'works-for' cannot point to 'bob', a person (it expects an organization) "
          "(predicates that fit: funds, advises, investigates, bans, sues, fines, criticizes, supports, opposes, "
@@ -162,7 +162,7 @@ CASES = {
     "unknown status": (
         {"entities/people/ada.yaml": PERSON.replace("    target: acme\n", "    target: acme\n    status: rumour\n")},
         ["entities/people/ada.yaml:7:13: unknown status 'rumour' "
-         "(use one of: reported, alleged, confirmed, denied, opinion)"]),
+         "(use one of: confirmed, reported, alleged, opinion, denied)"]),
     "relation to itself": (
         {"entities/people/ada.yaml": PERSON.replace("target: acme", "target: ada")},
         ["entities/people/ada.yaml:6:13: a relation cannot point to its own entity (give the id of another entity)"]),
@@ -234,7 +234,7 @@ QUOTE_CASES = {
          "entities/sources/next-2025-12-03-b.txt": "Un autre article : elle travaille ailleurs.\n",
          "entities/people/ada.yaml": PERSON.replace('quote: "elle travaille"', 'quote: "elle travaille ailleurs"')},
         ["entities/people/ada.yaml:9:16: quote not found in source 'next-2025-12-02-a' "
-         "(closest: «elle travaille chez Acme»)"]),
+         "(closest: «Ada, elle travaille chez»)"]),
     "source without its text": (
         {"entities/sources/next-2025-12-02-a.txt": None},
         ["entities/sources/next-2025-12-02-a.yaml:1:1: no archived text beside this source "

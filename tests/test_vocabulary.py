@@ -103,8 +103,8 @@ def test_a_new_type_and_predicate_are_one_edit_of_the_vocabulary(tmp_path, site_
     assert 'href="../datasets/"' in (site / "people/index.html").read_text(encoding="utf-8")  # in the nav
     graph = Graph().parse(site / "data/graph.nt", format="nt")
     pg = "https://policygraph.example.org/vocab/#"
-    assert (URIRef("https://policygraph.example.org/organizations/policy-lab/"), URIRef(pg + "lobbies"),
-            URIRef("https://policygraph.example.org/laws/demo-act/")) in graph
+    assert (URIRef("https://policygraph.example.org/organizations/policy-lab/#id"), URIRef(pg + "lobbies"),
+            URIRef("https://policygraph.example.org/laws/demo-act/#id")) in graph
     assert (None, None, URIRef(pg + "Dataset")) in graph and (None, None, URIRef(pg + "ThinkTank")) in graph
     vocab = (site / "vocab/index.html").read_text(encoding="utf-8")
     assert "Groupe de réflexion" in vocab and "fait pression sur" in vocab

@@ -79,7 +79,7 @@ def builder_stages(entities: Path) -> dict[str, float]:
     from builder.pages.parallel import render_workers
     from builder.pipeline import batch_gc, read_entities
     from builder.rdf.entity import render_entity_rdf
-    from builder.rdf.export import dump_exports, graph_exports, rdf_prefixes, serialize_corpus
+    from builder.rdf.export import data_exports, rdf_prefixes, serialize_corpus
     from builder.read.validate import validate
     from builder.vocabulary import load_vocabulary
     batch_gc()  # as the plugin does
@@ -93,8 +93,7 @@ def builder_stages(entities: Path) -> dict[str, float]:
     serialized = stages.run("graph", serialize_corpus, corpus, SITE_URL)
     prefixes = rdf_prefixes(corpus.vocabulary, SITE_URL)
     stages.run("exports", render_entity_rdf, serialized, corpus, SITE_URL, prefixes)
-    exports = stages.run("exports", graph_exports, corpus, SITE_URL, serialized)
-    stages.run("exports", dump_exports, exports["graph.nt"], prefixes)
+    stages.run("exports", lambda: dict(data_exports(corpus, SITE_URL, serialized)))
     times = stages.times
     for stage in STAGES[:-1]:
         times[cpu_row("builder total")] = times.get(cpu_row("builder total"), 0.0) + times[cpu_row(stage)]

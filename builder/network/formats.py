@@ -1,5 +1,8 @@
 """Exports for network tools (Gephi, networkx, igraph, Cytoscape): nodes and edges as
-CSV, and the same multigraph as GraphML and GEXF, with types, labels and dates."""
+CSV, and the same multigraph as GraphML and GEXF. Attributes keep their types (counts
+as integers, flags as booleans), names come in every label language, dates keep their
+precision (`2025-04` stays a month), edges name the ids of their sources, and the GEXF
+is dynamic: each relation's dates make its time interval on Gephi's timeline."""
 
 from __future__ import annotations
 
@@ -8,57 +11,84 @@ import io
 
 import networkx as nx
 
-from builder.model import Corpus, Relation
+from builder.model import Corpus, EDate, Relation
 from builder.paths import page_url
 
-NODE_FIELDS = ("id", "label", "type", "subtype", "kind", "page", "degree", "date")
-EDGE_FIELDS = ("source", "target", "predicate", "label", "status", "start", "end", "date", "sources", "statement")
+
+def _languages(corpus: Corpus) -> tuple[str, ...]:
+    return corpus.vocabulary.label_languages
 
 
-_GRAPH_NAMES = {"start": "start_date", "end": "end_date", "date": "date"}
+def _date(prefix: str, value: EDate | None) -> dict:
+    """A date and its precision (year, month, day), empty when there is none."""
+    return {prefix: str(value) if value else "", f"{prefix}_precision": value.precision if value else ""}
 
 
-def _node_rows(corpus: Corpus) -> list[dict]:
-    return [{"id": e.id, "label": e.name, "type": e.type, "subtype": e.subtype or "", "kind": e.kind,
-             "page": page_url(e), "degree": corpus.degree(e.id), "date": e.sort_date}
-            for e in corpus.entities.values() if not corpus.is_source(e.id)]
+def node_rows(corpus: Corpus) -> list[dict]:
+    rows = []
+    for e in corpus.entities.values():
+        if corpus.is_source(e.id):
+            continue
+        labels = {f"label_{lang}": e.names.get(lang, e.name) for lang in _languages(corpus)}
+        rows.append({"id": e.id, "label": e.name, **labels, "type": e.type, "subtype": e.subtype or "",
+                     "kind": e.kind, "page": page_url(e), "degree": corpus.degree(e.id), **_date("date", e.when)})
+    return rows
 
 
-def _edge_row(corpus: Corpus, relation: Relation) -> dict:
+def edge_row(corpus: Corpus, relation: Relation) -> dict:
+    v = corpus.vocabulary
+    predicate = v.predicates[relation.predicate]
+    labels = {f"label_{lang}": predicate.label.get(lang) for lang in _languages(corpus)}
     return {"source": relation.subject, "target": relation.target, "predicate": relation.predicate,
-            "label": corpus.vocabulary.predicates[relation.predicate].label.site, "status": relation.status,
-            "start": str(relation.start or ""), "end": str(relation.end or ""), "date": str(relation.date or ""),
-            "sources": len(relation.citations), "statement": f"{relation.subject}#{relation.key}"}
+            "label": predicate.label.site, **labels, "status": relation.status,
+            "truthy": relation.status in v.truthy_statuses,
+            **_date("start_date", relation.start), **_date("end_date", relation.end), **_date("date", relation.date),
+            "sources": " ".join(dict.fromkeys(c.source for c in relation.citations)),
+            "citations": len(relation.citations), "statement": f"{relation.subject}#{relation.key}"}
 
 
-def _csv(fields, rows) -> bytes:
+def _csv(rows: list[dict]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows([{k: _cell(v) for k, v in row.items()} for row in rows])
     return buffer.getvalue().encode("utf-8")
 
 
-def network(corpus: Corpus) -> nx.MultiDiGraph:
+def _cell(value):
+    """OWASP's rule for CSV injection: a text a spreadsheet would read as a formula starts
+    with a quote. Numbers and flags are written as they are."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def network(corpus: Corpus, dynamic: bool = False) -> nx.MultiDiGraph:
+    """The multigraph, with typed attributes; `dynamic`: with each edge's and dated node's
+    time interval as `start` and `end` (GEXF spells)."""
     graph = nx.MultiDiGraph(name="policygraph")
-    for row in _node_rows(corpus):
-        graph.add_node(row["id"], **{k: str(v) for k, v in row.items() if k != "id"})
+    for row in node_rows(corpus):
+        attributes = {k: v for k, v in row.items() if k != "id" and v != ""}
+        if dynamic and row["date"]:
+            attributes["start"] = corpus[row["id"]].when.earliest
+        graph.add_node(row["id"], **attributes)
     for relation in corpus.relations:
-        row = _edge_row(corpus, relation)
-        # `start` and `end` would make GEXF read the edge as dynamic (a time interval)
-        attributes = {_GRAPH_NAMES.get(k, k): str(v) for k, v in row.items() if k not in ("source", "target")}
+        row = edge_row(corpus, relation)
+        attributes = {k: v for k, v in row.items() if k not in ("source", "target") and v != ""}
+        if dynamic and relation.dates:
+            attributes["start"] = min(d.earliest for d in relation.dates)
+            attributes["end"] = max(d.latest for d in relation.dates)
         graph.add_edge(row["source"], row["target"], key=row["statement"], **attributes)
     return graph
 
 
 def render_network_exports(corpus: Corpus) -> dict[str, bytes]:
-    graph = network(corpus)
     graphml, gexf = io.BytesIO(), io.BytesIO()
-    nx.write_graphml(graph, graphml, encoding="utf-8")
-    nx.write_gexf(graph, gexf, encoding="utf-8")
+    nx.write_graphml(network(corpus), graphml, encoding="utf-8")
+    nx.write_gexf(network(corpus, dynamic=True), gexf, encoding="utf-8")
     return {
-        "nodes.csv": _csv(NODE_FIELDS, _node_rows(corpus)),
-        "edges.csv": _csv(EDGE_FIELDS, [_edge_row(corpus, r) for r in corpus.relations]),
+        "nodes.csv": _csv(node_rows(corpus)),
+        "edges.csv": _csv([edge_row(corpus, r) for r in corpus.relations]),
         "graph.graphml": graphml.getvalue(),
         "graph.gexf": _without_date(gexf.getvalue()),
     }

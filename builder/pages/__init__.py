@@ -16,10 +16,12 @@ from builder.paths import kind_index_src, theme_src
 
 @dataclass
 class Rendered:
-    """Pages by Markdown source path, and their parts by the same path."""
+    """Pages by Markdown source path, their parts by the same path, and the pages the
+    navigation does not list."""
 
     markdown: dict[str, str]
     parts: dict[str, dict[str, bytes]]
+    unlisted: set[str]
 
 
 def render_pages(ctx: Context, only: set[str] | None = None, workers: int = 1) -> Rendered:
@@ -32,8 +34,9 @@ def render_pages(ctx: Context, only: set[str] | None = None, workers: int = 1) -
         entity_pages = shared.finish()
     markdown = {src: page.markdown for src, page in entity_pages.items()}
     markdown.update({src: page.markdown for src, page in others.items()})
-    parts = {src: page.parts for src, page in {**entity_pages, **others}.items() if page.parts}
-    return Rendered(markdown, parts)
+    every = {**entity_pages, **others}
+    parts = {src: page.parts for src, page in every.items() if page.parts}
+    return Rendered(markdown, parts, {src for src, page in every.items() if not page.listed})
 
 
 def other_pages(ctx: Context) -> dict[str, Page]:
@@ -42,9 +45,11 @@ def other_pages(ctx: Context) -> dict[str, Page]:
     pages["index.md"] = Page(indexes.home(ctx))
     pages["explorer.md"] = Page(indexes.explorer(ctx))
     pages["vocab.md"] = Page(reference.vocabulary_page(ctx))
+    pages["vocab/shapes.md"] = Page(reference.shapes_page(ctx), listed=False)
+    pages["data/index.md"] = Page(reference.dataset_page(ctx), listed=False)
     pages["timeline.md"] = Page(timeline.timeline_page(ctx))
     pages["coverage.md"] = Page(indexes.coverage(ctx))
     pages["themes/index.md"] = Page(themes.themes_index(ctx))
     for theme in ctx.themes:
-        pages[theme_src(theme.id)] = Page(themes.theme_page(ctx, theme))
+        pages[theme_src(theme.id)] = Page(themes.theme_page(ctx, theme), listed=False)
     return pages

@@ -23,6 +23,7 @@ from builder import TEMPLATES
 from builder.model import Corpus, EDate, Entity, Relation
 from builder.network.render import NetworkRenderer, json_data
 from builder.network.select import WALK_DEGREE
+from builder.pages.evidence import Sources
 from builder.pages.items import Item, by_actor, timeline
 from builder.pages.text import md_inline
 from builder.paths import Iris, page_src, page_url, relative_md, relative_url
@@ -50,8 +51,10 @@ def template_environment() -> Environment:
 
 def html_environment() -> Environment:
     """For HTML and XML fragments: everything is escaped unless marked safe."""
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["json_data"] = json_data
+    return env
 
 
 def fence(text: str, language: str) -> Markup:
@@ -70,9 +73,16 @@ def placeholder(name: str) -> Markup:
     return Markup('<div class="pg-part" data-part="{}"></div>').format(name)
 
 
+HEAD_PART = "head"  # goes at the end of the page's <head>, not in a placeholder
+
+
 def fill_parts(html: str, parts: dict[str, bytes]) -> str:
-    """Put a page's pre-rendered HTML parts (UTF-8) in place of their placeholders."""
-    return PART.sub(lambda m: parts[m.group(1)].decode() if m.group(1) in parts else m.group(0), html)
+    """Put a page's pre-rendered HTML parts (UTF-8) in place of their placeholders, and its
+    head part (machine-readable links and data) at the end of its <head>."""
+    html = PART.sub(lambda m: parts[m.group(1)].decode() if m.group(1) in parts else m.group(0), html)
+    if HEAD_PART in parts:
+        html = html.replace("</head>", parts[HEAD_PART].decode() + "</head>", 1)
+    return html
 
 
 def show_date(value: EDate | None) -> str:
@@ -93,10 +103,12 @@ def relation_when(relation: Relation) -> str:
 
 @dataclass
 class Page:
-    """A page's Markdown and its pre-rendered HTML parts (UTF-8), by part name."""
+    """A page's Markdown, its pre-rendered HTML parts (UTF-8) by part name, and whether
+    the site's navigation lists it (entity pages and reference pages are reached by links)."""
 
     markdown: str
     parts: dict[str, bytes] = field(default_factory=dict)
+    listed: bool = True
 
 
 # Rows handed to the HTML templates are named tuples, not dicts: Jinja reads `row.x`
@@ -130,6 +142,7 @@ class Context:
         self.env = template_environment()
         self.html_env = html_environment()
         self.networks = NetworkRenderer(corpus)
+        self.sources = Sources(corpus)
         self.parts_macros = self.html_env.get_template("entity_parts.html.j2").module
 
     def warm(self) -> None:

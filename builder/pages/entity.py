@@ -1,13 +1,13 @@
-"""An entity's article: infobox facts, description, relations in both directions with
-their citations, its network, its dated items, "see also" and its data links. The
-bulky parts (relation lists, network, timeline, citations) are HTML parts, put in
-after MkDocs renders the Markdown."""
+"""An entity's article: infobox facts, description, relations in both directions, each
+with its evidence in place (pages/evidence.py), its network, its dated items, "see
+also" and its data links. The bulky parts (relation lists, network, timeline) are HTML
+parts, put in after MkDocs renders the Markdown."""
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple
 
@@ -15,42 +15,11 @@ from markupsafe import Markup
 
 from builder.model import Entity, Relation
 from builder.network.select import has_ego_network
-from builder.pages.context import Context, Page, relation_when, show_date
+from builder.pages.context import HEAD_PART, Context, Page, relation_when
+from builder.pages.evidence import Evidence
 from builder.pages.text import sanitize_markdown
-from builder.paths import entity_file, from_page, network_file, page_src, page_url, relative_url, theme_url
+from builder.paths import entity_file, from_page, network_file, page_src, page_url, relative_url, theme_url, turtle_file
 from builder.read.themes import Theme
-
-
-@dataclass
-class Footnotes:
-    """Numbered citations of one page: one number per distinct (source, quote), and the
-    ids of the places that cite it (fnref:N, then fnref2:N..., as Python-Markdown names them)."""
-
-    numbers: dict = field(default_factory=dict)
-    refs: dict = field(default_factory=dict)
-
-    def cite(self, source: str, quote: str) -> "Ref":
-        number = self.numbers.setdefault((source, quote), len(self.numbers) + 1)
-        refs = self.refs.setdefault(number, [])
-        ref_id = f"fnref:{number}" if not refs else f"fnref{len(refs) + 1}:{number}"
-        refs.append(ref_id)
-        return Ref(ref_id, number)
-
-
-class Ref(NamedTuple):
-    id: str
-    number: int
-
-
-class Note(NamedTuple):
-    number: int
-    source: Entity
-    publisher: str
-    title: str
-    href: str
-    quote: str
-    refs: list[str]
-    date: str
 
 
 class Linked(NamedTuple):
@@ -71,7 +40,7 @@ class Backed(NamedTuple):
     target_href: str
     relation: Relation
     when: str
-    quotes: list[str]
+    evidence: list[Evidence]
 
 
 @dataclass
@@ -80,7 +49,7 @@ class RelationRow:
     href: str
     relation: Relation
     when: str
-    refs: list[Ref]
+    evidence: list[Evidence]
     anchor: str | None
 
 
@@ -103,8 +72,7 @@ def render_entity_pages(ctx: Context, entity_ids: list[str]) -> dict[str, Page]:
 
 def entity_page(ctx: Context, entity: Entity) -> Page:
     url = page_url(entity)
-    notes = Footnotes()
-    groups = relation_groups(ctx, entity, url, notes)
+    groups = relation_groups(ctx, entity, url)
     macros = ctx.parts_macros
     parts = {group.part: macros.relation_list(group, ctx.v.statuses) for group in groups}
     if ctx.corpus.is_source(entity.id):
@@ -125,20 +93,37 @@ def entity_page(ctx: Context, entity: Entity) -> Page:
               for t in ctx.themes if t.id in ctx.theme_index.get(entity.id, [])]
     if linked or themes:
         parts["see-also"] = macros.see_also(linked, themes)
+    parts[HEAD_PART] = macros.head(from_page(turtle_file(entity)), linked_data(ctx, entity))
     source_file = entity_file(entity, ctx.file_prefix)
     parts["data-links"] = macros.data_links(
         entity, relative_url(url, "data/"), source_file, ctx.changed.get(entity.id),
         ctx.edit_url_base + source_file if ctx.edit_url_base else None)
-    if notes.numbers:
-        parts["footnotes"] = macros.footnotes(footnote_items(ctx, url, notes))
     markdown = ctx.env.get_template("entity.md.j2").render(
         entity=entity, type_label=ctx.type_label(entity), facts=ctx.facts(entity),
         description=Markup(sanitize_markdown(entity.description)) if entity.description else None,
         groups=groups, parts=parts, iri=str(ctx.iris.entity(entity)))
-    return Page(markdown, {name: str(html).encode() for name, html in parts.items()})  # UTF-8: half a str's memory
+    return Page(markdown, {name: str(html).encode() for name, html in parts.items()},  # UTF-8: half a str's memory
+                listed=False)
 
 
-def relation_groups(ctx: Context, entity: Entity, url: str, notes: Footnotes) -> list[RelationGroup]:
+def linked_data(ctx: Context, entity: Entity) -> dict:
+    """What the page says about its entity for machines (schema.org JSON-LD in its head)."""
+    classes = [c.split(":", 1)[1] for c in ctx.v.standard_classes(entity.type_id) if c.startswith("schema:")]
+    data = {"@context": {"@vocab": "https://schema.org/"}, "@id": str(ctx.iris.entity(entity)),
+            "@type": classes or ["Thing"], "name": entity.name, "mainEntityOfPage": str(ctx.iris.page(entity)),
+            "url": str(ctx.iris.page(entity))}
+    if entity.summary:
+        data["description"] = entity.summary
+    if entity.aliases:
+        data["alternateName"] = list(entity.aliases)
+    same = [term for key, value in sorted(entity.facts.items()) if "owl:sameAs" in ctx.v.keys[key].properties
+            and ctx.v.keys[key].kind == "identifier" for term in ctx.v.keys[key].value_kind.terms(value, ctx.v.keys[key])]
+    if same:
+        data["sameAs"] = [str(term) for term in same]
+    return data
+
+
+def relation_groups(ctx: Context, entity: Entity, url: str) -> list[RelationGroup]:
     """The entity's relations in both directions, grouped by predicate and reading
     (a relation to it reads with the inverse label), in the vocabulary's order."""
     groups: dict[tuple[str, bool], RelationGroup] = {}
@@ -151,7 +136,7 @@ def relation_groups(ctx: Context, entity: Entity, url: str, notes: Footnotes) ->
         other = ctx.corpus[relation.subject if incoming else relation.target]
         row = RelationRow(
             other=other, href=relative_url(url, page_url(other)), relation=relation,
-            when=relation_when(relation), refs=[notes.cite(c.source, c.quote) for c in relation.citations],
+            when=relation_when(relation), evidence=[ctx.sources.evidence(c, url) for c in relation.citations],
             anchor=None if incoming else relation.key)
         group = groups.setdefault((relation.predicate, inverse_reading),
                                   RelationGroup(label[:1].upper() + label[1:], relation.predicate,
@@ -172,18 +157,8 @@ def backed_claims(ctx: Context, source: Entity, url: str) -> list[Backed]:
             label=ctx.v.predicates[relation.predicate].label.site,
             target=target, target_href=relative_url(url, page_url(target)),
             relation=relation, when=relation_when(relation),
-            quotes=[c.quote for c in relation.citations if c.source == source.id]))
+            evidence=[ctx.sources.evidence(c, url) for c in relation.citations if c.source == source.id]))
     return backed
-
-
-def footnote_items(ctx: Context, url: str, notes: Footnotes) -> list[Note]:
-    items = []
-    for (source_id, quote), number in notes.numbers.items():
-        source = ctx.corpus[source_id]
-        items.append(Note(number=number, source=source, publisher=source.facts.get("publisher"),
-                          title=source.facts.get("title"), href=relative_url(url, page_url(source)),
-                          quote=quote, refs=notes.refs[number], date=show_date(source.facts.get("date"))))
-    return items
 
 
 def see_also(ctx: Context, entity: Entity, limit: int = 5) -> list[Entity]:

@@ -20,6 +20,6 @@ def render_entity_rdf(serialized: Serialized, corpus: Corpus, site_url: str,
     iris = Iris.for_site(site_url)
     files = {}
     for entity in corpus.entities.values():
-        lines = sorted(serialized.by_entity.get(str(iris.entity(entity)), ()))  # unique: see export.serialize
+        lines = sorted(serialized.by_entity.get(str(iris.page(entity)), ()))  # unique: see export.serialize
         files[turtle_file(entity)] = turtle(b"".join(lines), prefixes)
     return files

@@ -9,6 +9,7 @@ the lines by entity, for each entity's own Turtle file, and counts what VoID rep
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,9 +19,12 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 from rdflib.plugins.serializers.nt import _nt_row  # rdflib's N-Triples writer, one triple (pinned: 7.6.0)
 
+from builder import __version__
+from builder.errors import ShapeErrors
 from builder.model import Corpus
 from builder.network.formats import render_network_exports
 from builder.paths import PUBLISHED_NAMES, Iris
+from builder.rdf.conformance import check
 from builder.rdf.dataset import dataset_description, shacl_shapes
 from builder.rdf.graph import bind_prefixes, build_vocabulary_graph, corpus_triples
 
@@ -39,9 +43,9 @@ class Serialized:
         return b"".join(self.lines)
 
 
-def serialize(triples: Iterable, entity_iris: set[str]) -> Serialized:
-    """N-Triples lines of `triples`. A line describes the entity whose IRI its subject
-    is or hangs under (`<entity>#statement`), and the entity its object is, if another."""
+def serialize(triples: Iterable, pages: set[str]) -> Serialized:
+    """N-Triples lines of `triples`. A line describes the entity whose page its subject
+    hangs under (`<page>#id`, `<page>#statement`), and the entity its object is, if another."""
     unique: set[bytes] = set()
     by_entity: dict[str, list[bytes]] = defaultdict(list)
     subjects, objects, properties, classes = set(), set(), set(), set()
@@ -54,8 +58,8 @@ def serialize(triples: Iterable, entity_iris: set[str]) -> Serialized:
         owner = str(subject).partition("#")[0]
         by_entity[owner].append(line)
         if isinstance(obj, URIRef):
-            target = str(obj)
-            if target != owner and target in entity_iris:
+            target = str(obj).partition("#")[0]
+            if target != owner and target in pages:
                 by_entity[target].append(line)
         subjects.add(str(subject))
         objects.add(line.split(b" ", 2)[2])  # the object as written (IRIs hold no spaces)
@@ -69,7 +73,7 @@ def serialize(triples: Iterable, entity_iris: set[str]) -> Serialized:
 
 def serialize_corpus(corpus: Corpus, site_url: str) -> Serialized:
     iris = Iris.for_site(site_url)
-    return serialize(corpus_triples(corpus, site_url), {str(iris.entity(e)) for e in corpus.entities.values()})
+    return serialize(corpus_triples(corpus, site_url), {str(iris.page(e)) for e in corpus.entities.values()})
 
 
 def rdf_prefixes(vocabulary, site_url: str) -> dict[str, str]:
@@ -87,41 +91,113 @@ def turtle(nt: bytes, prefixes: dict[str, str]) -> bytes:
     return ox.serialize(_triples(nt), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
-def jsonld(nt: bytes) -> bytes:
-    """JSON-LD (expanded form, one node object per subject, in IRI order), written by
-    pyoxigraph straight from the sorted N-Triples, streaming (no document held in memory)."""
-    return ox.serialize(_triples(nt), format=ox.RdfFormat.JSON_LD) + b"\n"
+def jsonld(nt: bytes, prefixes: dict[str, str]) -> bytes:
+    """Compact JSON-LD 1.1: an `@context` of the site's prefixes, then one node object per
+    subject (in IRI order, each property's values in N-Triples order), properties and
+    classes as compact IRIs. Written from the sorted N-Triples one subject at a time:
+    a JSON-LD library's compaction holds and walks the whole document."""
+    writer = _CompactJsonLd(prefixes)
+    context = json.dumps({"@context": dict(sorted(prefixes.items()))}, ensure_ascii=False)[:-1]
+    nodes, current, pairs = [], None, []
+    for triple in _triples(nt):
+        subject = writer.reference(triple.subject)
+        if subject != current and current is not None:
+            nodes.append(writer.node(current, pairs))
+            pairs = []
+        current = subject
+        pairs.append((triple.predicate.value, triple.object))
+    if current is not None:
+        nodes.append(writer.node(current, pairs))
+    return (context + ',"@graph":[\n' + ",\n".join(nodes) + "\n]}\n").encode("utf-8")
 
 
-def graph_exports(corpus: Corpus, site_url: str, serialized: Serialized) -> dict[str, bytes]:
-    """The small files: N-Triples, the vocabulary, VoID, SHACL and the network exports."""
-    vocabulary = build_vocabulary_graph(corpus.vocabulary, site_url)
-    return {
-        "graph.nt": serialized.ntriples,
-        "vocabulary.ttl": vocabulary.serialize(format="turtle", encoding="utf-8"),
-        "void.ttl": dataset_description(corpus, serialized.counts, site_url).serialize(
-            format="turtle", encoding="utf-8"),
-        "shapes.ttl": shacl_shapes(corpus.vocabulary, site_url).serialize(format="turtle", encoding="utf-8"),
-        **render_network_exports(corpus),
-    }
+class _CompactJsonLd:
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.namespaces = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+
+    def compact(self, iri: str) -> str:
+        for prefix, namespace in self.namespaces:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace):]}"
+        return iri
+
+    @staticmethod
+    def reference(term) -> str:
+        return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+
+    def value(self, term) -> dict:
+        if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+            return {"@id": self.reference(term)}
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value != XSD_STRING:
+            return {"@value": term.value, "@type": self.compact(term.datatype.value)}
+        return {"@value": term.value}
+
+    def node(self, subject: str, pairs: list) -> str:
+        types = [self.compact(o.value) for p, o in pairs if p == RDF_TYPE]
+        properties: dict[str, list] = {}
+        for p, o in pairs:
+            if p != RDF_TYPE:
+                properties.setdefault(self.compact(p), []).append(self.value(o))
+        body = {"@id": subject, **({"@type": types} if types else {}), **dict(sorted(properties.items()))}
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
-def dump_exports(nt: bytes, prefixes: dict[str, str]) -> dict[str, bytes]:
-    return {"graph.ttl": turtle(nt, prefixes), "graph.jsonld": jsonld(nt)}
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def render_exports(corpus: Corpus, site_url: str) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class Release:
+    """What the dataset description says beyond the graph: when it last changed, its
+    version, and where its SPARQL endpoint is (if one is configured)."""
+
+    modified: str | None = None  # YYYY-MM-DD
+    version: str = __version__
+    endpoint: str | None = None
+
+
+def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release: Release = Release()):
+    """Every file published under data/, by name, in an order that lets each big piece go
+    before the next is made, checked against the shapes before any is given out (raises
+    ShapeErrors), and the dataset description last (it gives each file's size)."""
+    nt = serialized.ntriples
+    vocabulary = build_vocabulary_graph(corpus.vocabulary, site_url).serialize(format="turtle", encoding="utf-8")
+    shapes = shacl_shapes(corpus.vocabulary, site_url)
+    violations = check(corpus, site_url, nt, vocabulary, shapes)
+    if violations:
+        raise ShapeErrors([v.format() for v in violations])
+    sizes: dict[str, int] = {}
+
+    def give(name: str, content: bytes):
+        sizes[name] = len(content)
+        return name, content
+
+    yield give("graph.nt", nt)
+    yield give("vocabulary.ttl", vocabulary)
+    yield give("shapes.ttl", shapes.serialize(format="turtle", encoding="utf-8"))
+    del shapes
+    for name, content in render_network_exports(corpus).items():
+        yield give(name, content)
+    yield give("graph.ttl", turtle(nt, rdf_prefixes(corpus.vocabulary, site_url)))
+    yield give("graph.jsonld", jsonld(nt, rdf_prefixes(corpus.vocabulary, site_url)))
+    yield give("void.ttl", b"")  # its own size is not known before it is written: listed without
+    description = dataset_description(corpus, serialized.counts, site_url, sizes, release)
+    yield "void.ttl", description.serialize(format="turtle", encoding="utf-8")
+
+
+def render_exports(corpus: Corpus, site_url: str, release: Release = Release()) -> dict[str, bytes]:
     """Every published RDF and network file, by file name."""
-    serialized = serialize_corpus(corpus, site_url)
-    files = graph_exports(corpus, site_url, serialized)
-    files.update(dump_exports(files["graph.nt"], rdf_prefixes(corpus.vocabulary, site_url)))
+    files = dict(data_exports(corpus, site_url, serialize_corpus(corpus, site_url), release))
     return {name: files[name] for name in PUBLISHED_NAMES}
 
 
 def query_store_content(corpus: Corpus, site_url: str) -> list[tuple[bytes, ox.RdfFormat]]:
     """What a SPARQL store over the graph holds: the dump and the vocabulary."""
-    exports = render_exports(corpus, site_url)
-    return [(exports["graph.nt"], ox.RdfFormat.N_TRIPLES), (exports["vocabulary.ttl"], ox.RdfFormat.TURTLE)]
+    nt = serialize_corpus(corpus, site_url).ntriples
+    vocabulary = build_vocabulary_graph(corpus.vocabulary, site_url).serialize(format="turtle", encoding="utf-8")
+    return [(nt, ox.RdfFormat.N_TRIPLES), (vocabulary, ox.RdfFormat.TURTLE)]
 
 
 def write_exports(corpus: Corpus, site_url: str, out_dir: Path) -> list[Path]:

@@ -1,26 +1,37 @@
-"""The model as an RDF graph. Every term comes from the vocabulary's
-metadata; serialization is rdflib's job (see export.py).
+"""The model as an RDF graph. Every term comes from the vocabulary's metadata;
+serialization is export.py's job.
 
-Each relation is emitted twice, as Wikidata does: a direct triple
-`<subject> pg:worksFor <target>` for simple queries, and a statement node
-`<subject>#works-for-white-house` (an rdf:Statement) that carries the qualifiers
-(dates, role, status, note) and the provenance (PROV-O qualified derivations,
-each with its quote)."""
+An entity is `<page#id>`, apart from its page `<page>`. Each relation is a statement
+`<page#works-for-white-house>` (an rdf:Statement) with its qualifiers (dates, role,
+status, note) and its provenance: a PROV-O qualified derivation per source with its
+quote (and the editors' translation), and a W3C Web Annotation whose target is the
+quoted passage of the source (a TextQuoteSelector with its prefix and suffix in the
+archived text). As in Wikidata, a relation whose status is truthy (reported,
+confirmed) is also stated directly, `<subject> pg:worksFor <target>`, with the
+standard property it maps to where that property's domain and range allow, and a W3C
+ORG membership for membership predicates; alleged, denied and opinion claims are
+statements only."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, TIME
 
 from builder.model import Corpus, EDate, Entity, Relation
 from builder.paths import Iris
+from builder.read.quotes import collapse_spaces, locate
 from builder.vocabulary import Vocabulary
+from builder.vocabulary.kinds import AGENT
 
 SCHEMA = Namespace("https://schema.org/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+ORG = Namespace("http://www.w3.org/ns/org#")
 
 Triple = tuple  # (subject, predicate, object) as rdflib terms
+SELECTOR_CONTEXT = 32  # characters of prefix and suffix around a quoted passage
+_TIME_OF = {"year": TIME.inXSDgYear, "month": TIME.inXSDgYearMonth, "day": TIME.inXSDDate}
 
 
 def bind_prefixes(graph: Graph, vocabulary: Vocabulary, iris: Iris) -> None:
@@ -63,16 +74,15 @@ def relation_graph(corpus: Corpus, site_url: str, relation: Relation) -> Graph:
 
 
 def entity_triples(v: Vocabulary, iris: Iris, entity: Entity) -> Iterator[Triple]:
-    node = iris.entity(entity)
-    base = v.types[entity.type]
+    node, page = iris.entity(entity), iris.page(entity)
     for type_id in v.ancestors(entity.type_id):
         yield node, RDF.type, iris.type_class(type_id)
-        for curie in v.types[type_id].classes:
-            yield node, RDF.type, URIRef(v.expand(curie, str(iris.vocab)))
-    labels = [Literal(entity.name)] + [Literal(name, lang=lang) for lang, name in entity.names.items()]
-    for label in labels:
-        yield node, RDFS.label, label
-        yield node, SCHEMA.name, label
+    for curie in v.standard_classes(entity.type_id):
+        yield node, RDF.type, URIRef(v.expand(curie, str(iris.vocab)))
+    names = {v.site_language: entity.name, **entity.names}
+    for language, name in sorted(names.items()):
+        yield node, RDFS.label, Literal(name, lang=language)
+        yield node, SCHEMA.name, Literal(name, lang=language)
     for alias in entity.aliases:
         yield node, SKOS.altLabel, Literal(alias)
     if entity.summary:
@@ -80,15 +90,56 @@ def entity_triples(v: Vocabulary, iris: Iris, entity: Entity) -> Iterator[Triple
     if entity.description:
         yield node, DCTERMS.description, Literal(entity.description, lang=v.site_language)
     yield node, iris.vocab.id, Literal(entity.id)
-    yield node, FOAF.page, node
+    yield node, SCHEMA.mainEntityOfPage, page
+    yield node, FOAF.isPrimaryTopicOf, page
+    yield page, RDF.type, FOAF.Document
+    yield page, RDF.type, SCHEMA.WebPage
+    yield page, FOAF.primaryTopic, node
+    for relation in entity.relations:
+        yield node, iris.vocab.statement, iris.statement(entity, relation)
     for key, value in sorted(entity.facts.items()):
-        terms = v.keys[key].value_kind.terms(value)
-        for curie in v.key_properties(base, key):
-            prop = URIRef(v.expand(curie, str(iris.vocab)))
-            for term in terms:
-                yield node, prop, term
-        if isinstance(value, EDate) and value.approximate:
-            yield node, iris.vocab.approximateDate, Literal(key)
+        yield from _fact_triples(v, iris, entity, key, value)
+
+
+def _fact_triples(v: Vocabulary, iris: Iris, entity: Entity, key: str, value) -> Iterator[Triple]:
+    node, spec = iris.entity(entity), v.keys[key]
+    if spec.kind == AGENT.name:
+        agent = _agent(iris, entity, key, value)
+        objects = [agent] if agent is not None else []
+        if agent is not None and not AGENT.reference(value):
+            yield agent, SCHEMA.name, Literal(value)
+            if spec.agent_class:
+                yield agent, RDF.type, URIRef(v.expand(spec.agent_class, str(iris.vocab)))
+    elif key == "replaces":
+        objects = [iris.entity(_Former(entity.kind, old)) for old in value]
+    else:
+        objects = spec.value_kind.terms(value, spec)
+    if spec.kind == "country":  # described where it is used: the graph needs no other file
+        yield objects[0], RDF.type, SCHEMA.Country
+        yield objects[0], RDFS.label, Literal(value, lang="en")
+        yield objects[0], SKOS.notation, Literal(spec.codes[value])
+    for curie in v.key_properties(entity.type_id, key):
+        prop = URIRef(v.expand(curie, str(iris.vocab)))
+        for term in objects:
+            yield node, prop, term
+    if isinstance(value, EDate) and value.approximate:
+        yield node, iris.vocab.approximateDate, Literal(key)
+
+
+class _Former:
+    """An id an entity had before (`replaces`): its old address, in the same folder."""
+
+    def __init__(self, kind: str, entity_id: str) -> None:
+        self.kind, self.id = kind, entity_id
+
+
+def _agent(iris: Iris, entity: Entity, key: str, value: str) -> URIRef | None:
+    """A publisher or author: the entity's IRI it names, or a node of this entity's
+    description that holds the name; nothing for `unknown`."""
+    if value == AGENT.UNKNOWN:
+        return None
+    reference = AGENT.reference(value)
+    return iris.entity(_Former(*reference)) if reference else iris.of_entity(entity, key)
 
 
 def relation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Relation) -> Iterator[Triple]:
@@ -97,10 +148,14 @@ def relation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Rela
     s, o = iris.entity(subject), iris.entity(target)
     predicate = v.predicates[relation.predicate]
     p = iris.predicate(predicate.id)
-    yield s, p, o
-    if predicate.maps_to:
-        standard = URIRef(v.expand(predicate.maps_to, str(iris.vocab)))
-        yield (o, standard, s) if predicate.maps_to_inverse else (s, standard, o)
+    truthy = relation.status in v.truthy_statuses
+    if truthy:
+        yield s, p, o
+        if v.maps_between(predicate, subject.type_id, target.type_id):
+            standard = URIRef(v.expand(predicate.maps_to, str(iris.vocab)))
+            yield (o, standard, s) if predicate.maps_to_inverse else (s, standard, o)
+        if predicate.membership:
+            yield from _membership(iris, subject, relation, s, o)
 
     statement = iris.statement(subject, relation)
     pg = iris.vocab
@@ -110,25 +165,80 @@ def relation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Rela
     yield statement, RDF.predicate, p
     yield statement, RDF.object, o
     yield statement, pg.status, iris.status(relation.status)
-    for prop, value in ((SCHEMA.startDate, relation.start), (SCHEMA.endDate, relation.end),
-                        (DCTERMS.date, relation.date)):
+    for prop, value in ((pg.startDate, relation.start), (pg.endDate, relation.end), (DCTERMS.date, relation.date)):
         if value is not None:
             yield statement, prop, value.literal()
             if value.approximate:
                 yield statement, pg.approximateDate, Literal(_date_key(relation, value))
     if relation.role:
-        yield statement, SCHEMA.roleName, Literal(relation.role)
+        yield statement, pg.role, Literal(relation.role, lang=v.site_language)
     if relation.note:
         yield statement, RDFS.comment, Literal(relation.note, lang=v.site_language)
     for number, citation in enumerate(relation.citations, start=1):
-        source = corpus[citation.source]
-        source_node = iris.entity(source)
-        derivation = iris.citation(subject, relation, number)
-        yield statement, PROV.wasDerivedFrom, source_node
-        yield statement, PROV.qualifiedDerivation, derivation
-        yield derivation, RDF.type, PROV.Derivation
-        yield derivation, PROV.entity, source_node
-        yield derivation, pg.quote, Literal(citation.quote, lang=source.facts.get("language"))
+        yield from _citation_triples(corpus, iris, subject, relation, statement, number, citation)
+
+
+def _citation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Relation, statement: URIRef,
+                      number: int, citation) -> Iterator[Triple]:
+    v, pg = corpus.vocabulary, iris.vocab
+    source = corpus[citation.source]
+    source_node = iris.entity(source)
+    language = source.facts.get("language")
+    derivation = iris.citation(subject, relation, number)
+    yield statement, PROV.wasDerivedFrom, source_node
+    yield statement, PROV.qualifiedDerivation, derivation
+    yield derivation, RDF.type, PROV.Derivation
+    yield derivation, PROV.entity, source_node
+    yield derivation, pg.quote, Literal(citation.quote, lang=language)
+    yield derivation, pg.status, iris.status(citation.status)
+    translation = citation.translation(v.site_language) if language != v.site_language else None
+    if translation:
+        yield derivation, pg.translation, Literal(translation, lang=v.site_language)
+    annotation = iris.part(subject, relation, f"quote-{number}")
+    yield annotation, RDF.type, OA.Annotation
+    yield annotation, OA.motivatedBy, OA.linking
+    yield annotation, OA.hasBody, statement
+    yield derivation, pg.annotation, annotation
+    text = collapse_spaces(source.text or "")
+    spans = locate(citation.quote, text) if text else []
+    for index, (start, end) in enumerate(spans or [None], start=1):
+        target = iris.part(subject, relation, f"quote-{number}-target-{index}")
+        yield annotation, OA.hasTarget, target
+        yield target, RDF.type, OA.SpecificResource
+        yield target, OA.hasSource, source_node
+        if start is None:
+            continue
+        selector = iris.part(subject, relation, f"quote-{number}-selector-{index}")
+        yield target, OA.hasSelector, selector
+        yield selector, RDF.type, OA.TextQuoteSelector
+        yield selector, OA.exact, Literal(text[start:end])
+        yield selector, OA.prefix, Literal(text[max(0, start - SELECTOR_CONTEXT):start])
+        yield selector, OA.suffix, Literal(text[end:end + SELECTOR_CONTEXT])
+
+
+def _membership(iris: Iris, subject: Entity, relation: Relation, person: URIRef, organization: URIRef) -> Iterator[Triple]:
+    """A truthy membership relation, also as W3C ORG: who, where, in which role, when."""
+    membership = iris.part(subject, relation, "membership")
+    yield membership, RDF.type, ORG.Membership
+    yield membership, ORG.member, person
+    yield membership, ORG.organization, organization
+    yield membership, PROV.wasDerivedFrom, iris.statement(subject, relation)
+    if relation.role:
+        role = iris.part(subject, relation, "role")
+        yield membership, ORG.role, role
+        yield role, RDF.type, ORG.Role
+        yield role, SKOS.prefLabel, Literal(relation.role)
+    if relation.start or relation.end or relation.date:
+        interval = iris.part(subject, relation, "interval")
+        yield membership, ORG.memberDuring, interval
+        yield interval, RDF.type, TIME.Interval
+        for name, prop, value in (("start", TIME.hasBeginning, relation.start or relation.date),
+                                  ("end", TIME.hasEnd, relation.end or relation.date)):
+            if value is not None:
+                instant = iris.part(subject, relation, name)
+                yield interval, prop, instant
+                yield instant, RDF.type, TIME.Instant
+                yield instant, _TIME_OF[value.precision], value.literal()
 
 
 def _date_key(relation: Relation, value: EDate) -> str:
@@ -194,8 +304,24 @@ def _properties(v: Vocabulary, iris: Iris) -> Iterator[Triple]:
         for type_id in p.range:
             yield prop, SCHEMA.rangeIncludes, iris.type_class(type_id)
         if p.maps_to:
-            yield prop, OWL.inverseOf if p.maps_to_inverse else RDFS.subPropertyOf, URIRef(
-                v.expand(p.maps_to, str(pg)))
+            yield from _mapping(v, iris, p, prop)
+
+
+def _mapping(v: Vocabulary, iris: Iris, p, prop: URIRef) -> Iterator[Triple]:
+    """How a predicate relates to the standard property it maps to. Over its whole domain
+    and range it is a subproperty (of the standard property's inverse, for an inverse
+    mapping: `pg:funds` implies `schema:funder` the other way, not the reverse); where the
+    mapping holds only between some types, the standard property is only pointed to."""
+    standard = URIRef(v.expand(p.maps_to, str(iris.vocab)))
+    if p.maps_domain or p.maps_range:
+        yield prop, RDFS.seeAlso, standard
+        return
+    if not p.maps_to_inverse:
+        yield prop, RDFS.subPropertyOf, standard
+        return
+    inverse = BNode(f"inverse-of-{p.maps_to.replace(':', '-')}")
+    yield prop, RDFS.subPropertyOf, inverse
+    yield inverse, OWL.inverseOf, standard
 
 
 def _statuses(v: Vocabulary, iris: Iris) -> Iterator[Triple]:
@@ -212,27 +338,47 @@ def _statuses(v: Vocabulary, iris: Iris) -> Iterator[Triple]:
 
 def _auxiliary(v: Vocabulary, iris: Iris) -> Iterator[Triple]:
     pg = iris.vocab
-    for name, comment, kind in _AUXILIARY_TERMS:
+    for name, kind, comment in auxiliary_terms(v):
         node = pg[name]
-        yield node, RDF.type, kind
+        yield node, RDF.type, URIRef(kind)
         yield node, RDFS.isDefinedBy, iris.ontology
         yield node, RDFS.comment, Literal(comment, lang="en")
+    for name, range_name in _RANGES:
+        yield pg[name], RDFS.range, pg[range_name]
+    yield pg.annotation, RDFS.range, OA.Annotation
     yield pg.Statement, RDFS.subClassOf, RDF.Statement
     yield pg.Statement, RDFS.subClassOf, PROV.Entity
-    for key in v.keys.values():
-        for curie in key.properties:
-            if curie.startswith("pg:"):
-                yield URIRef(v.expand(curie, str(pg))), RDF.type, OWL.DatatypeProperty
-                yield URIRef(v.expand(curie, str(pg))), RDFS.comment, Literal(key.doc, lang="en")
 
 
 _AUXILIARY_TERMS = (
     ("Statement", "A sourced relation between two entities, with its qualifiers and provenance.", OWL.Class),
-    ("status", "The standing of a claim (reported, alleged, confirmed, denied, opinion).", OWL.ObjectProperty),
+    ("statement", "Links an entity to each statement it is the subject of.", OWL.ObjectProperty),
+    ("status", "The standing of a claim (confirmed, reported, alleged, opinion, denied), on a statement "
+               "(the strongest of its sources') and on each of its derivations (one source's).", OWL.ObjectProperty),
     ("quote", "The words of a source that support a statement, verbatim, in the source's language.",
      OWL.DatatypeProperty),
+    ("translation", "The editors' translation of a quote into the site's language.", OWL.DatatypeProperty),
+    ("annotation", "Links a derivation to the Web Annotation that selects its quote in the source.",
+     OWL.ObjectProperty),
+    ("role", "The role a statement's subject holds, as the source words it.", OWL.DatatypeProperty),
+    ("startDate", "When a statement's relation began (xsd:gYear, xsd:gYearMonth or xsd:date, as precise as the "
+                  "source).", OWL.DatatypeProperty),
+    ("endDate", "When a statement's relation ended.", OWL.DatatypeProperty),
     ("approximateDate", "Names a date key (start, end, date...) whose value was worked out from a relative "
                         "expression and is approximate.", OWL.DatatypeProperty),
     ("inverseLabel", "How a relation reads from its target.", OWL.AnnotationProperty),
     ("id", "The entity's or predicate's identifier in the entity files.", OWL.DatatypeProperty),
 )
+_RANGES = (("status", "ClaimStatus"), ("statement", "Statement"))
+
+
+def auxiliary_terms(v: Vocabulary) -> list[tuple[str, str, str]]:
+    """The vocabulary's own terms besides types, predicates and statuses: (name, kind, comment)."""
+    terms = [(name, str(kind), comment) for name, comment, kind in _AUXILIARY_TERMS]
+    terms.append(("ClaimStatus", str(OWL.Class), "The class of the claim statuses."))
+    terms.append(("relations", str(OWL.DatatypeProperty), "The number of relations in the dataset (on its VoID "
+                                                          "description)."))
+    for key in v.keys.values():
+        terms.extend((curie[3:], str(OWL.DatatypeProperty), key.doc) for curie in key.properties
+                     if curie.startswith("pg:"))
+    return sorted(terms)

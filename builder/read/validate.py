@@ -14,13 +14,14 @@ from builder.read.hints import fold, suggest
 from builder.read.quotes import collapse_spaces, quote_problem
 from builder.read.yaml import RawEntity
 from builder.vocabulary import CITATION_KEYS, RELATION_QUALIFIERS, EntityType, Vocabulary
-from builder.vocabulary.kinds import KINDS, EDate, kind_of, show_value
+from builder.vocabulary.kinds import AGENT, KINDS, EDate, kind_of, show_value
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 80
 RESERVED_IDS = {"index", "con", "prn", "aux", "nul", "assets", "search", "data", "vocab"} | {
     f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
 MAX_QUOTE_WORDS = 60
+MIN_QUOTE_CHARS = 4
 
 
 def validate(raws: list[RawEntity], vocabulary: Vocabulary, errors: list[EntityError] | None = None) -> Corpus:
@@ -57,8 +58,10 @@ class _Checker:
                 drafts.append((raw, entity))
         entities = {e.id: e for _, e in drafts}
         names = {fold(n): e.id for e in entities.values() for n in (e.name, *e.names.values(), *e.aliases)}
+        former: dict[str, str] = {}
         for raw, entity in drafts:
             self.check_references(raw, entity, entities, names, seen)
+            self.check_replaces(raw, entity, seen, former)
         return Corpus(list(entities.values()), self.v)
 
     # -- identity --------------------------------------------------------------
@@ -109,7 +112,7 @@ class _Checker:
                            f"missing required key '{key}'", self.v.keys[key].doc)
         values = {}
         for key in sorted(allowed & raw.data.keys() - {"id", "type", "subtype", "relations"}):
-            values[key] = self.check_value(raw, (key,), self.v.keys[key].kind, key, self.v.keys[key].choices)
+            values[key] = self.check_value(raw, (key,), self.v.keys[key].kind, key, self.v.keys[key])
         self.check_entity_dates(raw, values)
         if base.archived_text:
             self.check_archived_text(raw, values)
@@ -174,14 +177,14 @@ class _Checker:
 
     # -- values ----------------------------------------------------------------
 
-    def check_value(self, raw: RawEntity, path: tuple, kind: str, label: str, choices: tuple[str, ...] = ()):
+    def check_value(self, raw: RawEntity, path: tuple, kind: str, label: str, spec=None):
         value = _walk(raw.data, path)
         if value is None:
             return None
         at = lambda sub: raw.at(path + sub)  # noqa: E731 - where a part of the value stands
         if kind == "names":
             return KINDS[kind].clean(value, label, at, self.error, key_at=lambda sub: raw.key_at(path + sub))
-        return KINDS[kind].clean(value, label, at, self.error, choices)
+        return KINDS[kind].clean(value, label, at, self.error, spec)
 
     def check_archived_text(self, raw: RawEntity, values: dict) -> None:
         text_path = raw.path.removesuffix(".yaml") + ".txt"
@@ -214,14 +217,21 @@ class _Checker:
                        "write one `- predicate: ...` item per relation")
             return ()
         relations = []
-        counts: dict[str, int] = {}
+        counts: dict[tuple[str, str], int] = {}
+        owners: dict[str, Relation] = {}
         for index, item in enumerate(value):
             relation = self.check_relation(raw, ("relations", index), item)
             if relation is None:
                 continue
-            base_key = f"{relation.predicate}-{relation.target}"
-            counts[base_key] = counts.get(base_key, 0) + 1
-            key = base_key if counts[base_key] == 1 else f"{base_key}-{counts[base_key]}"
+            pair = (relation.predicate, relation.target)
+            counts[pair] = counts.get(pair, 0) + 1
+            key = statement_key(relation.predicate, relation.target, counts[pair])
+            first = owners.setdefault(key, relation)
+            if first is not relation:
+                self.error(relation.location, f"this relation's statement would have the IRI fragment #{key}, like "
+                           f"the relation at line {first.location.line} ({first.predicate} {first.target})",
+                           "the two would be one statement: rename one of the entities, or ask a maintainer")
+                continue
             relations.append(replace(relation, key=key))
         return tuple(relations)
 
@@ -267,7 +277,8 @@ class _Checker:
         if len(self.errors) > before:
             return None
         return Relation(subject=raw.id, predicate=predicate, target=target, citations=citations,
-                        status=status, role=role, note=note, location=where, **dates)
+                        status=self.v.strongest(c.status for c in citations), role=role, note=note,
+                        location=where, **dates)
 
     def predicate_hint(self, predicate) -> str:
         for p in self.v.predicates.values():
@@ -320,6 +331,10 @@ class _Checker:
         if text is None or translations is None:
             return None
         words = len(text.split())
+        if len(text.strip()) < MIN_QUOTE_CHARS:
+            self.error(raw.at(path + ("quote",)), f"quote is too short to support anything ({text.strip()!r})",
+                       f"quote at least {MIN_QUOTE_CHARS} characters: the words that support the claim")
+            return None
         if words > MAX_QUOTE_WORDS:
             self.error(raw.at(path + ("quote",)), f"quote is {words} words long (at most {MAX_QUOTE_WORDS})",
                        "quote the few words that support the claim; mark cuts with […]")
@@ -331,6 +346,7 @@ class _Checker:
 
     def check_references(self, raw: RawEntity, entity: Entity, entities: dict[str, Entity],
                          names: dict[str, str], files: dict[str, RawEntity]) -> None:
+        self.check_agents(raw, entity, entities)
         raw_relations = raw.data.get("relations") or []
         by_location = {r.location: r for r in entity.relations}
         for index, _ in enumerate(raw_relations):
@@ -351,6 +367,34 @@ class _Checker:
                 if source.text is not None:
                     self.check_quote(raw.at(path + ("sources", c_index, "quote")), citation.quote, source)
                 self.check_translation(raw, path + ("sources", c_index), citation, source)
+
+    def check_replaces(self, raw: RawEntity, entity: Entity, files: dict[str, RawEntity],
+                       former: dict[str, str]) -> None:
+        """Old ids keep leading to the entity that took them over: each is a valid id that
+        no entity has now, taken over by one entity only."""
+        for index, old in enumerate(entity.facts.get("replaces", ())):
+            where = raw.at(("replaces", index))
+            if not ID_RE.match(old):
+                self.error(where, f"'{old}' is not an id", "give the old file name, without .yaml")
+            elif old in files:
+                self.error(where, f"'{old}' is still the id of {files[old].path}",
+                           "an entity replaces an id only once its file is gone: remove or rename that file")
+            elif former.setdefault(old, entity.id) != entity.id:
+                self.error(where, f"'{old}' is replaced by '{former[old]}' already",
+                           "an old id leads to one entity: keep it in one file's replaces")
+
+    def check_agents(self, raw: RawEntity, entity: Entity, entities: dict[str, Entity]) -> None:
+        """A publisher or author given as `<kind>/<id>` must be that entity."""
+        for key, value in entity.facts.items():
+            reference = AGENT.reference(value) if self.v.keys[key].kind == AGENT.name else None
+            if reference is None:
+                continue
+            kind, entity_id = reference
+            found = entities.get(entity_id)
+            if found is None or found.kind != kind:
+                hint = f"it is {found.kind}/{entity_id}" if found else (
+                    suggest(entity_id, entities) or f"create entities/{kind}/{entity_id}.yaml, or write the name")
+                self.error(raw.at((key,)), f"'{key}' names {value}, which is not an entity", hint)
 
     def missing_target(self, raw, path, target, entities, names, files) -> None:
         where = raw.at(path + ("target",))
@@ -414,6 +458,13 @@ class _Checker:
             message, passage = problem
             self.error(where, f"{message} in source '{source.id}'", f"closest: «{passage}»" if passage else
                        "copy the words exactly from the source's text")
+
+def statement_key(predicate: str, target: str, occurrence: int = 1) -> str:
+    """A relation's key, unique within its subject: the fragment of its statement's IRI.
+    Ids never hold "--", so the repeat suffix cannot meet an id ending in a number."""
+    key = f"{predicate}-{target}"
+    return key if occurrence == 1 else f"{key}--{occurrence}"
+
 
 def _walk(data, path: tuple):
     for step in path:

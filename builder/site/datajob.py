@@ -22,13 +22,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.errors import DataProcessError
+from builder.errors import DataProcessError, PolicygraphError
 from builder.model import Corpus
 from builder.network.render import NetworkRenderer
 from builder.network.select import has_ego_network
 from builder.paths import EXPLORER_FILE, PUBLISHED, network_file, theme_network_file, turtle_file
 from builder.rdf.entity import render_entity_rdf
-from builder.rdf.export import dump_exports, graph_exports, rdf_prefixes, serialize_corpus
+from builder.rdf.export import Release, data_exports, rdf_prefixes, serialize_corpus
 
 
 def data_file_names(corpus: Corpus, themes=()) -> list[str]:
@@ -39,10 +39,11 @@ def data_file_names(corpus: Corpus, themes=()) -> list[str]:
             + [theme_network_file(t.id) for t in themes])
 
 
-def write_data_files(corpus: Corpus, themes, site_url: str, out: Path) -> None:
+def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: Release = Release()) -> None:
     """The data files, written under `out` by path in the site: the network data first,
     then every file derived from the RDF graph, in an order that lets each big piece go
-    before the next is made (peak memory)."""
+    before the next is made (peak memory). Raises ShapeErrors if the graph breaks its
+    shapes (and then writes no RDF file)."""
 
     def write(files: Iterable[tuple[str, bytes]]) -> None:
         for path, content in files:  # one at a time: 10,000 ego networks held at once cost memory
@@ -51,14 +52,12 @@ def write_data_files(corpus: Corpus, themes, site_url: str, out: Path) -> None:
             target.write_bytes(content)
 
     write(NetworkRenderer(corpus).files(themes))
-    prefixes = rdf_prefixes(corpus.vocabulary, site_url)
     serialized = serialize_corpus(corpus, site_url)
-    write(render_entity_rdf(serialized, corpus, site_url, prefixes).items())
+    exports = data_exports(corpus, site_url, serialized, release)
+    first = next(exports)  # the shapes are checked before anything of the graph is written
+    write(render_entity_rdf(serialized, corpus, site_url, rdf_prefixes(corpus.vocabulary, site_url)).items())
     serialized.by_entity.clear()
-    nt = serialized.ntriples
-    write((f"data/{name}", content) for name, content in graph_exports(corpus, site_url, serialized).items())
-    del serialized
-    write((f"data/{name}", content) for name, content in dump_exports(nt, prefixes).items())
+    write((f"data/{name}", content) for name, content in [first, *exports])
 
 
 @dataclass(frozen=True)
@@ -73,11 +72,11 @@ class DataResult:
 class DataJob:
     """`write_data_files` by a child process, into a temporary folder."""
 
-    def __init__(self, corpus: Corpus, themes, site_url: str) -> None:
+    def __init__(self, corpus: Corpus, themes, site_url: str, release: Release = Release()) -> None:
         self.cancelled = False
         self.work = Path(tempfile.mkdtemp(prefix="policygraph-data-"))
         with open(self.work / "input.pickle", "wb") as stream:
-            pickle.dump((corpus, list(themes), site_url), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((corpus, list(themes), site_url, release), stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.process = subprocess.Popen([sys.executable, "-m", "builder.site.datajob", str(self.work)],
                                         cwd=Path(__file__).resolve().parents[2], stdin=subprocess.DEVNULL)
 
@@ -89,8 +88,10 @@ class DataJob:
         """Wait for the files. Raises DataProcessError if the process failed."""
         code = self.process.wait()
         if code != 0:
+            failure = self.work / "error.txt"
+            reported = failure.read_text(encoding="utf-8") if failure.is_file() else ""
             self.cancel()
-            raise DataProcessError(f"writing the RDF data files failed (exit code {code}); "
+            raise DataProcessError(reported or f"writing the RDF data files failed (exit code {code}); "
                                    "its error is printed above")
         stats = json.loads((self.work / "stats.json").read_text(encoding="utf-8"))
         return DataResult(self.folder, stats["seconds"], stats["peak_memory_mb"])
@@ -121,9 +122,13 @@ def _main(work: Path) -> None:
     batch_gc()
     started = time.perf_counter()
     with open(work / "input.pickle", "rb") as stream:
-        corpus, themes, site_url = pickle.load(stream)
+        corpus, themes, site_url, release = pickle.load(stream)
     (work / "input.pickle").unlink()
-    write_data_files(corpus, themes, site_url, work / "out")
+    try:
+        write_data_files(corpus, themes, site_url, work / "out", release)
+    except PolicygraphError as error:  # reported by the build, which fails
+        (work / "error.txt").write_text(str(error), encoding="utf-8")
+        sys.exit(1)
     (work / "stats.json").write_text(json.dumps({"seconds": time.perf_counter() - started,
                                                  "peak_memory_mb": peak_memory_mb()}), encoding="utf-8")
 

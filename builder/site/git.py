@@ -51,3 +51,10 @@ def source_date_epoch(root: Path) -> str:
         return out or "0"
     except (OSError, subprocess.SubprocessError):
         return "0"
+
+
+def last_commit_date(root: Path) -> str | None:
+    """The date (YYYY-MM-DD, UTC) of the last commit, or None outside a git checkout."""
+    import datetime
+    epoch = int(source_date_epoch(root))
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).date().isoformat() if epoch else None

@@ -26,11 +26,12 @@ from builder.pages.context import Context, fill_parts
 from builder.pages.parallel import render_workers
 from builder.pages.timeline import feed
 from builder.paths import entity_file, kind_index_src, page_src, theme_src
+from builder.rdf.export import Release
 from builder.read.catalogue import load_catalogue
 from builder.site.assets import asset_files
 from builder.site.datajob import DataJob, DataResult, data_file_names
 from builder.site.files import FreedFile, GeneratedFile, LateFile, add_file, move_tree
-from builder.site.git import last_changed, repository_prefix
+from builder.site.git import last_changed, last_commit_date, repository_prefix
 from builder.site.preview import Preview, affected_pages
 from builder.tools.schema import SCHEMA_DIR, render_schemas
 from builder.vocabulary import DEFAULT_PATH
@@ -110,14 +111,15 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         corpus, themes = project.corpus, project.themes
         ctx = Context(corpus, config.site_url, changed=last_changed(self._paths(config).entities),
                       edit_url_base=self.config.edit_url_base, file_prefix=self.prefix, themes=themes)
-        entity_pages = {page_src(e) for e in corpus.entities.values()} | {theme_src(t.id) for t in themes}
         previous = self.preview if self.preview and self.preview.vocabulary == project.vocabulary_text else None
         only = affected_pages(previous.corpus, corpus, previous.themes, themes) if previous else None
         # On every core for a build; on one while the preview serves (its server runs threads).
         rendered = pipeline.render_pages(ctx, only, workers=render_workers())
         # The data process starts now, not before the pages: they render on every core.
-        self.data_job = DataJob(corpus, themes, config.site_url)
+        self.data_job = DataJob(corpus, themes, config.site_url, Release(
+            modified=last_commit_date(self._paths(config).root), endpoint=self.config.sparql_endpoint))
         pages, parts, kept = rendered.markdown, rendered.parts, set()
+        entity_pages = {page_src(e) for e in corpus.entities.values()} | {theme_src(t.id) for t in themes}
         if previous is not None:
             kept = {src for src in previous.pages if src not in pages and src in entity_pages}
             kept |= {src for src in pages if previous.pages.get(src) == pages[src]
@@ -125,7 +127,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             pages = {**{src: previous.pages[src] for src in kept}, **pages}
             parts = {**{src: previous.parts[src] for src in kept if src in previous.parts}, **parts}
         for src, content in pages.items():
-            inclusion = InclusionLevel.NOT_IN_NAV if src in entity_pages else InclusionLevel.UNDEFINED
+            inclusion = InclusionLevel.NOT_IN_NAV if src in rendered.unlisted or src in kept else \
+                InclusionLevel.UNDEFINED
             page = GeneratedFile.generated(config, src, content=content, inclusion=inclusion)
             page.unchanged = src in kept
             add_file(files, page)
@@ -147,6 +150,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             ctx, examples, self.config.sparql_endpoint)))
         add_file(files, File.generated(config, "sparql.md", content=reference.sparql_docs(ctx, examples)))
         add_file(files, File.generated(config, "feed.xml", content=feed(ctx)))
+        for src, content in reference.redirects(ctx).items():
+            add_file(files, File.generated(config, src, content=content))
         for name, text in render_schemas(corpus.vocabulary, config.site_url).items():
             add_file(files, File.generated(config, f"{SCHEMA_DIR}/{name}", content=text))
         for src, path in asset_files(self._paths(config).root, self.config.oxigraph_dir).items():

@@ -24,7 +24,7 @@ def modeline(kind: str) -> str:
 
 def _value(v: Vocabulary, key: str) -> dict:
     spec = v.keys[key]
-    return {"description": spec.doc, **spec.value_kind.schema(spec.choices)}
+    return {"description": spec.doc, **spec.value_kind.schema(spec)}
 
 
 def _date() -> dict:

@@ -49,6 +49,10 @@ class KeySpec:
     properties: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
     doc: str = ""
+    pattern: str = ""  # identifiers: what a valid one looks like
+    iri: str = ""  # identifiers and countries: the IRI of a value, `{}` standing for it
+    codes: dict[str, str] = field(default_factory=dict, compare=False)  # countries: name -> code
+    agent_class: str = ""  # agents named by a name only: the class of the node that holds it
 
     @property
     def value_kind(self) -> Kind:
@@ -75,6 +79,7 @@ class EntityType:
     key_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)
     when: tuple[str, ...] = ()  # the date keys that place an entity of this type in time, first found wins
     timeline: bool = False  # its entities are items of the timeline
+    inherit_classes: bool = True  # whether its entities also have the standard classes of its parents
 
     @property
     def class_name(self) -> str:
@@ -91,6 +96,9 @@ class Predicate:
     maps_to: str | None = None
     maps_to_inverse: bool = False
     symmetric: bool = False
+    maps_domain: tuple[str, ...] = ()  # the subject types the standard property is used for (all if empty)
+    maps_range: tuple[str, ...] = ()  # the target types it is used for (all if empty)
+    membership: bool = False  # also stated as an org:Membership
 
     @property
     def property_name(self) -> str:
@@ -166,9 +174,37 @@ class Vocabulary:
             keys = tuple(k for k in keys if k != "relations")
         return keys
 
-    def key_properties(self, base: EntityType, key: str) -> tuple[str, ...]:
-        """The RDF properties a key maps to for entities of this folder-level type."""
-        return base.key_properties.get(key) or self.keys[key].properties
+    def key_properties(self, type_id: str, key: str) -> tuple[str, ...]:
+        """The RDF properties a key maps to for entities of this type: the nearest type
+        (itself, then its parents) that says, else the key's own."""
+        for ancestor in self.ancestors(type_id):
+            if key in self.types[ancestor].key_properties:
+                return self.types[ancestor].key_properties[key]
+        return self.keys[key].properties
+
+    def standard_classes(self, type_id: str) -> tuple[str, ...]:
+        """The standard classes (CURIEs) of an entity of this type: its own and its
+        parents', up to a type that does not inherit them."""
+        classes: list[str] = []
+        for ancestor in self.ancestors(type_id):
+            classes.extend(c for c in self.types[ancestor].classes if c not in classes)
+            if not self.types[ancestor].inherit_classes:
+                break
+        return tuple(classes)
+
+    def maps_between(self, predicate: Predicate, subject_type: str, target_type: str) -> bool:
+        """Whether a relation between these types is also stated with the standard property."""
+        return bool(predicate.maps_to) and (not predicate.maps_domain or self.matches(subject_type, predicate.maps_domain)) \
+            and (not predicate.maps_range or self.matches(target_type, predicate.maps_range))
+
+    @cached_property
+    def truthy_statuses(self) -> frozenset[str]:
+        return frozenset(s for s, status in self.statuses.items() if status.truthy)
+
+    def strongest(self, statuses) -> str:
+        """A statement's status: the strongest of its citations', in the vocabulary's order."""
+        given = set(statuses)
+        return next(s for s in self.statuses if s in given)
 
     def matches(self, type_id: str, allowed: tuple[str, ...]) -> bool:
         return any(self.is_a(type_id, a) for a in allowed)
@@ -242,6 +278,7 @@ def _build(data: dict, path: Path) -> Vocabulary:
     def _labels_of(spec: dict) -> Labels:
         return _labels(spec, languages, site)
 
+    countries = data.get("countries") or {"base": "", "codes": {}}
     keys = {
         key: KeySpec(
             id=key,
@@ -249,6 +286,10 @@ def _build(data: dict, path: Path) -> Vocabulary:
             properties=_tuple(spec.get("property")),
             choices=_tuple(spec.get("choices")),
             doc=spec.get("doc", ""),
+            pattern=spec.get("pattern", ""),
+            iri=countries["base"] + "{}" if spec["kind"] == "country" else spec.get("iri", ""),
+            codes=dict(countries["codes"]) if spec["kind"] == "country" else {},
+            agent_class=spec.get("agent_class", ""),
         )
         for key, spec in data["keys"].items()
     }
@@ -271,6 +312,7 @@ def _build(data: dict, path: Path) -> Vocabulary:
             key_properties={k: _tuple(v) for k, v in (spec.get("key_properties") or {}).items()},
             when=_tuple(spec.get("when")),
             timeline=bool(spec.get("timeline", False)),
+            inherit_classes=bool(spec.get("inherit_classes", True)),
         )
         for type_id, spec in data["types"].items()
     }
@@ -284,6 +326,9 @@ def _build(data: dict, path: Path) -> Vocabulary:
             maps_to=spec.get("property"),
             maps_to_inverse=bool(spec.get("property_inverse", False)),
             symmetric=bool(spec.get("symmetric", False)),
+            maps_domain=_tuple(spec.get("property_domain")),
+            maps_range=_tuple(spec.get("property_range")),
+            membership=bool(spec.get("membership", False)),
         )
         for pred_id, spec in data["predicates"].items()
     }
@@ -319,7 +364,7 @@ def _check(v: Vocabulary, marks: dict) -> None:
     for t in v.types.values():
         _check_type(v, t, problem)
     for p in v.predicates.values():
-        for type_id in p.domain + p.range:
+        for type_id in p.domain + p.range + p.maps_domain + p.maps_range:
             if type_id not in v.types:
                 problem(("predicates", p.id), f"predicate {p.id!r}: unknown type {type_id!r} in domain/range")
     if v.default_status not in v.statuses:
@@ -337,6 +382,13 @@ def _check_keys(v: Vocabulary, problem) -> None:
         if key.kind not in KINDS:
             problem(("keys", key.id, "kind"), f"key {key.id!r}: unknown kind {key.kind!r} "
                                               f"(one of {', '.join(sorted(KINDS))})")
+        if key.kind == "identifier":
+            try:
+                re.compile(key.pattern or "(")
+            except re.error as error:
+                problem(("keys", key.id, "pattern"), f"key {key.id!r}: an identifier needs a valid pattern ({error})")
+        if key.kind == "country" and not key.codes:
+            problem(("keys", key.id), f"key {key.id!r}: a country key needs the `countries` table")
     for key in v.common_required + v.common_optional:
         if key not in v.keys:
             problem(("common_keys",), f"common key {key!r} is not declared under keys")

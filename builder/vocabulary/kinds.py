@@ -100,13 +100,13 @@ class Kind:
 
     name = ""
 
-    def clean(self, value, label: str, at: At, report: Report, choices: tuple[str, ...] = ()):
+    def clean(self, value, label: str, at: At, report: Report, spec=None):
         raise NotImplementedError
 
-    def schema(self, choices: tuple[str, ...] = ()) -> dict:
+    def schema(self, spec=None) -> dict:
         raise NotImplementedError
 
-    def terms(self, value) -> list:
+    def terms(self, value, spec=None) -> list:
         return [Literal(value)]
 
     def show(self, value):
@@ -119,7 +119,7 @@ class Text(Kind):
     name = "text"
     multiline = False
 
-    def clean(self, value, label, at, report, choices=()):
+    def clean(self, value, label, at, report, spec=None):
         where = at(())
         if not isinstance(value, str):
             report(where, f"'{label}' must be a text, not {kind_of(value)}",
@@ -139,7 +139,7 @@ class Text(Kind):
             return None
         return text
 
-    def schema(self, choices=()):
+    def schema(self, spec=None):
         return {"type": "string", "pattern": ONE_LINE}
 
 
@@ -149,14 +149,14 @@ class Markdown(Text):
     name = "markdown"
     multiline = True
 
-    def schema(self, choices=()):
+    def schema(self, spec=None):
         return {"type": "string", "minLength": 1}
 
 
 class Date(Kind):
     name = "date"
 
-    def clean(self, value, label, at, report, choices=()):
+    def clean(self, value, label, at, report, spec=None):
         text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
         if text is None:
             report(at(()), f"'{label}' must be a date, not {kind_of(value)}", DATE_HINT)
@@ -167,12 +167,12 @@ class Date(Kind):
             report(at(()), f"invalid date '{text}' for '{label}': {exc}", DATE_HINT)
             return None
 
-    def schema(self, choices=()):
+    def schema(self, spec=None):
         return {"description": "YYYY, YYYY-MM or YYYY-MM-DD, with ~ after an approximate date",
                 "anyOf": [{"type": "string", "pattern": DATE_RE.pattern},
                           {"type": "integer", "minimum": 1000, "maximum": 9999}]}
 
-    def terms(self, value):
+    def terms(self, value, spec=None):
         return [value.literal()]
 
     def show(self, value):
@@ -184,7 +184,7 @@ class Url(Kind):
 
     name = "url"
 
-    def clean(self, value, label, at, report, choices=()):
+    def clean(self, value, label, at, report, spec=None):
         where = at(())
         if not isinstance(value, str):
             report(where, f"'{label}' must be a web address, not {kind_of(value)}", "write https://...")
@@ -205,10 +205,10 @@ class Url(Kind):
             return None
         return value.strip()
 
-    def schema(self, choices=()):
+    def schema(self, spec=None):
         return {"type": "string", "pattern": URL_PATTERN}
 
-    def terms(self, value):
+    def terms(self, value, spec=None):
         return [URIRef(value)]
 
     def show(self, value):
@@ -220,14 +220,14 @@ class Language(Kind):
 
     name = "language"
 
-    def clean(self, value, label, at, report, choices=()):
+    def clean(self, value, label, at, report, spec=None):
         if isinstance(value, str) and LANGUAGE_RE.match(value):
             return value
         report(at(()), f"'{label}' must be a two-letter language code, not {show_value(value)}",
                "write en, fr, de...")
         return None
 
-    def schema(self, choices=()):
+    def schema(self, spec=None):
         return {"type": "string", "pattern": LANGUAGE_RE.pattern}
 
 
@@ -236,7 +236,7 @@ class TextList(Kind):
 
     name = "list"
 
-    def clean(self, value, label, at, report, choices=()):
+    def clean(self, value, label, at, report, spec=None):
         if not isinstance(value, list):
             report(at(()), f"'{label}' must be a list, not {kind_of(value)}",
                    f"write `{label}: [first, second]` or one `- item` per line")
@@ -244,10 +244,10 @@ class TextList(Kind):
         items = [TEXT.clean(item, label, lambda path, i=i: at((i, *path)), report) for i, item in enumerate(value)]
         return tuple(i for i in items if i is not None) if None not in items else None
 
-    def schema(self, choices=()):
+    def schema(self, spec=None):
         return {"type": "array", "items": {"type": "string", "pattern": ONE_LINE}}
 
-    def terms(self, value):
+    def terms(self, value, spec=None):
         return [Literal(item) for item in value]
 
     def show(self, value):
@@ -259,7 +259,7 @@ class Names(Kind):
 
     name = "names"
 
-    def clean(self, value, label, at, report, choices=(), key_at: At | None = None):
+    def clean(self, value, label, at, report, spec=None, key_at: At | None = None):
         if not isinstance(value, dict):
             report(at(()), f"'{label}' must map languages to names, not {kind_of(value)}",
                    f"write `{label}: {{en: English name, fr: nom français}}`")
@@ -274,7 +274,7 @@ class Names(Kind):
                 result[language] = text
         return dict(sorted(result.items()))
 
-    def schema(self, choices=()):
+    def schema(self, spec=None):
         return {"type": "object", "additionalProperties": False,
                 "patternProperties": {LANGUAGE_RE.pattern: {"type": "string", "pattern": ONE_LINE}}}
 
@@ -284,19 +284,82 @@ class Choice(Kind):
 
     name = "choice"
 
-    def clean(self, value, label, at, report, choices=()):
-        if value in choices:
+    def clean(self, value, label, at, report, spec=None):
+        if value in spec.choices:
             return value
         from builder.read.hints import fold, suggest
-        report(at(()), f"'{label}' must be one of {', '.join(choices)}, not {show_value(value)}",
-               suggest(fold(str(value)), choices))
+        report(at(()), f"'{label}' must be one of {', '.join(spec.choices)}, not {show_value(value)}",
+               suggest(fold(str(value)), spec.choices))
         return None
 
-    def schema(self, choices=()):
-        return {"enum": list(choices)}
+    def schema(self, spec=None):
+        return {"enum": list(spec.choices)}
 
     def show(self, value):
         return value.replace("-", " ")
+
+
+class Country(Kind):
+    """A country by its English name, from the vocabulary's table; an IRI in RDF."""
+
+    name = "country"
+
+    def clean(self, value, label, at, report, spec=None):
+        if isinstance(value, str) and value.strip() in spec.codes:
+            return value.strip()
+        from builder.read.hints import suggest
+        report(at(()), f"unknown country {show_value(value)} for '{label}'",
+               suggest(str(value), spec.codes) or "use a name from `countries` in builder/vocabulary/vocabulary.yaml, "
+                                                  "or add the country there with its ISO 3166-1 alpha-3 code")
+        return None
+
+    def schema(self, spec=None):
+        return {"enum": sorted(spec.codes)}
+
+    def terms(self, value, spec=None):
+        return [URIRef(spec.iri.format(spec.codes[value]))]
+
+
+class Identifier(Kind):
+    """An identifier in an external register (Wikidata, LEI, CELEX), checked against the
+    key's `pattern`; an IRI in RDF when the key gives one (`iri`)."""
+
+    name = "identifier"
+
+    def clean(self, value, label, at, report, spec=None):
+        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if text is not None and re.fullmatch(spec.pattern, text):
+            return text
+        report(at(()), f"'{label}' {show_value(value)} is not a {label} identifier ({spec.pattern})",
+               "copy it from the register; leave the key out unless it is known for certain")
+        return None
+
+    def schema(self, spec=None):
+        return {"type": "string", "pattern": spec.pattern}
+
+    def terms(self, value, spec=None):
+        return [URIRef(spec.iri.format(value))] if spec.iri else [Literal(value)]
+
+
+class AgentRef(Text):
+    """Who published or wrote something: `<kind>/<id>` of an entity (linked on pages, an
+    IRI in RDF), a name, or `unknown` when the source does not say."""
+
+    name = "agent"
+    UNKNOWN = "unknown"
+    REFERENCE = re.compile(r"^([a-z]+)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+    def reference(self, value: str) -> tuple[str, str] | None:
+        """(kind, id) if the value names an entity."""
+        match = self.REFERENCE.match(value)
+        return (match.group(1), match.group(2)) if match else None
+
+    def schema(self, spec=None):
+        return {"type": "string", "pattern": ONE_LINE,
+                "examples": ["organizations/next", "Libération", self.UNKNOWN]}
+
+    def terms(self, value, spec=None):
+        raise AssertionError("agent values become RDF nodes in rdf/graph.py, which can resolve them")
 
 
 class Relations(Kind):
@@ -307,5 +370,6 @@ class Relations(Kind):
 
 
 TEXT = Text()
+AGENT = AgentRef()
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (TEXT, Markdown(), Date(), Url(), Language(), TextList(),
-                                                        Names(), Choice(), Relations())}
+                                                        Names(), Choice(), Country(), Identifier(), AGENT, Relations())}

@@ -1,0 +1,110 @@
+"""Every build checks its graph against its own SHACL shapes (`data/shapes.ttl`): a graph
+that breaks an invariant fails the build, naming the entity file and line behind each
+violation.
+
+The shapes' SPARQL constraints run on pyoxigraph, once over the whole graph (`$this`
+bound to every focus node at once), which takes milliseconds where pyshacl would
+evaluate each one per focus node; the core constraints (counts, classes, datatypes,
+value lists) run on pyshacl, up to PYSHACL_MAX_TRIPLES triples (beyond that, a
+graph made by this code from validated entities is checked by the SPARQL constraints
+and the test suite)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH
+
+from builder.errors import Location
+from builder.model import Corpus
+from builder.paths import Iris
+
+PYSHACL_MAX_TRIPLES = 200_000
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    location: Location
+    focus: str
+    message: str
+
+    def format(self) -> str:
+        return f"{self.location}: the graph breaks a shape at <{self.focus}>: {self.message}"
+
+
+def check(corpus: Corpus, site_url: str, nt: bytes, vocabulary_ttl: bytes, shapes: Graph) -> list[Violation]:
+    """Every violation of the shapes by the data graph (with the vocabulary), located."""
+    found = _sparql_violations(nt, vocabulary_ttl, shapes)
+    if nt.count(b"\n") <= PYSHACL_MAX_TRIPLES:
+        found += _core_violations(nt, vocabulary_ttl, shapes)
+    where = _Locator(corpus, Iris.for_site(site_url))
+    return sorted({Violation(where.of(focus), focus, message) for focus, message in found})
+
+
+def _sparql_violations(nt: bytes, vocabulary_ttl: bytes, shapes: Graph) -> list[tuple[str, str]]:
+    store = ox.Store()
+    store.bulk_load(nt, ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(vocabulary_ttl, ox.RdfFormat.TURTLE)
+    found = []
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        select = str(shapes.value(constraint, SH.select))
+        message = str(shapes.value(constraint, SH.message))
+        query = select.replace("$this", "?this")
+        target = _target(shapes, shape)
+        if target:
+            query = query.replace("WHERE {", "WHERE {\n  " + target, 1)
+        prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
+                    for d in shapes.objects(shapes.value(constraint, SH.prefixes), SH.declare)}
+        for row in store.query(query, prefixes=prefixes):
+            found.append((row["this"].value, message))
+    return found
+
+
+def _target(shapes: Graph, shape: URIRef) -> str:
+    """The shape's targets as a graph pattern on ?this."""
+    target_class = shapes.value(shape, SH.targetClass)
+    if target_class is not None:
+        return f"?this a <{target_class}> ."
+    subjects_of = shapes.value(shape, SH.targetSubjectsOf)
+    if subjects_of is not None:
+        return f"?this <{subjects_of}> [] ."
+    return ""
+
+
+def _core_violations(nt: bytes, vocabulary_ttl: bytes, shapes: Graph) -> list[tuple[str, str]]:
+    from pyshacl import validate
+    core = Graph()
+    for triple in shapes:
+        if triple[1] != SH.sparql:
+            core.add(triple)
+    data = Graph().parse(data=nt, format="nt")
+    ontology = Graph().parse(data=vocabulary_ttl, format="turtle")
+    conforms, report, _ = validate(data, shacl_graph=core, ont_graph=ontology, inference="none")
+    if conforms:
+        return []
+    found = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage) or "does not conform"
+        found.append((str(report.value(result, SH.focusNode)), f"{message}" + (f" ({path})" if path else "")))
+    return found
+
+
+class _Locator:
+    """Where in the entity files a node of the graph comes from."""
+
+    def __init__(self, corpus: Corpus, iris: Iris) -> None:
+        self.pages = {str(iris.page(e)): e for e in corpus.entities.values()}
+
+    def of(self, node: str) -> Location:
+        page, _, fragment = node.partition("#")
+        entity = self.pages.get(page)
+        if entity is None:
+            return Location("(generated)")
+        key = fragment.split("--")[0]
+        relation = next((r for r in entity.relations if r.key == key), None)
+        if relation is not None and relation.location is not None:
+            return relation.location
+        return Location(entity.path)
