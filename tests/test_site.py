@@ -219,3 +219,19 @@ def test_every_local_link_and_anchor_resolves(real_site):
             assert target.is_file(), f"{page}: broken link {href}"
             if fragment and target == page:
                 assert fragment in parser.ids, f"{page}: no anchor #{fragment}"
+
+
+def test_a_renamed_entity_keeps_its_old_address(tmp_path, site_build):
+    """`replaces: [old-id]`: the old page leads to the new one, and the graph says they are
+    the same thing."""
+    entities = tmp_path / "in" / "entities"
+    shutil.copytree(MINI, entities)
+    agency = entities / "organizations" / "demo-agency.yaml"
+    agency.write_text(agency.read_text(encoding="utf-8") + "replaces: [old-agency]\n", encoding="utf-8")
+    site = site_build(site_config(tmp_path, entities), tmp_path / "site")
+    redirect = (site / "organizations/old-agency/index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=../../organizations/demo-agency/"' in redirect
+    assert '<link rel="canonical" href="https://policygraph.example.org/organizations/demo-agency/">' in redirect
+    nt = (site / "data/graph.nt").read_text(encoding="utf-8")
+    assert ("<https://policygraph.example.org/organizations/demo-agency/#id> <http://www.w3.org/2002/07/owl#sameAs> "
+            "<https://policygraph.example.org/organizations/old-agency/#id> .") in nt

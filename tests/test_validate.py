@@ -273,3 +273,22 @@ def test_a_quote_in_another_language_needs_its_translation(tmp_path):
     assert validation_errors(tmp_path / "b", translated) == []
     corpus = load_corpus(tmp_path / "b" / "entities", root=tmp_path / "b")
     assert corpus.relations[0].citations[0].translation("en") == "she works"
+
+
+def test_opinion_only_from_an_opinion_piece_or_its_author(tmp_path):
+    """The status rule: a news article reports stances (reported); only a column or blog
+    post, or its author, holds an opinion."""
+    article = SOURCE.replace("type: source\n", "type: source\nsubtype: article\n")
+    opinion = PERSON.replace("relations:\n", "relations:\n").replace("    target: acme\n",
+                                                                     "    target: acme\n    status: opinion\n")
+    assert validation_errors(tmp_path / "a", {**BASE, "entities/sources/next-2025-12-02-a.yaml": article,
+                                             "entities/people/ada.yaml": opinion}) == [
+        "entities/people/ada.yaml:7:13: 'opinion' is the view of the source's own author, but "
+        "'next-2025-12-02-a' is a news article (a stance that a news article reports is reported, an accusation "
+        "alleged; opinion comes from an opinion column or blog post, or from its author)"]
+    column = SOURCE.replace("type: source\n", "type: source\nsubtype: column\n")
+    assert validation_errors(tmp_path / "b", {**BASE, "entities/sources/next-2025-12-02-a.yaml": column,
+                                             "entities/people/ada.yaml": opinion}) == []
+    authored = article + "author: people/ada\n"
+    assert validation_errors(tmp_path / "c", {**BASE, "entities/sources/next-2025-12-02-a.yaml": authored,
+                                             "entities/people/ada.yaml": opinion}) == []

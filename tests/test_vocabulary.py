@@ -115,3 +115,30 @@ def test_a_new_type_and_predicate_are_one_edit_of_the_vocabulary(tmp_path, site_
     assert {node["shape"] for node in legend["nodes"]} >= {"square", "diamond"}
     assert ROOT  # the project's own vocabulary is untouched
     assert load_vocabulary().predicates.get("lobbies") is None
+
+
+def test_a_statement_key_clash_is_refused_with_its_location(tmp_path):
+    """If the vocabulary ever had predicates whose keys could meet (`related` + `to-x` and
+    `related-to` + `x`), the second relation is refused where it stands."""
+    text = TEXT.replace("\n  works-for:\n", "\n  related:\n    label: {en: related, fr: lié}\n"
+                        "    inverse: {en: related, fr: lié}\n    domain: [entity]\n    range: [entity]\n"
+                        "\n  works-for:\n", 1)
+    vocabulary = tmp_path / "vocabulary.yaml"
+    vocabulary.write_text(text, encoding="utf-8")
+    source = "type: source\ntitle: T\npublisher: P\ndate: 2025-01-01\nlanguage: en\n"
+    relation = "  - predicate: {p}\n    target: {t}\n    sources:\n      - source: s\n        quote: \"some words\"\n"
+    write_tree(tmp_path, {
+        "entities/sources/s.yaml": source, "entities/sources/s.txt": "Here are some words.\n",
+        "entities/organizations/x.yaml": "type: organization\nname: X\nsummary: One.\n",
+        "entities/organizations/to-x.yaml": "type: organization\nname: To X\nsummary: Two.\n",
+        "entities/people/p.yaml": "type: person\nname: P\nsummary: A person.\nrelations:\n"
+                                  + relation.format(p="related", t="to-x") + relation.format(p="related-to", t="x"),
+    })
+    from builder.errors import EntityErrors
+    from builder.pipeline import load_corpus
+    with pytest.raises(EntityErrors) as info:
+        load_corpus(tmp_path / "entities", load_vocabulary(vocabulary), root=tmp_path)
+    assert [e.format() for e in info.value.errors] == [
+        "entities/people/p.yaml:10:5: this relation's statement would have the IRI fragment #related-to-x, like "
+        "the relation at line 5 (related to-x) (the two would be one statement: rename one of the entities, or ask "
+        "a maintainer)"]

@@ -95,7 +95,9 @@ def _relations(entity: _Entity, plan: list[_Entity], hubs: list[_Entity], source
             relation["role"] = rng.choice(["adviser", "chair", "spokesperson", "investor", "rapporteur"])
         if rng.random() < 0.25:
             relation["status"] = rng.choice(list(v.statuses))
-        relation["sources"] = [{"source": rng.choice(sources).id,
+        status = v.statuses[relation.get("status", v.default_status)]
+        cited = [s for s in sources if _subtype(s) in status.only_from] if status.only_from else sources
+        relation["sources"] = [{"source": rng.choice(cited).id,
                                 "quote": " ".join(rng.choice(QUOTE_WORDS) for _ in range(rng.randint(6, 24)))}
                                for _ in range(1 if rng.random() < 0.8 else 2)]
         relations.append(relation)
@@ -118,9 +120,14 @@ def _facts(entity: _Entity, rng: random.Random) -> dict:
     return {}
 
 
+def _subtype(source: _Entity) -> str:
+    """One source in five is an opinion column (the others news articles): opinions cite those."""
+    return "column" if int(source.id.rsplit("-", 1)[1]) % 5 == 0 else "article"
+
+
 def _document(entity: _Entity, plan, hubs, sources, rng: random.Random, v: Vocabulary) -> dict:
     if entity.kind == "sources":
-        return {"type": "source", "subtype": "article",
+        return {"type": "source", "subtype": _subtype(entity),
                 "title": f"{' '.join(rng.sample(WORDS, 4)).capitalize()} ({entity.id})",
                 "publisher": rng.choice(["Next", "Le Monde", "The Verge", "Reuters", "CNA"]),
                 "date": _date(rng, "day").rstrip("~"), "language": rng.choice(["en", "fr"])}

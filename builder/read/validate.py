@@ -367,6 +367,7 @@ class _Checker:
                 if source.text is not None:
                     self.check_quote(raw.at(path + ("sources", c_index, "quote")), citation.quote, source)
                 self.check_translation(raw, path + ("sources", c_index), citation, source)
+                self.check_standing(raw, path, c_index, entity, citation, source)
 
     def check_replaces(self, raw: RawEntity, entity: Entity, files: dict[str, RawEntity],
                        former: dict[str, str]) -> None:
@@ -440,6 +441,24 @@ class _Checker:
         else:
             return source
         return None
+
+    def check_standing(self, raw, path, index: int, entity: Entity, citation: Citation, source: Entity) -> None:
+        """A status a source cannot give: an opinion is its own author's view, so it comes
+        from an opinion piece, or the relation's subject wrote the source."""
+        status = self.v.statuses[citation.status]
+        if not status.only_from or self.v.matches(source.type_id, status.only_from):
+            return
+        author = source.facts.get("author")
+        if author and AGENT.reference(author) == (entity.kind, entity.id):
+            return
+        item = _walk(raw.data, path + ("sources", index))
+        where = raw.at(path + ("sources", index, "status")) if isinstance(item, dict) and "status" in item \
+            else raw.at(path + ("status",))
+        kinds = " or ".join(self.v.types[t].label.site.lower() for t in status.only_from)
+        self.error(where, f"'{citation.status}' is the view of the source's own author, but '{source.id}' is "
+                          f"{_a(self.v.types[source.type_id].label.site.lower())}",
+                   f"a stance that a news article reports is reported, an accusation alleged; {citation.status} "
+                   f"comes from {_a(kinds)}, or from its author")
 
     def check_translation(self, raw, path, citation: Citation, source: Entity) -> None:
         site = self.v.site_language

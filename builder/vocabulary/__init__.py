@@ -111,6 +111,7 @@ class Status:
     label: Labels
     comment: str
     truthy: bool = False  # stated as a fact by the source: drawn as a plain line
+    only_from: tuple[str, ...] = ()  # source types it may be cited from (else only the source's author holds it)
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,7 @@ def _build(data: dict, path: Path) -> Vocabulary:
     }
     statuses = {
         status_id: Status(id=status_id, label=_labels_of(spec["label"]), comment=spec.get("comment", ""),
-                          truthy=bool(spec.get("truthy", False)))
+                          truthy=bool(spec.get("truthy", False)), only_from=_tuple(spec.get("only_from")))
         for status_id, spec in data["statuses"].items()
     }
     return Vocabulary(
