@@ -82,3 +82,12 @@ def test_invalid_revision_or_content(repo):
         diff_revisions(repo, "HEAD~1", "HEAD")
     assert "HEAD does not validate" in str(info.value)
     assert "entities/people/bad.yaml:1:1: missing required key 'name'" in str(info.value)
+
+
+def test_contributor_text_cannot_drive_the_ci_log():
+    """Whatever reaches the diff (a summary, a role) is printed, never acted on: escape
+    sequences, carriage returns and direction overrides come out as visible escapes."""
+    from builder.tools.diff import visible
+    hostile = "ok\x1b[2K\r::error::forged\u202eevil"
+    assert visible(hostile) == "ok\\x1b[2K\\x0d::error::forged\\u202eevil"
+    assert "\x1b" not in visible(hostile) and "\r" not in visible(hostile)

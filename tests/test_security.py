@@ -111,6 +111,19 @@ CASES = {
         {**BASE, "entities/people/a.yaml": PERSON + REL.format(q='""')},
         "entities/people/a.yaml:9:16: source 's' has no quote "
         "(add `quote: \"...\"` with the words of the source that support the claim)"),
+    "description with 20,000 brackets (quadratic in Python-Markdown)": (
+        {**BASE, "entities/people/a.yaml": PERSON + "description: '" + "[" * 20_000 + "'\n"},
+        "entities/people/a.yaml:4:14: 'description' is too long (20,000 characters; at most 10,000) (keep the "
+        "description to a few paragraphs: the relations carry the facts)"),
+    "description with 5,000 image openers": (
+        {**BASE, "entities/people/a.yaml": PERSON + "description: '" + "![" * 2_500 + "'\n"},
+        "entities/people/a.yaml:4:14: 'description' has 2500 brackets and tags ('[' and '<'; at most 200) "
+        "(a description holds a few links at most)"),
+    "description with a list nested 60 deep": (
+        {**BASE, "entities/people/a.yaml": PERSON + "description: |\n" + "".join(
+            "  " + "  " * i + "- x\n" for i in range(60))},
+        "entities/people/a.yaml:4:14: 'description' nests lists or quotes 59 levels deep (at most 8) "
+        "(flatten the list)"),
     "unknown relation key": (
         {**BASE, "entities/people/a.yaml": PERSON + REL.format(q="words quoted") + "    sourse: x\n"},
         "entities/people/a.yaml:10:5: unknown relation key 'sourse' (did you mean 'sources'?)"),

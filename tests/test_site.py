@@ -235,3 +235,24 @@ def test_a_renamed_entity_keeps_its_old_address(tmp_path, site_build):
     nt = (site / "data/graph.nt").read_text(encoding="utf-8")
     assert ("<https://policygraph.example.org/organizations/demo-agency/#id> <http://www.w3.org/2002/07/owl#sameAs> "
             "<https://policygraph.example.org/organizations/old-agency/#id> .") in nt
+
+
+def test_a_summary_cannot_make_blocks(tmp_path, site_build):
+    """A summary sits alone on its line: Markdown's block syntax in it stays text (no
+    admonition asking readers to log in somewhere, no second <h1>)."""
+    entities = tmp_path / "in" / "entities"
+    shutil.copytree(MINI, entities)
+    bot = entities / "products" / "demo-bot.yaml"
+    text = bot.read_text(encoding="utf-8")
+    summary = next(line for line in text.splitlines() if line.startswith("summary:"))
+    bot.write_text(text.replace(summary, 'summary: "!!! danger \\"Log in at evil.example\\""'), encoding="utf-8")
+    site = site_build(site_config(tmp_path, entities), tmp_path / "site")
+    html = (site / "products/demo-bot/index.html").read_text(encoding="utf-8")
+    assert 'class="admonition' not in html and "!!! danger" in html
+    agency = entities / "organizations" / "demo-agency.yaml"
+    text = agency.read_text(encoding="utf-8")
+    summary = next(line for line in text.splitlines() if line.startswith("summary:"))
+    agency.write_text(text.replace(summary, 'summary: "# A second title"'), encoding="utf-8")
+    site = site_build(site_config(tmp_path, entities), tmp_path / "site")
+    html = (site / "organizations/demo-agency/index.html").read_text(encoding="utf-8")
+    assert html.count("<h1") == 1 and "# A second title" in html

@@ -292,3 +292,47 @@ def test_opinion_only_from_an_opinion_piece_or_its_author(tmp_path):
     authored = article + "author: people/ada\n"
     assert validation_errors(tmp_path / "c", {**BASE, "entities/sources/next-2025-12-02-a.yaml": authored,
                                              "entities/people/ada.yaml": opinion}) == []
+
+
+LOOK_ALIKES = {
+    "a Cyrillic letter in a Latin word": (
+        {"entities/organizations/acme.yaml": ORG.replace("name: Acme", "name: Аcme")},
+        ["entities/organizations/acme.yaml:2:7: the name 'Аcme' mixes scripts in the word 'Аcme' (cyrillic, latin) "
+         "(a letter from another alphabet looks like a Latin one: retype the word in one script, or give the "
+         "other form under `names:`)"]),
+    "a name not in NFC": (
+        {"entities/organizations/acme.yaml": ORG.replace("name: Acme", "name: Acme\u0301")},
+        ["entities/organizations/acme.yaml:2:7: the name 'Acme\u0301' is not in Unicode NFC form (the same letters as "
+         "two different byte sequences) (retype it, or save the file with composed characters (NFC))"]),
+    "the same name twice": (
+        {"entities/organizations/acme-2.yaml": ORG},
+        ["entities/organizations/acme.yaml:2:7: the name 'Acme' is the name of 'acme-2' "
+         "(entities/organizations/acme-2.yaml) (did you mean 'acme-2'? If they are two things, name them apart "
+         "(a qualifier in brackets, as Wikipedia does))"]),
+    "a homoglyph twin": (
+        {"entities/organizations/acme-2.yaml": ORG.replace("name: Acme", "name: ACME")},
+        ["entities/organizations/acme.yaml:2:7: the name 'Acme' looks like 'ACME', the name of 'acme-2' "
+         "(entities/organizations/acme-2.yaml) (did you mean 'acme-2'? If they are two things, name them apart "
+         "(a qualifier in brackets, as Wikipedia does))"]),
+    "a bidirectional override": (
+        {"entities/organizations/acme.yaml": ORG.replace("summary: A company.", 'summary: "A \\u202ecompany."')},
+        ["entities/organizations/acme.yaml:3:10: 'summary' contains the character U+202E (right-to-left override) "
+         "(remove it: control, direction-override and invisible characters cannot be published (XML and HTML "
+         "refuse some, and the others hide what a text says))"]),
+    "an escaped control character": (
+        {"entities/organizations/acme.yaml": ORG.replace("name: Acme", 'name: "Ac\\0me"')},
+        ["entities/organizations/acme.yaml:2:7: 'name' contains the character U+0000 (a control character) "
+         "(remove it: control, direction-override and invisible characters cannot be published (XML and HTML "
+         "refuse some, and the others hide what a text says))"]),
+    "a zero-width space in a name": (
+        {"entities/organizations/acme.yaml": ORG.replace("name: Acme", 'name: "Ac\\u200bme"')},
+        ["entities/organizations/acme.yaml:2:7: 'name' contains the character U+200B (zero width space) "
+         "(remove it: control, direction-override and invisible characters cannot be published (XML and HTML "
+         "refuse some, and the others hide what a text says))"]),
+}
+
+
+@pytest.mark.parametrize("name", LOOK_ALIKES)
+def test_look_alike_and_hidden_characters(tmp_path, name):
+    changes, expected = LOOK_ALIKES[name]
+    assert errors_for(tmp_path, changes) == expected

@@ -24,10 +24,24 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# What starts a block when it begins a line: a heading, quote, list item, admonition
+# (`!!!`), numbered item. A value that sits alone on its line (a summary) must not.
+_BLOCK_START = re.compile(r"^(#|>|[-+*](?=\s|$)|!!!|\?\?\?|(\d+)[.)](?=\s|$))")
+
+
 def md_inline(text: str) -> str:
-    """Escape text for an inline position in generated Markdown: no HTML, no Markdown syntax."""
+    """Escape text for an inline position in generated Markdown, or a line of its own: no
+    HTML, no Markdown syntax, inline or block."""
     escaped = html.escape(re.sub(r"[ \t\r\n]+", " ", str(text)).strip(), quote=False)
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", escaped)
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", escaped)
+    return _BLOCK_START.sub(_escape_block_start, escaped, count=1)
+
+
+def _escape_block_start(match: re.Match) -> str:
+    marker = match.group(1)
+    if match.group(2):  # "1." -> "1\."
+        return marker[:-1] + "\\" + marker[-1]
+    return "\\" + marker
 
 
 @functools.lru_cache(maxsize=1)

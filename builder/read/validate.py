@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from builder.errors import EntityError, EntityErrors, Location
 from builder.model import Citation, Corpus, Entity, Relation
 from builder.read.hints import fold, suggest
+from builder.read.names import name_problem, skeleton
 from builder.read.quotes import collapse_spaces, quote_problem
 from builder.read.yaml import RawEntity
 from builder.vocabulary import CITATION_KEYS, RELATION_QUALIFIERS, EntityType, Vocabulary
@@ -58,6 +59,7 @@ class _Checker:
                 drafts.append((raw, entity))
         entities = {e.id: e for _, e in drafts}
         names = {fold(n): e.id for e in entities.values() for n in (e.name, *e.names.values(), *e.aliases)}
+        self.check_look_alikes(drafts)
         former: dict[str, str] = {}
         for raw, entity in drafts:
             self.check_references(raw, entity, entities, names, seen)
@@ -320,7 +322,7 @@ class _Checker:
             self.error(where if "quote" not in item else raw.at(path + ("quote",)), f"source '{source}' has no quote",
                        "add `quote: \"...\"` with the words of the source that support the claim")
             return None
-        text = self.check_value(raw, path + ("quote",), "markdown", "quote")
+        text = self.check_value(raw, path + ("quote",), "lines", "quote")
         status = item.get("status", relation_status)
         if "status" in item and status not in self.v.statuses:
             self.error(raw.at(path + ("status",)), f"unknown status {show_value(status)}",
@@ -368,6 +370,28 @@ class _Checker:
                     self.check_quote(raw.at(path + ("sources", c_index, "quote")), citation.quote, source)
                 self.check_translation(raw, path + ("sources", c_index), citation, source)
                 self.check_standing(raw, path, c_index, entity, citation, source)
+
+    def check_look_alikes(self, drafts: list[tuple[RawEntity, Entity]]) -> None:
+        """Each name is well-formed Unicode in one script per word, and no two entities look
+        alike by name (the same name, or a homoglyph of it)."""
+        first: dict[str, tuple[Entity, str]] = {}
+        for raw, entity in drafts:
+            if self.v.is_source(entity):
+                continue  # cited, never confused with an actor; two articles may share a title
+            names = [(("name",), entity.name)] if "name" in raw.data else []
+            names += [(("names", language), name) for language, name in entity.names.items()]
+            for path, name in names:
+                problem = name_problem(name)
+                if problem is not None:
+                    self.error(raw.at(path), f"the name {name!r} {problem[0]}", problem[1])
+                    continue
+                shape = skeleton(name)
+                other, other_name = first.setdefault(shape, (entity, name))
+                if other.id != entity.id:
+                    same = "is the name of" if other_name == name else f"looks like {other_name!r}, the name of"
+                    self.error(raw.at(path), f"the name {name!r} {same} '{other.id}' ({other.path})",
+                               f"did you mean '{other.id}'? If they are two things, name them apart "
+                               "(a qualifier in brackets, as Wikipedia does)")
 
     def check_replaces(self, raw: RawEntity, entity: Entity, files: dict[str, RawEntity],
                        former: dict[str, str]) -> None:

@@ -5,6 +5,7 @@ Markdown for a pull-request summary."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -114,10 +115,22 @@ def diff_revisions(repo: Path, base: str, head: str) -> GraphDiff:
     return diff_corpora(corpus_at(repo, base), corpus_at(repo, head), base, head)
 
 
+# What a terminal or a CI log would act on rather than print: control characters
+# (escape sequences, carriage returns that overwrite a line), and direction overrides.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(value) -> str:
+    """Contributor text as it reads, its control characters shown as escapes (\\x1b)."""
+    text = "" if value is None else str(value)
+    return _UNPRINTABLE.sub(lambda m: "\\x{:02x}".format(ord(m.group())) if ord(m.group()) < 256
+                            else "\\u{:04x}".format(ord(m.group())), text)
+
+
 def _environment(markdown: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True,
-                      finalize=(lambda v: "" if v is None else md_inline(v)) if markdown else None)
+                      finalize=(lambda v: md_inline(visible(v))) if markdown else visible)
     return env
 
 

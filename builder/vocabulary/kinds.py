@@ -113,6 +113,22 @@ class Kind:
         return value
 
 
+# Characters no published text may hold: what XML 1.0 refuses (C0 controls but tab and
+# line breaks, lone surrogates, U+FFFE/U+FFFF), DEL and C1 controls (MkDocs drops a
+# front matter that holds them) and the bidirectional overrides and isolates that make a
+# text read otherwise than it is (Trojan Source). One-line texts (names, titles) also
+# refuse tabs, line breaks and zero-width characters (TR #39: look-alike names).
+MULTILINE_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+                                 "\u202a-\u202e\u2066-\u2069]")
+ONE_LINE_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069"
+                                "\u200b-\u200d\u2060\ufeff\u2028\u2029]")
+
+
+def _char_name(char: str) -> str:
+    import unicodedata
+    return unicodedata.name(char, "a control character").lower()
+
+
 class Text(Kind):
     """One line of text."""
 
@@ -137,20 +153,71 @@ class Text(Kind):
             report(where, f"'{label}' is too long ({len(text)} characters; at most {MAX_TEXT})",
                    "move details to the description")
             return None
+        bad = (MULTILINE_FORBIDDEN if self.multiline else ONE_LINE_FORBIDDEN).search(text)
+        if bad:
+            char = bad.group()
+            report(where, f"'{label}' contains the character U+{ord(char):04X} ({_char_name(char)})",
+                   "remove it: control, direction-override and invisible characters cannot be published "
+                   "(XML and HTML refuse some, and the others hide what a text says)")
+            return None
         return text
 
     def schema(self, spec=None):
         return {"type": "string", "pattern": ONE_LINE}
 
 
-class Markdown(Text):
-    """A longer text in Markdown (raw HTML is stripped when shown)."""
+class Lines(Text):
+    """A text over several lines, shown as it is (a quote)."""
 
-    name = "markdown"
+    name = "lines"
     multiline = True
 
     def schema(self, spec=None):
         return {"type": "string", "minLength": 1}
+
+
+class Markdown(Lines):
+    """A longer text in Markdown (raw HTML is stripped when shown), within limits that keep
+    rendering it linear: Python-Markdown takes quadratic time on long runs of brackets or
+    tags, and recurses once per level of nested lists."""
+
+    name = "markdown"
+    MAX_CHARS = 10_000
+    MAX_OPENERS = 200  # "[", "![", "<": links, images and tags
+    MAX_DEPTH = 8  # nesting of lists and quotes
+
+    def clean(self, value, label, at, report, spec=None):
+        text = super().clean(value, label, at, report, spec)
+        if text is None:
+            return None
+        problem = self.problem(text)
+        if problem:
+            report(at(()), f"'{label}' {problem[0]}", problem[1])
+            return None
+        return text
+
+    def problem(self, text: str) -> tuple[str, str] | None:
+        if len(text) > self.MAX_CHARS:
+            return (f"is too long ({len(text):,} characters; at most {self.MAX_CHARS:,})",
+                    "keep the description to a few paragraphs: the relations carry the facts")
+        openers = text.count("[") + text.count("<")
+        if openers > self.MAX_OPENERS:
+            return (f"has {openers} brackets and tags ('[' and '<'; at most {self.MAX_OPENERS})",
+                    "a description holds a few links at most")
+        depth = max((_depth(line) for line in text.splitlines()), default=0)
+        if depth > self.MAX_DEPTH:
+            return (f"nests lists or quotes {depth} levels deep (at most {self.MAX_DEPTH})",
+                    "flatten the list")
+        return None
+
+
+def _depth(line: str) -> int:
+    """How deep a line sits in nested lists or quotes: its indentation in steps of two
+    spaces (or tabs), and its leading `>` markers."""
+    stripped = line.lstrip(" \t")
+    indent = line[:len(line) - len(stripped)].replace("\t", "    ")
+    quotes = len(stripped) - len(stripped.lstrip("> "))
+    return len(indent) // 2 + stripped[:quotes].count(">")
 
 
 class Date(Kind):
@@ -371,5 +438,5 @@ class Relations(Kind):
 
 TEXT = Text()
 AGENT = AgentRef()
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (TEXT, Markdown(), Date(), Url(), Language(), TextList(),
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (TEXT, Lines(), Markdown(), Date(), Url(), Language(), TextList(),
                                                         Names(), Choice(), Country(), Identifier(), AGENT, Relations())}

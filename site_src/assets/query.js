@@ -185,7 +185,13 @@ class QueryPage {
   }
 
   csv() {
-    const quote = (value) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+    // OWASP's rule for CSV injection: a cell a spreadsheet would read as a formula (or one
+    // hiding it behind a tab or carriage return) starts with a quote; line breaks are quoted.
+    const safe = (value) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+    const quote = (value) => {
+      const cell = safe(value);
+      return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+    };
     const data = this.last.data;
     if ("boolean" in data) return `boolean\r\n${data.boolean}\r\n`;
     const vars = data.head.vars;
