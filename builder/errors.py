@@ -54,7 +54,7 @@ class VocabularyError(PolicygraphError):
 
 
 class CatalogueError(PolicygraphError):
-    """A query file of the catalogue lacks its title or description."""
+    """A query file of the catalogue lacks its title or description, or does not parse."""
 
 
 class BuildError(PolicygraphError):

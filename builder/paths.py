@@ -108,6 +108,11 @@ PUBLISHED = (
 PUBLISHED_NAMES = tuple(f.name for f in PUBLISHED)
 
 
+# In every folder a build creates (the site, its staging and data folders): only those
+# are ever deleted or replaced by a build.
+SITE_MARKER = ".policygraph-site"
+
+
 @dataclass(frozen=True)
 class Iris:
     """The IRI scheme: everything hangs off the site's URL."""

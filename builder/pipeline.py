@@ -17,6 +17,7 @@ from pathlib import Path
 
 from builder.model import Corpus
 from builder.pages import render_pages  # noqa: F401 - a stage of the pipeline, for its callers
+from builder.read import catalogue
 from builder.read.themes import Theme, load_themes
 from builder.read.validate import validate
 from builder.read.yaml import LoadResult, load_entities
@@ -30,24 +31,29 @@ class ProjectPaths:
     entities: Path
     themes: Path
     vocabulary: Path = DEFAULT_PATH
+    queries: Path = catalogue.DEFAULT_FOLDER
 
 
 @dataclass(frozen=True)
 class Project:
-    """Everything read and checked: the corpus, the themes, and the vocabulary's text
-    (the preview re-renders everything when it changes)."""
+    """Everything read and checked: the corpus, the themes, the vocabulary's text (the
+    preview re-renders everything when it changes) and the example queries, as written
+    (for the default site_url)."""
 
     corpus: Corpus
     themes: list[Theme]
     vocabulary_text: str
+    examples: list[catalogue.Example]
 
 
 def read_project(paths: ProjectPaths) -> Project:
-    """Read and validate the entities and themes; raise EntityErrors listing every mistake."""
+    """Read and validate the entities, themes and example queries; raise EntityErrors
+    (or CatalogueError) listing every mistake."""
     vocabulary = load_vocabulary(paths.vocabulary)
     corpus = load_corpus(paths.entities, vocabulary, root=paths.root)
     themes = load_themes(paths.themes, corpus, root=paths.root)
-    return Project(corpus, themes, paths.vocabulary.read_text(encoding="utf-8"))
+    examples = catalogue.load_catalogue(paths.queries, root=paths.root)
+    return Project(corpus, themes, paths.vocabulary.read_text(encoding="utf-8"), examples)
 
 
 def load_corpus(entities_dir: Path, vocabulary: Vocabulary | None = None, root: Path | None = None) -> Corpus:

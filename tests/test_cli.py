@@ -143,3 +143,23 @@ def test_new_file_is_commented_yaml(tmp_path, monkeypatch):
     text = (tmp_path / "entities/laws/loi-sren.yaml").read_text(encoding="utf-8")
     assert "# relations:" in text and "# jurisdiction:" in text
     assert yaml.safe_load(text)["type"] == "law"
+
+
+def test_new_refuses_a_flag_that_would_inject_keys(tmp_path, monkeypatch):
+    """`--language` once went raw into the YAML; a newline (even a final one, which `$`
+    lets through) is refused, and every value is written as a quoted YAML string."""
+    monkeypatch.chdir(_mini_project(tmp_path))
+    runner = CliRunner()
+    for language in ("fr\nurl: https://evil.example/", "fr\n"):
+        result = runner.invoke(main, ["new", "source", "T", "--publisher", "Next", "--date", "2025-12-02",
+                                      "--language", language])
+        assert result.exit_code == 1 and "write a two-letter language code" in result.output
+    result = runner.invoke(main, ["new", "source", "T", "--publisher", "Next\nurl: https://evil.example/",
+                                  "--date", "2025-12-02\n", "--language", "fr"])
+    assert result.exit_code == 1 and "--date" in result.output
+    result = runner.invoke(main, ["new", "source", "T: x\nurl: https://evil.example/", "--publisher",
+                                  "Next\nauthor: Evil", "--date", "2025-12-02", "--language", "fr"])
+    assert result.exit_code == 0, result.output
+    corpus = load_corpus(tmp_path / "entities", root=tmp_path)
+    source = next(s for s in corpus.sources() if s.facts["title"].startswith("T: x"))
+    assert "url" not in source.facts and "author" not in source.facts

@@ -190,3 +190,38 @@ def test_result_links_are_only_http(page, real_site, serve):
     hrefs = page.eval_on_selector_all("#pg-query-results tbody a", "as => as.map(a => a.href)")
     assert hrefs == [base + "people/david-sacks/", "https://example.com/elsewhere"]
     assert dialogs == []
+
+
+def test_a_long_query_can_be_stopped_and_the_page_stays_responsive(page, real_site, serve):
+    """A `?query=` link with a query that would run for hours: it runs in a worker, the
+    page keeps answering, Stop ends it, and the next query runs (on a reloaded graph)."""
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    page.goto(serve(real_site) + "query/?" + urllib.parse.urlencode({"query": endless}))
+    page.wait_for_selector("#pg-query[data-ready='true']")
+    page.wait_for_function("document.getElementById('pg-query-status').textContent.startsWith('Running the query')",
+                           timeout=30000)
+    page.evaluate("window.ticks = 0; setInterval(() => window.ticks++, 100)")
+    page.wait_for_timeout(1500)
+    assert page.evaluate("window.ticks") >= 8  # the main thread kept running its timers
+    assert page.get_attribute("#pg-query", "data-state") == "running"
+    assert page.is_disabled("#pg-query-run") and page.is_enabled("#pg-query-stop")
+    page.click("#pg-query-stop")
+    page.wait_for_function("document.getElementById('pg-query').dataset.state === 'stopped'", timeout=5000)
+    assert "Stopped" in page.inner_text("#pg-query-status")
+    run_in_page(page, PEOPLE)
+    assert page.get_attribute("#pg-query", "data-state") == "done"
+    assert len(table(page)) > 10
+
+
+def test_a_large_answer_is_drawn_in_part_and_downloaded_whole(page, real_site, serve, dump_graph):
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 2500"
+    page.goto(serve(real_site) + "query/")
+    page.wait_for_selector("#pg-query[data-ready='true']")
+    run_in_page(page, text)
+    assert len(table(page)) == 1000
+    assert "2,500 rows (the first 1,000 shown" in page.inner_text("#pg-query-status")
+    with page.expect_download() as info:
+        page.click("#pg-query-csv")
+    import csv
+    with open(info.value.path(), encoding="utf-8", newline="") as stream:
+        assert len(list(csv.reader(stream))) == 2501

@@ -194,6 +194,22 @@ def test_theme_files_are_checked_with_locations(tmp_path, corpus):
     ]
 
 
+def test_a_theme_cannot_take_the_index_address(tmp_path, corpus):
+    """themes/index.yaml would have replaced the themes index page; a title cannot carry
+    a tab or a second line into the page, the tabs and the feed."""
+    from builder.errors import EntityErrors
+
+    from conftest import write_tree
+    write_tree(tmp_path, {"themes/index.yaml": "title: Index\nsummary: S.\nlead: [david-sacks]\n",
+                          "themes/tabbed.yaml": 'title: "A\\tB"\nsummary: S.\nlead: [david-sacks]\n'})
+    with pytest.raises(EntityErrors) as info:
+        load_themes(tmp_path / "themes", corpus, root=tmp_path)
+    found = [e.format() for e in info.value.errors]
+    assert found[0] == ("themes/index.yaml:1:1: invalid theme id 'index' (from the file name) "
+                        "(use lowercase ASCII letters, digits and single hyphens (and not 'index'))")
+    assert found[1].startswith("themes/tabbed.yaml:1:8: ") and "tab" in found[1], found
+
+
 def test_themes_index_counts_members_and_dated_items(real_site, corpus):
     """The index table gives numbers (it once printed a dict method's repr, with a memory
     address that also made builds differ)."""

@@ -281,8 +281,8 @@ def test_a_failing_data_process_fails_the_build(tmp_path, monkeypatch, site_buil
     write_tree(site, {"index.html": "previous", ".policygraph-site": ""})
     jobs = []
 
-    def failing_job(corpus, themes, site_url, release):
-        jobs.append(DataJob(None, themes, site_url, release))
+    def failing_job(corpus, themes, site_url, release, beside):
+        jobs.append(DataJob(None, themes, site_url, release, beside))
         return jobs[-1]
     monkeypatch.setattr("builder.site.plugin.DataJob", failing_job)
     with pytest.raises(BuildError) as info:
@@ -394,3 +394,87 @@ def test_cli_build_refuses_the_checkout(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["build", "--site-dir", "."])
     assert result.exit_code == 1 and "contains the project folder" in result.output
     assert (ROOT / ".git").exists() and (ROOT / "mkdocs.yml").is_file()
+
+
+# -- every exit path cleans up ------------------------------------------------------------
+
+def test_an_unwritable_place_is_a_build_error(tmp_path):
+    """An OSError (here the site's parent is a file; a read-only folder or a full disk
+    take the same path) is one line naming the problem, not a traceback."""
+    from click.testing import CliRunner
+
+    from builder.tools.cli import main
+    (tmp_path / "plain-file").write_text("x")
+    result = CliRunner().invoke(main, ["build", "--config", str(site_config(tmp_path, MINI)),
+                                       "--site-dir", str(tmp_path / "plain-file" / "site")])
+    assert result.exit_code == 1
+    assert "could not write the site: " in result.output and "plain-file" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unwritable_data_folder_is_reported_by_the_data_process(tmp_path):
+    """The data process's own OSError (a full disk, a read-only folder; here its output
+    folder's name is taken by a file) comes back as one line, for the build to report."""
+    import os
+    import pickle
+    import subprocess
+    import sys
+
+    from builder.pipeline import load_corpus
+    from builder.rdf.export import Release
+    work = tmp_path / "work"
+    work.mkdir()
+    corpus = load_corpus(MINI, root=ROOT)
+    (work / "input.pickle").write_bytes(pickle.dumps((corpus, [], "https://x.example/", Release())))
+    (work / "out").write_text("a file where the output folder goes")
+    result = subprocess.run([sys.executable, "-m", "builder.site.datajob", str(work), str(os.getpid())],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert (work / "error.txt").read_text().startswith("could not write the data files: ")
+
+
+def test_a_killed_build_leaves_no_process_and_its_folders_go_with_the_next(tmp_path):
+    """SIGKILL in the middle of a build: its page renderers and data process end with it
+    (PR_SET_PDEATHSIG), and the next build removes its staging and data folders."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from builder.dev.synthetic import generate
+    entities = generate(tmp_path, 400)
+    config = site_config(tmp_path, entities)
+    code = "import sys; from builder.site.build import build_site; build_site(sys.argv[1])"
+    build = subprocess.Popen([sys.executable, "-c", code, str(config)], cwd=ROOT,
+                             env={**os.environ, "POLICYGRAPH_WORKERS": "2"})
+
+    def children() -> set[int]:
+        found = set()
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+            except OSError:
+                continue
+            if fields.get("PPid", "").strip() == str(build.pid):
+                found.add(int(status.parent.name))
+        return found
+
+    started, seen = time.monotonic(), set()
+    while time.monotonic() - started < 120 and not any(tmp_path.glob(".site.building-*.data-*")):
+        seen |= children()
+        time.sleep(0.05)
+    time.sleep(0.5)
+    seen |= children()
+    assert any(tmp_path.glob(".site.building-*.data-*")), "the data folder should sit beside the staging folder"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in seen):
+        time.sleep(0.1)
+    alive = [pid for pid in seen if Path(f"/proc/{pid}").exists()
+             and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
+    assert seen and not alive, (seen, alive)
+    assert list(tmp_path.glob(".site.building-*"))  # left by the killed build...
+    build_site(config)
+    assert not list(tmp_path.glob(".site.building-*")) and (tmp_path / "site" / "index.html").is_file()

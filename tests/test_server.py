@@ -14,15 +14,17 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from builder.errors import QueryError, ServerError
 from builder.pipeline import load_corpus
 from builder.rdf.export import rdf_prefixes
+from builder.rdf.query_text import refuse_service
 from builder.tools.cli import main
 from builder.tools.server import STORE_MARKER, load_store, start_server
-from builder.tools.sparql import Limits, csv_text, refuse_service
+from builder.tools.sparql import TABLE, Limits, csv_text
 
 from conftest import MINI
 
@@ -216,3 +218,21 @@ def test_refusal_names_the_line():
         refuse_service("SELECT *\nWHERE {\n service <http://x/> { ?s ?p ?o } }")
 
 
+
+
+def test_query_stops_at_its_memory_limit():
+    """A query that only grows (a string of every value, over a cartesian product) is
+    stopped at the memory it may add, however large the calling process already is."""
+    from builder.errors import QueryError
+    from builder.tools.sparql import MemoryStore, run_query
+
+    ballast = bytearray(600 * 1024 ** 2)  # the caller's own memory does not count against the query
+    store = MemoryStore([(b"".join(b"<http://x/%d> <http://x/p> \"%s\" .\n" % (i, b"v" * 200) for i in range(3000)),
+                          ox.RdfFormat.N_TRIPLES)])
+    text = "SELECT (GROUP_CONCAT(?o) AS ?all) WHERE { ?a ?p ?o . ?b ?q ?r }"
+    started = time.monotonic()
+    with pytest.raises(QueryError, match="more memory than allowed"):
+        run_query(store, text, TABLE, {}, Limits(timeout=120, memory=300 * 1024 ** 2))
+    assert time.monotonic() - started < 100
+    assert run_query(store, "ASK { ?s ?p ?o }", TABLE, {}, Limits(memory=300 * 1024 ** 2)).data.strip() == b"true"
+    del ballast

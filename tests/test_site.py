@@ -213,6 +213,7 @@ def test_every_local_link_and_anchor_resolves(real_site):
         assert len(parser.ids) == len(set(parser.ids)), f"{page}: duplicate ids"
         for href in parser.hrefs:
             path, _, fragment = href.partition("#")
+            path = path.partition("?")[0]
             target = (page.parent / path).resolve() if path else page
             if target.is_dir():
                 target = target / "index.html"

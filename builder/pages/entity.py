@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
@@ -59,10 +60,49 @@ class RelationGroup:
     predicate: str
     incoming: bool
     rows: list[RelationRow]
+    more: "More | None" = None
 
     @property
     def part(self) -> str:
         return f"relations-{self.predicate}{'-inverse' if self.incoming else ''}"
+
+
+# A hub (an entity many others point to, a source backing many claims) lists this many
+# rows of a group, the most recent; the rest are one query away. An entity's own
+# relations are all listed: each row is the anchor of its statement's IRI.
+HUB_ROWS = 100
+
+
+class More(NamedTuple):
+    """Rows left out of a long list: how many in all, and a query listing every one."""
+
+    total: int
+    query_href: str
+
+
+def query_link(url: str, query: str) -> str:
+    return relative_url(url, "query/") + "?" + urlencode({"query": query})
+
+
+def _all_incoming(ctx: Context, entity: Entity, predicate: str) -> str:
+    return (f"PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+            f"PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            f"PREFIX pg: <{ctx.iris.vocab}>\n"
+            f"SELECT ?statement ?subject ?name ?status WHERE {{\n"
+            f"  ?statement rdf:predicate pg:{predicate} ; rdf:object <{ctx.iris.entity(entity)}> ;\n"
+            f"             rdf:subject ?subject ; pg:status ?status .\n"
+            f"  ?subject rdfs:label ?name . FILTER (lang(?name) = \"{ctx.v.site_language}\")\n"
+            f"}}\nORDER BY ?name ?statement\n")
+
+
+def _all_backed(ctx: Context, source: Entity) -> str:
+    return (f"PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+            f"PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+            f"PREFIX pg: <{ctx.iris.vocab}>\n"
+            f"SELECT ?statement ?subject ?predicate ?object ?status WHERE {{\n"
+            f"  ?statement prov:wasDerivedFrom <{ctx.iris.entity(source)}> ; rdf:subject ?subject ;\n"
+            f"             rdf:predicate ?predicate ; rdf:object ?object ; pg:status ?status .\n"
+            f"}}\nORDER BY ?statement\n")
 
 
 def render_entity_pages(ctx: Context, entity_ids: list[str]) -> dict[str, Page]:
@@ -78,7 +118,8 @@ def entity_page(ctx: Context, entity: Entity) -> Page:
     if ctx.corpus.is_source(entity.id):
         backed = backed_claims(ctx, entity, url)
         if backed:
-            parts["backed"] = macros.backed(backed)
+            more = More(len(backed), query_link(url, _all_backed(ctx, entity))) if len(backed) > HUB_ROWS else None
+            parts["backed"] = macros.backed(backed[:HUB_ROWS], more)
     if has_ego_network(ctx.corpus, entity):  # its data file comes from the data process
         network = ctx.networks.figure(
             src=from_page(network_file(entity)),
@@ -144,7 +185,18 @@ def relation_groups(ctx: Context, entity: Entity, url: str) -> list[RelationGrou
         group.rows.append(row)
     for group in groups.values():
         group.rows.sort(key=lambda r: (r.relation.sort_date, r.other.name.lower(), r.other.id))
+        _shorten(ctx, entity, url, group)
     return [groups[k] for k in sorted(groups, key=lambda k: (order[k[0]], k[1]))]
+
+
+def _shorten(ctx: Context, entity: Entity, url: str, group: RelationGroup) -> None:
+    """Leave out the oldest relations to the entity past HUB_ROWS (never its own)."""
+    incoming = [row for row in group.rows if row.anchor is None]
+    extra = min(len(group.rows) - HUB_ROWS, len(incoming))
+    if extra > 0:
+        dropped = {id(row) for row in incoming[:extra]}
+        group.rows = [row for row in group.rows if id(row) not in dropped]
+        group.more = More(len(incoming), query_link(url, _all_incoming(ctx, entity, group.predicate)))
 
 
 def backed_claims(ctx: Context, source: Entity, url: str) -> list[Backed]:

@@ -14,6 +14,7 @@ from builder.errors import RenderError
 from builder.pages.context import Context, Page
 from builder.pages.entity import render_entity_pages
 from builder.paths import page_src
+from builder.processes import die_with_parent
 
 # Below this many entity pages, forking renderers costs more than it saves.
 PARALLEL_MIN_PAGES = 500
@@ -50,7 +51,7 @@ class SharedRendering:
         try:
             for _ in range(self.workers - 1):
                 receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=self._render_in_fork, args=(send,), daemon=True)
+                process = context.Process(target=self._render_in_fork, args=(send, os.getpid()), daemon=True)
                 process.start()
                 send.close()
                 self.renderers.append((process, receive))
@@ -69,7 +70,8 @@ class SharedRendering:
             self.untaken[0] = first + 1
             return self.chunks[first]
 
-    def _render_in_fork(self, send) -> None:
+    def _render_in_fork(self, send, parent: int) -> None:
+        die_with_parent(parent)
         pages: dict[str, Page] = {}
         try:
             while (chunk := self._take(from_end=False)) is not None:

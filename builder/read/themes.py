@@ -83,7 +83,7 @@ class _Check:
 
     def theme(self, data: dict) -> Theme | None:
         before = len(self.errors)
-        if not ID_RE.match(self.theme_id) or self.theme_id == "index":
+        if not ID_RE.fullmatch(self.theme_id) or self.theme_id == "index":
             self.report(Location(self.shown), f"invalid theme id '{self.theme_id}' (from the file name)",
                         "use lowercase ASCII letters, digits and single hyphens (and not 'index')")
         for key in data:

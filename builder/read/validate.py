@@ -76,7 +76,7 @@ class _Checker:
                        "ids use lowercase ASCII letters, digits and single hyphens; "
                        f"rename the file to {fold(raw.id) or 'an-ascii-id'}.yaml")
             return False
-        if not ID_RE.match(raw.id) or len(raw.id) > MAX_ID_LENGTH:
+        if not ID_RE.fullmatch(raw.id) or len(raw.id) > MAX_ID_LENGTH:
             self.error(Location(raw.path, 1, 1), f"invalid id '{raw.id}' (from the file name)",
                        f"ids use lowercase ASCII letters, digits and single hyphens, at most {MAX_ID_LENGTH} "
                        f"characters: rename the file to {fold(raw.id) or 'a-valid-id'}.yaml")
@@ -399,7 +399,7 @@ class _Checker:
         no entity has now, taken over by one entity only."""
         for index, old in enumerate(entity.facts.get("replaces", ())):
             where = raw.at(("replaces", index))
-            if not ID_RE.match(old):
+            if not ID_RE.fullmatch(old):
                 self.error(where, f"'{old}' is not an id", "give the old file name, without .yaml")
             elif old in files:
                 self.error(where, f"'{old}' is still the id of {files[old].path}",

@@ -17,6 +17,7 @@ from pathlib import Path
 from mkdocs.exceptions import Abort, MkDocsException
 
 from builder.errors import BuildError
+from builder.paths import SITE_MARKER
 from builder.site.datajob import DataResult
 from builder.site.git import source_date_epoch
 
@@ -46,7 +47,6 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-SITE_MARKER = ".policygraph-site"  # in every folder a build creates: only those are ever deleted
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,18 @@ def build(config_file: Path, site_dir: Path | None = None) -> Built:
             raise BuildError(f"{config_file}: {error}") from None
         target = Path(site_dir).resolve() if site_dir else Path(config.site_dir).resolve()
         check_site_dir(target, config_file.parent, Path(config.docs_dir).resolve())
-        _build(config, target, mkdocs_build)
+        try:
+            _build(config, target, mkdocs_build)
+        except OSError as error:  # a read-only folder, a full disk...
+            raise BuildError(f"could not write the site: {_os_problem(error)}; "
+                             f"{target} was left as it was") from None
     plugin = config.plugins.get("policygraph")
     return Built(target, getattr(plugin, "data_result", None))
+
+
+def _os_problem(error: OSError) -> str:
+    where = f" ({error.filename})" if error.filename else ""
+    return f"{error.strerror or error}{where}"
 
 
 @contextlib.contextmanager

@@ -11,7 +11,9 @@ and themes pickled in a file of its working folder, and reports its own figures
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import pickle
 import shutil
 import subprocess
@@ -26,7 +28,8 @@ from builder.errors import DataProcessError, PolicygraphError
 from builder.model import Corpus
 from builder.network.render import NetworkRenderer
 from builder.network.select import has_ego_network
-from builder.paths import EXPLORER_FILE, PUBLISHED, network_file, theme_network_file, turtle_file
+from builder.paths import EXPLORER_FILE, PUBLISHED, SITE_MARKER, network_file, theme_network_file, turtle_file
+from builder.processes import die_with_parent
 from builder.rdf.entity import render_entity_rdf
 from builder.rdf.export import Release, data_exports, rdf_prefixes, serialize_corpus
 
@@ -70,14 +73,22 @@ class DataResult:
 
 
 class DataJob:
-    """`write_data_files` by a child process, into a temporary folder."""
+    """`write_data_files` by a child process, into a temporary folder beside the site
+    folder `beside` (on its disk, so the files move in by renaming; named after it, so a
+    build killed before cleaning up has its leftovers removed by the next one). The
+    process ends if the build's process dies."""
 
-    def __init__(self, corpus: Corpus, themes, site_url: str, release: Release = Release()) -> None:
+    def __init__(self, corpus: Corpus, themes, site_url: str, release: Release = Release(),
+                 beside: Path | None = None) -> None:
         self.cancelled = False
-        self.work = Path(tempfile.mkdtemp(prefix="policygraph-data-"))
+        self.work = Path(tempfile.mkdtemp(prefix=f"{beside.name}.data-" if beside else "policygraph-data-",
+                                          dir=beside.parent if beside else None))
+        (self.work / SITE_MARKER).write_text("Data files of a policygraph build, removed when it ends.\n",
+                                             encoding="utf-8")
         with open(self.work / "input.pickle", "wb") as stream:
             pickle.dump((corpus, list(themes), site_url, release), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        self.process = subprocess.Popen([sys.executable, "-m", "builder.site.datajob", str(self.work)],
+        self.process = subprocess.Popen([sys.executable, "-m", "builder.site.datajob", str(self.work),
+                                         str(os.getpid())],
                                         cwd=Path(__file__).resolve().parents[2], stdin=subprocess.DEVNULL)
 
     @property
@@ -117,7 +128,8 @@ def peak_memory_mb() -> int | None:
     return int(status.split("VmHWM:")[1].split()[0]) // 1024
 
 
-def _main(work: Path) -> None:
+def _main(work: Path, parent: int) -> None:
+    die_with_parent(parent)
     from builder.pipeline import batch_gc
     batch_gc()
     started = time.perf_counter()
@@ -129,9 +141,15 @@ def _main(work: Path) -> None:
     except PolicygraphError as error:  # reported by the build, which fails
         (work / "error.txt").write_text(str(error), encoding="utf-8")
         sys.exit(1)
+    except OSError as error:  # a full disk...
+        with contextlib.suppress(OSError):
+            where = f" ({error.filename})" if error.filename else ""
+            (work / "error.txt").write_text(f"could not write the data files: {error.strerror or error}{where}",
+                                            encoding="utf-8")
+        sys.exit(1)
     (work / "stats.json").write_text(json.dumps({"seconds": time.perf_counter() - started,
                                                  "peak_memory_mb": peak_memory_mb()}), encoding="utf-8")
 
 
 if __name__ == "__main__":
-    _main(Path(sys.argv[1]))
+    _main(Path(sys.argv[1]), int(sys.argv[2]))

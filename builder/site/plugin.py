@@ -27,7 +27,7 @@ from builder.pages.parallel import render_workers
 from builder.pages.timeline import feed
 from builder.paths import entity_file, kind_index_src, page_src, theme_src
 from builder.rdf.export import Release
-from builder.read.catalogue import load_catalogue
+from builder.read.catalogue import DEFAULT_FOLDER
 from builder.site.assets import asset_files
 from builder.site.datajob import DataJob, DataResult, data_file_names
 from builder.site.files import FreedFile, GeneratedFile, LateFile, add_file, move_tree
@@ -43,6 +43,8 @@ class PolicygraphPluginConfig(base.Config):
     entities = c.Type(str, default="entities")
     themes = c.Type(str, default="themes")
     vocabulary = c.Optional(c.Type(str))
+    # The example queries' folder (queries/*.rq); by default the one beside builder/.
+    queries = c.Optional(c.Type(str))
     # Where "Edit this page" leads: the repository's edit address for the project root,
     # e.g. https://github.com/OWNER/REPO/edit/main/ (entity paths are appended).
     edit_url_base = c.Optional(c.Type(str))
@@ -89,7 +91,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         root = Path(config.config_file_path).resolve().parent
         return pipeline.ProjectPaths(
             root=root, entities=(root / self.config.entities).resolve(), themes=root / self.config.themes,
-            vocabulary=(root / self.config.vocabulary).resolve() if self.config.vocabulary else DEFAULT_PATH)
+            vocabulary=(root / self.config.vocabulary).resolve() if self.config.vocabulary else DEFAULT_PATH,
+            queries=(root / self.config.queries).resolve() if self.config.queries else DEFAULT_FOLDER)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.site_url:
@@ -117,7 +120,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         rendered = pipeline.render_pages(ctx, only, workers=render_workers())
         # The data process starts now, not before the pages: they render on every core.
         self.data_job = DataJob(corpus, themes, config.site_url, Release(
-            modified=last_commit_date(self._paths(config).root), endpoint=self.config.sparql_endpoint))
+            modified=last_commit_date(self._paths(config).root), endpoint=self.config.sparql_endpoint),
+            beside=Path(config.site_dir))
         pages, parts, kept = rendered.markdown, rendered.parts, set()
         entity_pages = {page_src(e) for e in corpus.entities.values()} | {theme_src(t.id) for t in themes}
         if previous is not None:
@@ -145,7 +149,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             if src not in immediate:
                 add_file(files, LateFile.generated(config, src, abs_src_path=os.devnull))
         examples = [{"id": e.id, "title": e.title, "description": e.description, "text": e.text}
-                    for e in load_catalogue(site_url=config.site_url)]
+                    for e in (e.for_site(config.site_url) for e in project.examples)]
         add_file(files, File.generated(config, "query.md", content=reference.query_page(
             ctx, examples, self.config.sparql_endpoint)))
         add_file(files, File.generated(config, "sparql.md", content=reference.sparql_docs(ctx, examples)))
@@ -219,6 +223,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         paths = self._paths(config)
         server.watch(str(paths.entities))
         server.watch(str(paths.vocabulary))
-        if paths.themes.is_dir():
-            server.watch(str(paths.themes))
+        for folder in (paths.themes, paths.queries):
+            if folder.is_dir():
+                server.watch(str(folder))
         return server

@@ -51,7 +51,7 @@ def scaffold(entities_dir: Path, kind: str, name: str, *, vocabulary: Vocabulary
             EDate.parse(date)
         except ValueError as error:
             raise ScaffoldError(f"--date {date!r}: {error}; write YYYY, YYYY-MM or YYYY-MM-DD") from None
-        if not LANGUAGE_RE.match(language):
+        if not LANGUAGE_RE.fullmatch(language):
             raise ScaffoldError(f"--language {language!r}: write a two-letter language code (en, fr, de...)")
         archived = _read_text(text) if text is not None else None
         publisher = " ".join(publisher.split())
@@ -68,7 +68,7 @@ def scaffold(entities_dir: Path, kind: str, name: str, *, vocabulary: Vocabulary
             summary=f"TODO: one neutral sentence saying who or what {name} is.",
             keys=[v.keys[k] for k in base.keys], example_predicate=predicates[0] if predicates else "related-to",
             modeline=modeline(base.kind))
-    if not ID_RE.match(entity_id) or entity_id in RESERVED_IDS:
+    if not ID_RE.fullmatch(entity_id) or entity_id in RESERVED_IDS:
         raise ScaffoldError(f"cannot make a valid id from {name!r}; create the file by hand")
     entities_dir = Path(entities_dir)
     existing = sorted(entities_dir.glob(f"*/{entity_id}.yaml"))

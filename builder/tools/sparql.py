@@ -9,51 +9,26 @@ cartesian product long after its `--timeout-s` and after the client has gone).""
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import ctypes
+import faulthandler
 import io
 import json
 import multiprocessing
 import re
 import resource
-import signal
-import sys
 from dataclasses import dataclass
 from typing import Callable
 
 import pyoxigraph as ox
 
 from builder.errors import QueryError
+from builder.processes import die_with_parent
+from builder.rdf.query_text import refuse_service
 
 TIMEOUT_S = 30
 MAX_ROWS = 100_000
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 MEMORY_BYTES = 2 * 1024 ** 3
-
-# The lexical parts of SPARQL in which a word is not a keyword: comments, strings, IRIs,
-# variables and prefixed names. What is left are keywords and punctuation.
-_LEXEMES = re.compile(r"""
-      \#[^\n\r]*
-    | '''(?:[^'\\]|\\.|'(?!''))*'''
-    | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-    | '(?:[^'\\\n\r]|\\.)*'
-    | "(?:[^"\\\n\r]|\\.)*"
-    | <[^<>"{}|^`\\\x00-\x20]*>
-    | [?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+
-    | [\w.\-\u00b7]*:[\w.:%\-\\\u00b7]*
-    | (?P<word>[A-Za-z_]\w*)
-""", re.VERBOSE)
-
-
-def refuse_service(text: str) -> None:
-    """Raise QueryError if the query has a SERVICE clause (federated query)."""
-    for match in _LEXEMES.finditer(text):
-        if match.group("word") and match.group("word").upper() == "SERVICE":
-            line = text.count("\n", 0, match.start()) + 1
-            raise QueryError(f"SPARQL error: SERVICE (line {line}) is not allowed: queries run over this "
-                             "graph only, never against other addresses")
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -110,9 +85,12 @@ def run_query(open_store: Callable[[], ox.Store], text: str, result_format: str,
 
 def _evaluate(send, open_store, text: str, result_format: str, graph_format: str, prefixes: dict[str, str],
               limits: Limits) -> None:
-    _die_with_parent()
+    die_with_parent()
+    faulthandler.disable()  # an engine out of memory aborts: that is reported as such, without a dump
+    # The limit is on what the query adds: a fork starts with its parent's address space.
+    allowed = _address_space() + limits.memory
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+        resource.setrlimit(resource.RLIMIT_AS, (allowed, allowed))
     except (ValueError, OSError):  # a lower hard limit is already set: keep it
         pass
     try:
@@ -127,12 +105,13 @@ def _evaluate(send, open_store, text: str, result_format: str, graph_format: str
         send.close()
 
 
-def _die_with_parent() -> None:
-    """Linux ends this process when its parent dies, even by SIGKILL: no query outlives
-    the command or the server that started it."""
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (0 where /proc is missing)."""
+    try:
+        status = open("/proc/self/status").read()
+    except OSError:
+        return 0
+    return int(status.split("VmSize:")[1].split()[0]) * 1024
 
 
 def format_answer(result, result_format: str, graph_format: str, prefixes: dict[str, str],

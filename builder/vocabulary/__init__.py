@@ -408,7 +408,7 @@ def _check_type(v: Vocabulary, t: EntityType, problem) -> None:
             problem(("types", t.id, "class"), f"type {t.id!r}: unknown prefix in {curie!r}")
     if t.kind and (t.color is None or t.shape is None or t.plural is None):
         problem(("types", t.id), f"type {t.id!r}: a folder-level type needs color, shape and plural")
-    if t.color is not None and not COLOR_RE.match(t.color):
+    if t.color is not None and not COLOR_RE.fullmatch(t.color):
         problem(("types", t.id, "color"), f"type {t.id!r}: color {t.color!r} is not a #rrggbb colour")
 
 

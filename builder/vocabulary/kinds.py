@@ -38,7 +38,7 @@ class EDate:
     @classmethod
     def parse(cls, value: str) -> "EDate":
         """Raise ValueError with a reader-facing reason when `value` is not a real date."""
-        match = DATE_RE.match(value)
+        match = DATE_RE.fullmatch(value)
         if not match:
             raise ValueError("not an ISO date")
         year, month, day, approx = match.groups()
@@ -288,7 +288,7 @@ class Language(Kind):
     name = "language"
 
     def clean(self, value, label, at, report, spec=None):
-        if isinstance(value, str) and LANGUAGE_RE.match(value):
+        if isinstance(value, str) and LANGUAGE_RE.fullmatch(value):
             return value
         report(at(()), f"'{label}' must be a two-letter language code, not {show_value(value)}",
                "write en, fr, de...")
@@ -333,7 +333,7 @@ class Names(Kind):
             return None
         result = {}
         for language, name in value.items():
-            if not LANGUAGE_RE.match(language):
+            if not LANGUAGE_RE.fullmatch(language):
                 report((key_at or at)((language,)), f"'{language}' is not a two-letter language code", "use en, fr...")
                 continue
             text = TEXT.clean(name, f"{label}.{language}", lambda path, lang=language: at((lang, *path)), report)
@@ -418,7 +418,7 @@ class AgentRef(Text):
 
     def reference(self, value: str) -> tuple[str, str] | None:
         """(kind, id) if the value names an entity."""
-        match = self.REFERENCE.match(value)
+        match = self.REFERENCE.fullmatch(value)
         return (match.group(1), match.group(2)) if match else None
 
     def schema(self, spec=None):

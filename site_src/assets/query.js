@@ -1,10 +1,75 @@
 /* policygraph query page: SPARQL 1.1 in the browser with oxigraph's WebAssembly build,
- * over the site's own N-Triples dump, or against a SPARQL endpoint when one is configured.
- * Every value reaches the page through textContent or DOM properties, never innerHTML. */
+ * over the site's own N-Triples dump (in a worker: query-worker.js), or against a SPARQL
+ * endpoint when one is configured. A running query can be stopped; the page stays
+ * responsive meanwhile. Every value reaches the page through textContent or DOM
+ * properties, never innerHTML. */
 
 import { el } from "./dom.js";
 
 const JSON_RESULTS = "application/sparql-results+json";
+// Rows drawn in the table; the downloads hold them all.
+const SHOWN_ROWS = 1000;
+
+class Stopped extends Error {}
+
+/* The engine in its worker. Stop ends the worker (and its copy of the graph): the next
+ * query starts a new one. */
+class Engine {
+  constructor(root) {
+    this.root = root;
+    this.worker = null;
+    this.loaded = null;
+    this.pending = null;
+  }
+
+  call(message) {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(message);
+    });
+  }
+
+  start() {
+    const data = this.root.dataset;
+    this.worker = new Worker(resolve(data.worker), { type: "module" });
+    this.worker.addEventListener("message", (event) => {
+      const pending = this.pending;
+      this.pending = null;
+      if (!pending) return;
+      if (event.data.error !== undefined) pending.reject(new Error(event.data.error));
+      else pending.resolve(event.data.loaded || event.data.result);
+    });
+    this.worker.addEventListener("error", (event) => {
+      const pending = this.pending;
+      this.pending = null;
+      if (pending) pending.reject(new Error(event.message || "the query engine failed to start"));
+    });
+    this.loaded = this.call({ load: {
+      module: resolve(data.module), wasm: resolve(data.wasm), baseIri: data.siteUrl,
+      files: [[resolve(data.dump), "application/n-triples"], [resolve(data.vocabulary), "text/turtle"]] } });
+    this.loaded.catch(() => this.stop());
+    return this.loaded;
+  }
+
+  async query(text, onLoading) {
+    if (!this.worker) {
+      onLoading();
+      await this.start();
+    } else {
+      await this.loaded;
+    }
+    return this.call({ query: text });
+  }
+
+  stop() {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    this.loaded = null;
+    const pending = this.pending;
+    this.pending = null;
+    if (pending) pending.reject(new Stopped("stopped"));
+  }
+}
 
 
 function resolve(relative) {
@@ -23,7 +88,10 @@ class QueryPage {
     this.error = root.querySelector("#pg-query-error");
     this.examples = JSON.parse(root.querySelector("#pg-query-examples").textContent);
     this.prefixes = JSON.parse(root.querySelector("#pg-query-prefixes").textContent);
-    this.store = null;
+    this.runButton = root.querySelector("#pg-query-run");
+    this.stopButton = root.querySelector("#pg-query-stop");
+    this.engine = new Engine(root);
+    this.request = null;
     this.last = null;
     window.policygraphQuery = this;
   }
@@ -40,9 +108,11 @@ class QueryPage {
         this.root.querySelector("#pg-query-description").textContent = example.description;
       }
     });
-    this.root.querySelector("#pg-query-run").addEventListener("click", () => this.run());
+    this.runButton.addEventListener("click", () => this.run());
+    this.stopButton.addEventListener("click", () => this.stop());
     this.text.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.run();
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !this.runButton.disabled) this.run();
+      if (event.key === "Escape" && !this.stopButton.disabled) this.stop();
     });
     this.root.querySelector("#pg-query-csv").addEventListener("click", () => this.download("csv"));
     this.root.querySelector("#pg-query-json").addEventListener("click", () => this.download("json"));
@@ -57,45 +127,48 @@ class QueryPage {
     this.root.setAttribute("data-ready", "true");
   }
 
-  async loadStore() {
-    if (this.store) return this.store;
-    const started = performance.now();
-    this.status.textContent = "Loading the SPARQL engine and the graph…";
-    const oxigraph = await import(resolve(this.root.dataset.module));
-    await oxigraph.default({ module_or_path: resolve(this.root.dataset.wasm) });
-    const engineReady = performance.now();
-    const store = new oxigraph.Store();
-    for (const [file, format] of [[this.root.dataset.dump, "application/n-triples"],
-                                  [this.root.dataset.vocabulary, "text/turtle"]]) {
-      const response = await fetch(resolve(file));
-      if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
-      store.load(await response.text(), { format, base_iri: this.siteUrl });
-    }
-    this.store = store;
-    this.loadTimes = { engine: engineReady - started, total: performance.now() - started, triples: store.size };
-    return store;
-  }
-
   async execute(query) {
-    if (this.endpoint) {
-      const response = await fetch(this.endpoint, {
+    if (!this.endpoint) {
+      return this.engine.query(query, () => { this.loading = true; });
+    }
+    this.request = new AbortController();
+    let response;
+    try {
+      response = await fetch(this.endpoint, {
         method: "POST",
         headers: { "Content-Type": "application/sparql-query",
                    Accept: `${JSON_RESULTS}, application/n-triples;q=0.9` },
         body: query,
+        signal: this.request.signal,
       });
-      const body = await response.text();
-      if (!response.ok) throw new Error(body || `HTTP ${response.status}`);
-      return (response.headers.get("Content-Type") || "").includes("json")
-        ? { kind: "results", data: JSON.parse(body) } : { kind: "graph", data: body };
-    }
-    const store = await this.loadStore();
-    try {
-      return { kind: "results", data: JSON.parse(store.query(query, { results_format: JSON_RESULTS })) };
     } catch (error) {
-      if (!String(error.message || error).includes("Not supported RDF format")) throw error;
-      return { kind: "graph", data: store.query(query, { results_format: "application/n-triples" }) };
+      if (error.name === "AbortError") throw new Stopped("stopped");
+      throw error;
     }
+    const body = await response.text();
+    if (!response.ok) throw new Error(body || `HTTP ${response.status}`);
+    return (response.headers.get("Content-Type") || "").includes("json")
+      ? { kind: "results", data: JSON.parse(body) } : { kind: "graph", data: body };
+  }
+
+  stop() {
+    if (this.request) this.request.abort();
+    this.engine.stop();
+  }
+
+  running(on) {
+    this.runButton.disabled = on;
+    this.stopButton.disabled = !on;
+    clearInterval(this.ticker);
+    if (!on) return;
+    const started = performance.now();
+    const tick = () => {
+      const seconds = Math.floor((performance.now() - started) / 1000);
+      const what = this.loading ? "Loading the SPARQL engine and the graph" : "Running the query";
+      this.status.textContent = `${what}… ${seconds} s (Stop or Escape ends it)`;
+    };
+    tick();
+    this.ticker = setInterval(tick, 500);
   }
 
   async run() {
@@ -106,31 +179,44 @@ class QueryPage {
     url.searchParams.set("query", query);
     window.history.replaceState(window.history.state, "", url.href);
     this.root.setAttribute("data-state", "running");
+    this.loading = false;
+    this.running(true);
     try {
       const started = performance.now();
       const result = await this.execute(query);
-      const elapsed = performance.now() - started;
+      const loaded = this.loading ? await this.engine.loaded : null;
+      const elapsed = performance.now() - started - (loaded ? loaded.ms : 0);
+      this.running(false);
       this.last = result;
-      this.render(result);
-      const load = this.loadTimes && !this.endpoint
-        ? ` Graph of ${this.loadTimes.triples.toLocaleString("en")} triples loaded in ${Math.round(this.loadTimes.total)} ms.` : "";
-      this.status.textContent = `${this.describe(result)} in ${Math.round(elapsed)} ms.${load}`;
+      const shown = this.render(result);
+      const load = loaded
+        ? ` Graph of ${loaded.triples.toLocaleString("en")} triples loaded in ${Math.round(loaded.ms)} ms.` : "";
+      this.status.textContent = `${this.describe(result, shown)} in ${Math.round(elapsed)} ms.${load}`;
       this.root.setAttribute("data-state", "done");
     } catch (error) {
+      this.running(false);
       this.last = null;
       this.output.replaceChildren();
+      if (error instanceof Stopped) {
+        this.status.textContent = "Stopped. The next query reloads the graph first.";
+        this.root.setAttribute("data-state", "stopped");
+        return;
+      }
       this.error.textContent = String(error.message || error);
       this.error.hidden = false;
       this.status.textContent = "The query failed.";
       this.root.setAttribute("data-state", "error");
+    } finally {
+      this.request = null;
     }
   }
 
-  describe(result) {
+  describe(result, shown) {
     if (result.kind === "graph") return "Graph result";
     if ("boolean" in result.data) return `Answer: ${result.data.boolean}`;
     const count = result.data.results.bindings.length;
-    return `${count.toLocaleString("en")} row${count === 1 ? "" : "s"}`;
+    const rows = `${count.toLocaleString("en")} row${count === 1 ? "" : "s"}`;
+    return shown < count ? `${rows} (the first ${shown.toLocaleString("en")} shown; the downloads hold all)` : rows;
   }
 
   compact(iri) {
@@ -168,20 +254,23 @@ class QueryPage {
     return td;
   }
 
+  // Draws the result; returns how many rows it drew.
   render(result) {
     if (result.kind === "graph") {
       this.output.replaceChildren(el("pre", { textContent: result.data }));
-      return;
+      return 0;
     }
     if ("boolean" in result.data) {
       this.output.replaceChildren(el("p", { className: "pg-query-boolean", textContent: String(result.data.boolean) }));
-      return;
+      return 0;
     }
     const vars = result.data.head.vars;
     const head = el("tr", {}, vars.map((name) => el("th", { textContent: name, scope: "col" })));
-    const rows = result.data.results.bindings.map((binding) => el("tr", {}, vars.map((name) => this.cell(binding[name]))));
+    const shown = result.data.results.bindings.slice(0, SHOWN_ROWS);
+    const rows = shown.map((binding) => el("tr", {}, vars.map((name) => this.cell(binding[name]))));
     const table = el("table", {}, [el("thead", {}, [head]), el("tbody", {}, rows)]);
     this.output.replaceChildren(el("div", { className: "md-typeset__table" }, [table]));
+    return shown.length;
   }
 
   csv() {

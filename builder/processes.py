@@ -1,0 +1,20 @@
+"""Child processes that never outlive the process that started them."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Have Linux end this process when its parent dies, even by SIGKILL (a query, a page
+    renderer or the data process left running would hold memory and a folder). Given the
+    parent's pid, also exit at once if it died before this call."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
