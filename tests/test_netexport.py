@@ -64,3 +64,25 @@ def test_gexf_is_dynamic(exports, tmp_path):
 
 def test_deterministic(corpus, exports):
     assert render_network_exports(corpus) == exports
+
+
+def test_csv_cells_cannot_be_formulas(tmp_path):
+    """A name or role a spreadsheet would run as a formula is written with a leading quote
+    (OWASP). Carriage returns and tabs cannot reach a cell: validation refuses them."""
+    import shutil
+
+    from conftest import write_tree
+    shutil.copytree(MINI, tmp_path / "entities")
+    write_tree(tmp_path, {"entities/people/formula.yaml": (
+        'type: person\nname: "=HYPERLINK(\\"https://evil.example/\\", \\"x\\")"\nsummary: "@SUM(A1)"\n'
+        "relations:\n  - predicate: criticizes\n    target: demo-act\n    role: \"+1 -2\"\n"
+        "    sources:\n      - source: demo-2025-12-02-article\n"
+        "        quote: \"la loi encadre le robot\"\n"
+        "        translation: {en: \"the law governs the robot\"}\n")})
+    exports = render_network_exports(load_corpus(tmp_path / "entities", root=tmp_path))
+    nodes = list(csv.DictReader(io.StringIO(exports["nodes.csv"].decode(), newline="")))
+    edges = list(csv.DictReader(io.StringIO(exports["edges.csv"].decode(), newline="")))
+    node = next(n for n in nodes if n["id"] == "formula")
+    assert node["label"] == "'=HYPERLINK(\"https://evil.example/\", \"x\")"
+    edge = next(e for e in edges if e["source"] == "formula")
+    assert edge["role"] == "'+1 -2"

@@ -225,3 +225,16 @@ def test_a_large_answer_is_drawn_in_part_and_downloaded_whole(page, real_site, s
     import csv
     with open(info.value.path(), encoding="utf-8", newline="") as stream:
         assert len(list(csv.reader(stream))) == 2501
+
+
+def test_the_csv_download_neutralises_formulas(page, real_site, serve):
+    page.goto(serve(real_site) + "query/")
+    page.wait_for_selector("#pg-query[data-ready='true']")
+    run_in_page(page, 'SELECT ?a ?b ?c WHERE { VALUES (?a ?b ?c) { ("=HYPERLINK(\\"https://evil.example/\\")" '
+                      '"@SUM(A1)" "line\\rbreak") } }')
+    with page.expect_download() as info:
+        page.click("#pg-query-csv")
+    import csv
+    with open(info.value.path(), encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert rows == [["a", "b", "c"], ["'=HYPERLINK(\"https://evil.example/\")", "'@SUM(A1)", "line\rbreak"]]

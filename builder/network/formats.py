@@ -11,6 +11,7 @@ import io
 
 import networkx as nx
 
+from builder.csv_cells import safe_cell
 from builder.model import Corpus, EDate, Relation
 from builder.paths import page_url
 
@@ -40,7 +41,7 @@ def edge_row(corpus: Corpus, relation: Relation) -> dict:
     predicate = v.predicates[relation.predicate]
     labels = {f"label_{lang}": predicate.label.get(lang) for lang in _languages(corpus)}
     return {"source": relation.subject, "target": relation.target, "predicate": relation.predicate,
-            "label": predicate.label.site, **labels, "status": relation.status,
+            "label": predicate.label.site, **labels, "role": relation.role or "", "status": relation.status,
             "truthy": relation.status in v.truthy_statuses,
             **_date("start_date", relation.start), **_date("end_date", relation.end), **_date("date", relation.date),
             "sources": " ".join(dict.fromkeys(c.source for c in relation.citations)),
@@ -51,16 +52,8 @@ def _csv(rows: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
     writer.writeheader()
-    writer.writerows([{k: _cell(v) for k, v in row.items()} for row in rows])
+    writer.writerows([{k: safe_cell(v) for k, v in row.items()} for row in rows])
     return buffer.getvalue().encode("utf-8")
-
-
-def _cell(value):
-    """OWASP's rule for CSV injection: a text a spreadsheet would read as a formula starts
-    with a quote. Numbers and flags are written as they are."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def network(corpus: Corpus, dynamic: bool = False) -> nx.MultiDiGraph:

@@ -21,6 +21,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from builder.csv_cells import safe_cell
 from builder.errors import QueryError
 from builder.processes import die_with_parent
 from builder.rdf.query_text import refuse_service
@@ -186,17 +187,12 @@ def _json(names: list[str], solutions: list) -> bytes:
 
 # OWASP's rule for CSV injection: a cell that a spreadsheet would read as a formula
 # (or that hides one behind a tab or carriage return) is prefixed with a quote.
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-
-
-def csv_cell(value: str) -> str:
-    return "'" + value if _FORMULA.match(value) else value
 
 
 def csv_text(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerows([[csv_cell(str(cell)) for cell in row] for row in rows])
+    writer.writerows([[safe_cell(str(cell)) for cell in row] for row in rows])
     return buffer.getvalue()
 
 
