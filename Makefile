@@ -42,7 +42,7 @@ validate: setup
 setup: $(VENV)/.installed node_modules/.package-lock.json
 setup-test: $(VENV)/.installed-test node_modules/.package-lock.json
 
-# Oxigraph's WebAssembly build for the query page, pinned in package-lock.json.
+# Oxigraph's WebAssembly build for the query page and axe-core for the accessibility tests, pinned in package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 

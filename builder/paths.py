@@ -43,6 +43,9 @@ def kind_index_src(kind: str) -> str:
     return f"{kind}/index.md"
 
 
+THEMES_INDEX = "themes/index.md"
+
+
 def theme_src(theme_id: str) -> str:
     return f"themes/{theme_id}.md"
 

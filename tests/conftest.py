@@ -53,7 +53,8 @@ def site_config(tmp: Path, entities: Path, site_dir: Path | None = None) -> Path
         f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
         f"docs_dir: {ROOT / 'site_src'}\n"
         f"site_dir: {site_dir or tmp / 'site'}\n"
-        "plugins:\n  - search\n  - policygraph:\n"
+        f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
+        "plugins:\n  - policygraph:\n"
         f"      entities: {entities}\n",
         encoding="utf-8")
     return config

@@ -51,9 +51,14 @@ def test_explorer_filters(sized_page, real_site, serve, corpus):
     nodes, edges = visible(page)
     drawn = {r.subject for r in corpus.relations} | {r.target for r in corpus.relations}
     assert (nodes, edges) == (len(drawn), len(corpus.relations))
+    assert not page.is_visible(".pg-explorer-types")  # the graph first: the filters are folded away
+    page.click(".pg-explorer-filters summary")
     people = sum(1 for i in drawn if corpus[i].kind == "people")
     page.uncheck(".pg-explorer-types input[value='person']")
     assert visible(page)[0] == nodes - people
+    # a hidden entity's relations go with it
+    assert visible(page)[1] == sum(1 for r in corpus.relations
+                                   if corpus[r.subject].kind != "people" and corpus[r.target].kind != "people")
     page.check(".pg-explorer-types input[value='person']")
     page.select_option(".pg-explorer-predicates", ["investigates"])
     assert visible(page)[1] == sum(1 for r in corpus.relations if r.predicate == "investigates")
@@ -63,8 +68,13 @@ def test_explorer_filters(sized_page, real_site, serve, corpus):
     ranges = page.locator(".pg-explorer-range")
     ranges.nth(1).fill("0")
     assert visible(page)[1] < sum(1 for r in corpus.relations if r.dates)
+    ranges.nth(1).fill(ranges.nth(1).get_attribute("max"))
+    page.check(".pg-explorer-undated")
+    before = visible(page)
+    assert before == (nodes, edges)
     page.check(".pg-explorer-hubs")
-    assert visible(page)[0] <= nodes
+    after = visible(page)
+    assert after[0] < before[0] and after[1] < before[1]  # hiding hubs hides their relations too
 
 
 def test_explorer_search_focuses_and_opens(sized_page, real_site, serve):
@@ -269,3 +279,24 @@ def test_every_claim_shows_its_evidence_in_place(browser, real_site, serve, corp
                     assert quote.locator("figcaption a").first.get_attribute("href")
     finally:
         context.close()
+
+
+def test_timeline_sentences_never_repeat_an_actor_nor_an_item(corpus):
+    """Each dated relation reads as its predicate's sentence; an actor named inside the
+    other's name is referred back to, not repeated; an event's own item is not doubled
+    by a relation saying the same on the same day; no item twice."""
+    from builder.pages.items import sentence, timeline
+    items = timeline(corpus)
+    keys = [(i.when, i.title, i.entity.id) for i in items]
+    assert len(keys) == len(set(keys))
+    for item in (i for i in items if i.relation):
+        subject, target = corpus[item.relation.subject], corpus[item.relation.target]
+        for name in {subject.name, target.name}:
+            assert item.title.count(name) <= 1 or subject.name == target.name, item.title
+    titles = {i.title for i in items}
+    assert "OpenAI reacts to Raine family lawsuit against it" in titles
+    assert not any(t.startswith("Influence operation against Sanae Takaichi targets") for t in titles)
+    assert not any(t.startswith("Amazon organizes Amazon layoffs") for t in titles)
+    relation = next(r for r in corpus.relations if r.predicate == "proposed-by")
+    french = sentence(corpus, relation, "fr")
+    assert french.startswith(corpus[relation.target].names.get("fr", corpus[relation.target].name) + " propose ")

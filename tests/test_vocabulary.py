@@ -69,6 +69,7 @@ NEW_PREDICATE = """
   lobbies:
     label: {en: lobbies, fr: fait pression sur}
     inverse: {en: lobbied by, fr: objet de pressions de}
+    sentence: {en: "{subject} lobbies on {object}", fr: "{subject} fait pression sur {object}"}
     domain: [organization]
     range: [law, dataset]
 """
@@ -142,3 +143,14 @@ def test_a_statement_key_clash_is_refused_with_its_location(tmp_path):
         "entities/people/p.yaml:10:5: this relation's statement would have the IRI fragment #related-to-x, like "
         "the relation at line 5 (related to-x) (the two would be one statement: rename one of the entities, or ask "
         "a maintainer)"]
+
+
+def test_a_sentence_holds_both_actors(tmp_path):
+    text = TEXT.replace('sentence: {en: "{subject} works for {object}"', 'sentence: {en: "{subject} works for {objet}"', 1)
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(VocabularyError) as info:
+        load_vocabulary(path)
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "{objet}" in l)
+    assert f"vocabulary.yaml:{line}:" in str(info.value)
+    assert "the en sentence must hold {subject} and {object} once each" in str(info.value)

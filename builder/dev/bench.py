@@ -112,7 +112,8 @@ def _network_files(networks) -> None:
 def _config(tmp: Path, entities: Path) -> Path:
     config = tmp / "mkdocs.yml"
     config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'site_src'}\n"
-                      f"plugins:\n  - search\n  - policygraph:\n      entities: {entities}\n", encoding="utf-8")
+                      f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
+                      f"plugins:\n  - policygraph:\n      entities: {entities}\n", encoding="utf-8")
     return config
 
 
@@ -212,7 +213,8 @@ def _figures(stage_runs: list[dict], builds: list[tuple]) -> dict:
         "page count": pages,
         "pages/s": pages / whole if whole else 0.0,
         "site MB": _size(site) / 1e6,
-        "search index MB": (site / "search/search_index.json").stat().st_size / 1e6,
+        # Pagefind's index chunks, page fragments and metadata (a query fetches a few of them), not its UI.
+        "search index MB": sum(p.stat().st_size for p in (site / "pagefind").rglob("*.pf_*")) / 1e6,
         "typical entity page KB": statistics.median(sizes) / 1e3 if sizes else 0.0,
         "relations": sum(1 for line in (site / "data/edges.csv").read_text().splitlines()[1:]),
     })

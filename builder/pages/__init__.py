@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from builder.pages import indexes, reference, themes, timeline
 from builder.pages.context import Context, Page
 from builder.pages.parallel import SharedRendering
-from builder.paths import kind_index_src, theme_src
+from builder.paths import THEMES_INDEX, kind_index_src, theme_src
 
 
 @dataclass
@@ -42,14 +42,14 @@ def render_pages(ctx: Context, only: set[str] | None = None, workers: int = 1) -
 def other_pages(ctx: Context) -> dict[str, Page]:
     """The pages that are not an entity's: indexes, home, timeline, themes..."""
     pages = {kind_index_src(kind): Page(indexes.kind_index(ctx, kind)) for kind in ctx.v.kinds}
-    pages["index.md"] = Page(indexes.home(ctx))
+    pages["index.md"] = indexes.home(ctx)
     pages["explorer.md"] = Page(indexes.explorer(ctx))
     pages["vocab.md"] = Page(reference.vocabulary_page(ctx))
     pages["vocab/shapes.md"] = Page(reference.shapes_page(ctx), listed=False)
     pages["data/index.md"] = Page(reference.dataset_page(ctx), listed=False)
     pages["timeline.md"] = Page(timeline.timeline_page(ctx))
     pages["coverage.md"] = Page(indexes.coverage(ctx))
-    pages["themes/index.md"] = Page(themes.themes_index(ctx))
+    pages[THEMES_INDEX] = Page(themes.themes_index(ctx))
     for theme in ctx.themes:
-        pages[theme_src(theme.id)] = Page(themes.theme_page(ctx, theme), listed=False)
+        pages[theme_src(theme.id)] = Page(themes.theme_page(ctx, theme))
     return pages

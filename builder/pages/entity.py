@@ -6,6 +6,7 @@ parts, put in after MkDocs renders the Markdown."""
 from __future__ import annotations
 
 import heapq
+import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
@@ -52,6 +53,7 @@ class RelationRow:
     when: str
     evidence: list[Evidence]
     anchor: str | None
+    label: str = ""  # the group's label, when the row is shown apart from its group (the lead)
 
 
 @dataclass
@@ -71,6 +73,9 @@ class RelationGroup:
 # rows of a group, the most recent; the rest are one query away. An entity's own
 # relations are all listed: each row is the anchor of its statement's IRI.
 HUB_ROWS = 100
+# The lead: this many relations open the page, at most LEAD_PER_PREDICATE of a kind.
+LEAD_ROWS = 6
+LEAD_PER_PREDICATE = 2
 
 
 class More(NamedTuple):
@@ -112,14 +117,18 @@ def render_entity_pages(ctx: Context, entity_ids: list[str]) -> dict[str, Page]:
 
 def entity_page(ctx: Context, entity: Entity) -> Page:
     url = page_url(entity)
-    groups = relation_groups(ctx, entity, url)
+    lead, groups = take_lead(ctx, entity, relation_groups(ctx, entity, url))
     macros = ctx.parts_macros
     parts = {group.part: macros.relation_list(group, ctx.v.statuses) for group in groups}
+    if lead:
+        parts["lead"] = macros.lead(lead, ctx.v.statuses)
     if ctx.corpus.is_source(entity.id):
         backed = backed_claims(ctx, entity, url)
         if backed:
             more = More(len(backed), query_link(url, _all_backed(ctx, entity))) if len(backed) > HUB_ROWS else None
             parts["backed"] = macros.backed(backed[:HUB_ROWS], more)
+    else:  # a source is found by its title: its names would outweigh the entities it is about
+        parts["search-names"] = macros.search_names(search_names(entity))
     if has_ego_network(ctx.corpus, entity):  # its data file comes from the data process
         network = ctx.networks.figure(
             src=from_page(network_file(entity)),
@@ -138,11 +147,11 @@ def entity_page(ctx: Context, entity: Entity) -> Page:
     source_file = entity_file(entity, ctx.file_prefix)
     parts["data-links"] = macros.data_links(
         entity, relative_url(url, "data/"), source_file, ctx.changed.get(entity.id),
-        ctx.edit_url_base + source_file if ctx.edit_url_base else None)
+        ctx.edit_url_base + source_file if ctx.edit_url_base else None, str(ctx.iris.entity(entity)))
     markdown = ctx.env.get_template("entity.md.j2").render(
         entity=entity, type_label=ctx.type_label(entity), facts=ctx.facts(entity),
         description=Markup(sanitize_markdown(entity.description)) if entity.description else None,
-        groups=groups, parts=parts, iri=str(ctx.iris.entity(entity)))
+        groups=groups, parts=parts)
     return Page(markdown, {name: str(html).encode() for name, html in parts.items()},  # UTF-8: half a str's memory
                 listed=False)
 
@@ -162,6 +171,26 @@ def linked_data(ctx: Context, entity: Entity) -> dict:
     if same:
         data["sameAs"] = [str(term) for term in same]
     return data
+
+
+JOINERS = re.compile(r"[\s\-\u2010-\u2015]+")  # spaces, hyphens and dashes
+
+
+def search_names(entity: Entity) -> list[tuple[str, float]]:
+    """Every name of the entity for the site search, with its weight: a name of one word
+    weighs most (10, Pagefind's highest), a longer one less for each of its words, so that
+    "GitHub" finds GitHub before "GitHub Actions". Names of two or three words come also
+    without spaces or hyphens ("ChatControl" finds "Chat Control"; Pagefind itself splits
+    "ChatControl" into its words, but does not join words)."""
+    names: dict[str, float] = {}
+    for name in (entity.name, *entity.names.values(), *entity.aliases):
+        words = len(name.split())
+        weight = round(max(1.0, 10 / words), 1)
+        names.setdefault(name, weight)
+        joined = JOINERS.sub("", name)
+        if joined != name and words <= 3:
+            names.setdefault(joined, weight)
+    return list(names.items())
 
 
 def relation_groups(ctx: Context, entity: Entity, url: str) -> list[RelationGroup]:
@@ -187,6 +216,31 @@ def relation_groups(ctx: Context, entity: Entity, url: str) -> list[RelationGrou
         group.rows.sort(key=lambda r: (r.relation.sort_date, r.other.name.lower(), r.other.id))
         _shorten(ctx, entity, url, group)
     return [groups[k] for k in sorted(groups, key=lambda k: (order[k[0]], k[1]))]
+
+
+def take_lead(ctx: Context, entity: Entity, groups: list[RelationGroup]) -> tuple[list[RelationRow],
+                                                                                list[RelationGroup]]:
+    """The relations that open the page, ranked by the vocabulary's `lead` for the
+    entity's type (the most recent first within a predicate), taken out of their groups:
+    each relation is shown once. Groups left empty go."""
+    by_reading = {(g.predicate, g.incoming): g for g in groups}
+    lead: list[RelationRow] = []
+    for predicate, backwards in ctx.v.lead_of(entity.type_id):
+        incoming = backwards and not ctx.v.predicates[predicate].symmetric
+        group = by_reading.get((predicate, incoming))
+        if group is None:
+            continue
+        rows = [r for r in group.rows if (r.anchor is None) == backwards or ctx.v.predicates[predicate].symmetric]
+        chosen = sorted(rows, key=lambda r: r.relation.sort_date, reverse=True)[:LEAD_PER_PREDICATE]
+        chosen = chosen[:LEAD_ROWS - len(lead)]
+        for row in chosen:
+            row.label = group.label
+        lead += chosen
+        taken = {id(r) for r in chosen}
+        group.rows = [r for r in group.rows if id(r) not in taken]
+        if len(lead) >= LEAD_ROWS:
+            break
+    return lead, [g for g in groups if g.rows or g.more]
 
 
 def _shorten(ctx: Context, entity: Entity, url: str, group: RelationGroup) -> None:

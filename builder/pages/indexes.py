@@ -3,37 +3,82 @@ and the explorer's page (whose data, laid out, comes from the data process)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from markupsafe import Markup
 
-from builder.pages.context import Context, show_date
-from builder.paths import PUBLISHED, kind_index_src, page_src, theme_src
+from builder.model import EDate
+from builder.pages.context import Context, Page, show_date
+from builder.pages.items import Item, within
+from builder.paths import PUBLISHED, kind_index_src, page_src, page_url, theme_url
+from builder.read.themes import Theme
 
 
 def kind_index(ctx: Context, kind: str) -> str:
+    """A kind's entities in a table. Its date column: the entity's own date for a kind
+    whose entities have one (events, laws...), else the date of the latest dated item
+    that concerns it; a column no row fills is left out."""
     base = ctx.v.kinds[kind]
     src = kind_index_src(kind)
     sources = kind in ctx.v.source_kinds
+    dated_kind = bool(base.when)
     rows = []
     for entity in sorted(ctx.corpus.by_kind(kind), key=lambda e: (e.name.lower(), e.id)):
-        dates = [show_date(v) for v in entity.facts.values() if hasattr(v, "earliest")]
+        items = ctx.items_by_actor.get(entity.id)
+        when = entity.when if dated_kind else (items[-1].when if items else None)
         rows.append({"entity": entity, "link": ctx.link(src, entity),
                      "type": ctx.v.types[entity.type_id].label.site,
-                     "dates": dates[0] if dates else "",
+                     "dates": show_date(when) if when else "",
                      "degree": len(ctx.corpus.cited_by(entity.id)) if sources else ctx.corpus.degree(entity.id)})
-    return ctx.env.get_template("kind_index.md.j2").render(base=base, kind=kind, rows=rows)
+    date_label = ("Date" if dated_kind else "Latest dated item") if any(r["dates"] for r in rows) else None
+    return ctx.env.get_template("kind_index.md.j2").render(base=base, kind=kind, rows=rows, date_label=date_label)
 
 
-def home(ctx: Context) -> str:
+@dataclass(frozen=True)
+class Story:
+    """A theme as the home page shows it: its size, and its latest dated item."""
+
+    theme: Theme
+    href: str
+    actors: int
+    claims: int
+    latest: Item | None
+    latest_href: str
+    latest_date: str
+
+
+def stories(ctx: Context) -> list[Story]:
+    """The themes, for the home page (at the site's root)."""
+    found = []
+    for theme in ctx.themes:
+        members = set(theme.members)
+        dated = within(ctx.items, members)
+        claims = sum(1 for r in ctx.corpus.relations if r.subject in members and r.target in members)
+        latest = dated[-1] if dated else None
+        found.append(Story(
+            theme, theme_url(theme.id), len(members), claims, latest,
+            page_url(latest.entity) + (f"#{latest.anchor}" if latest.anchor else "") if latest else "",
+            show_date(latest.when) if latest else ""))
+    return found
+
+
+def home(ctx: Context) -> Page:
     corpus = ctx.corpus
     kinds = [{"kind": kind, "label": base.plural.site, "count": len(corpus.by_kind(kind)),
               "link": Markup(kind_index_src(kind))} for kind, base in ctx.v.kinds.items()]
     hubs = sorted((e for e in corpus.entities.values() if not corpus.is_source(e.id)),
                   key=lambda e: (-corpus.degree(e.id), e.name.lower()))[:12]
-    return ctx.env.get_template("home.md.j2").render(
-        kinds=kinds, relations=len(corpus.relations), entities=len(corpus),
+    source_dates = sorted(s.sort_date for s in corpus.sources() if s.sort_date)
+    parts = {"stories": ctx.parts_macros.stories(stories(ctx))} if ctx.themes else {}
+    markdown = ctx.env.get_template("home.md.j2").render(
+        kinds=kinds, relations=len(corpus.relations), entities=len(corpus) - len(source_dates),
+        sources=len(list(corpus.sources())),
+        first_source=show_date(EDate.parse(source_dates[0])) if source_dates else "",
+        last_source=show_date(EDate.parse(source_dates[-1])) if source_dates else "",
+        updated=max(ctx.changed.values(), default=""), parts=parts,
         hubs=[{"entity": e, "link": Markup(page_src(e)), "degree": corpus.degree(e.id)} for e in hubs],
-        themes=[{"theme": t, "link": Markup(theme_src(t.id))} for t in ctx.themes],
         data_files=[Markup(f.path) for f in PUBLISHED if f.featured])
+    return Page(markdown, {name: str(html).encode() for name, html in parts.items()})
 
 
 def explorer(ctx: Context) -> str:

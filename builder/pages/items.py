@@ -4,6 +4,7 @@ RSS feed of the newest events."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from builder.model import Corpus, EDate, Entity, Relation
@@ -38,10 +39,36 @@ def _relation_item(corpus: Corpus, relation: Relation) -> Item | None:
     if when is None:
         return None
     subject, target = corpus[relation.subject], corpus[relation.target]
-    label = corpus.vocabulary.predicates[relation.predicate].label.site
-    title = f"{subject.name} {label} {target.name}" + (f" ({relation.role})" if relation.role else "")
+    for named, other in ((target, subject), (subject, target)):
+        # "Amazon organizes Amazon layoffs of 2025" on the layoffs' own date says no more
+        # than the event's own item.
+        if other.name.lower() in named.name.lower() and named.when == when:
+            return None
+    title = sentence(corpus, relation, corpus.vocabulary.site_language) + \
+        (f" ({relation.role})" if relation.role else "")
     return Item(when, relation.end if relation.start else None, title, relation.note or "", subject, relation.key,
                 (subject.id, target.id), relation)
+
+
+def sentence(corpus: Corpus, relation: Relation, language: str) -> str:
+    """The relation as its predicate's sentence in `language`. Where one actor's name is
+    part of the other's, the second mention refers back to the first with the language's
+    pronoun, if it has one: "OpenAI reacts to Raine family lawsuit against it", "Death of
+    Adam Raine involves them"."""
+    v = corpus.vocabulary
+    template = v.predicates[relation.predicate].sentence.get(language)
+    actors = {"{subject}": corpus[relation.subject], "{object}": corpus[relation.target]}
+    names = {slot: actor.names.get(language, actor.name) for slot, actor in actors.items()}
+    first, second = sorted(names, key=template.index)
+    pronouns = v.pronouns.get(language, {})
+
+    def pronoun(slot: str) -> str | None:
+        return pronouns.get(actors[slot].kind, pronouns.get("other"))
+    if names[first] and names[first] in names[second] and pronoun(first):
+        names[second] = names[second].replace(names[first], pronoun(first))
+    elif names[second] and names[second] in names[first] and pronoun(second):
+        names[second] = pronoun(second)
+    return re.sub(r"\{subject\}|\{object\}", lambda m: names[m.group(0)], template)
 
 
 def timeline(corpus: Corpus) -> list[Item]:
@@ -49,7 +76,9 @@ def timeline(corpus: Corpus) -> list[Item]:
     kinds = corpus.vocabulary.timeline_kinds
     items = [i for e in corpus.entities.values() if e.kind in kinds for i in [_entity_item(e)] if i]
     items += [i for r in corpus.relations for i in [_relation_item(corpus, r)] if i]
-    return sorted(items, key=lambda item: item.key)
+    unique = {(item.when, item.title, item.entity.id): item for item in sorted(items, key=lambda item: item.key,
+                                                                                reverse=True)}
+    return sorted(unique.values(), key=lambda item: item.key)
 
 
 def concerning(items: list[Item], entity_ids: set[str]) -> list[Item]:

@@ -1,8 +1,8 @@
 """The MkDocs plugin: runs the pipeline inside the MkDocs build. It reads and validates
 in `on_config` (before MkDocs cleans or writes anything), hands every generated page to
 MkDocs in memory in `on_files` while the data process writes the data files, puts the
-pages' HTML parts in place in `on_post_page`, moves the data files into the site in
-`on_post_build`, and under `mkdocs serve` watches the entity files."""
+pages' HTML parts in place in `on_post_page`, indexes the pages for search and moves the
+data files into the site in `on_post_build`, and under `mkdocs serve` watches the entity files."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from builder.pages import reference
 from builder.pages.context import Context, fill_parts
 from builder.pages.parallel import render_workers
 from builder.pages.timeline import feed
-from builder.paths import entity_file, kind_index_src, page_src, theme_src
+from builder.paths import THEMES_INDEX, entity_file, kind_index_src, page_src, theme_src
 from builder.rdf.export import Release
 from builder.read.catalogue import DEFAULT_FOLDER
 from builder.site.assets import asset_files
@@ -33,6 +33,7 @@ from builder.site.datajob import DataJob, DataResult, data_file_names
 from builder.site.files import FreedFile, GeneratedFile, LateFile, add_file, move_tree
 from builder.site.git import last_changed, last_commit_date, repository_prefix
 from builder.site.preview import Preview, affected_pages
+from builder.site.search import index_site
 from builder.tools.schema import SCHEMA_DIR, render_schemas
 from builder.vocabulary import DEFAULT_PATH
 
@@ -66,6 +67,18 @@ def with_kind_indexes(nav: list, vocabulary) -> list:
     return nav[:at] + missing + nav[at:]
 
 
+def with_stories(nav: list, themes) -> list:
+    """The nav entry of the themes index becomes a section holding it and every story
+    (so the stories are one tap away in the phone's menu too)."""
+    out = []
+    for item in nav:
+        if isinstance(item, dict) and list(item.values()) == [THEMES_INDEX] and themes:
+            (label,) = item
+            item = {label: [{"All stories": THEMES_INDEX}, *({t.title: theme_src(t.id)} for t in themes)]}
+        out.append(item)
+    return out
+
+
 class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     """Builds the knowledge graph's pages, networks and RDF exports into the site."""
 
@@ -81,6 +94,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.incremental = False  # mkdocs serve --dirty: re-render only the pages an edit changes
         self.preview: Preview | None = None
         self.data_result: DataResult | None = None  # what the last data process reported
+        self.search_lock = threading.Lock()  # one search indexing at a time (the preview's run in threads)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         pipeline.batch_gc()
@@ -105,7 +119,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.on_shutdown()  # a previous build's data process, if a rebuild overtook it
         self.prefix = repository_prefix(paths.entities, paths.root)
         if config.nav:
-            config.nav = with_kind_indexes(config.nav, self.project.corpus.vocabulary)
+            config.nav = with_stories(with_kind_indexes(config.nav, self.project.corpus.vocabulary),
+                                      self.project.themes)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -173,20 +188,33 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         return fill_parts(output, parts) if parts else output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Put the data files in place once their process is done; under `mkdocs serve`,
-        without waiting for it: the pages reload at once and the data follows."""
+        """Index the written pages for search (builder/site/search.py) while the data
+        process works, then put the data files in place once it is done: a failure of
+        either fails the build. Under `mkdocs serve`, without waiting for either: the pages
+        reload at once, and the data and the search index follow."""
         job, self.data_job = self.data_job, None
+        site, language = Path(config.site_dir), config.theme.get("language") or "en"
         if self.serving:
             self.pending = job
-            threading.Thread(target=self._move_data_files, args=(job, Path(config.site_dir)), daemon=True).start()
+            threading.Thread(target=self._move_data_files, args=(job, site), daemon=True).start()
+            threading.Thread(target=self._index_preview, args=(site, language), daemon=True).start()
             return
         try:
+            index_site(site, language)
             self.data_result = job.finish()
-            move_tree(self.data_result.folder, Path(config.site_dir))
+            move_tree(self.data_result.folder, site)
         except BuildError as error:
+            job.cancel()
             raise PluginError(f"policygraph: {error}") from None
         finally:
             job.remove()
+
+    def _index_preview(self, site: Path, language: str) -> None:
+        with self.search_lock:
+            try:
+                index_site(site, language)
+            except BuildError as error:
+                log.warning(f"policygraph: {error}")
 
     def _move_data_files(self, job: DataJob, site: Path) -> None:
         try:

@@ -80,6 +80,7 @@ class EntityType:
     when: tuple[str, ...] = ()  # the date keys that place an entity of this type in time, first found wins
     timeline: bool = False  # its entities are items of the timeline
     inherit_classes: bool = True  # whether its entities also have the standard classes of its parents
+    lead: tuple[str, ...] = ()  # the predicates that open an entity's page, ranked ("^p": read from the target)
 
     @property
     def class_name(self) -> str:
@@ -99,6 +100,7 @@ class Predicate:
     maps_domain: tuple[str, ...] = ()  # the subject types the standard property is used for (all if empty)
     maps_range: tuple[str, ...] = ()  # the target types it is used for (all if empty)
     membership: bool = False  # also stated as an org:Membership
+    sentence: Labels | None = None  # "{subject} ... {object}", for the timelines
 
     @property
     def property_name(self) -> str:
@@ -128,6 +130,7 @@ class Vocabulary:
     common_optional: tuple[str, ...]
     site_language: str = "en"
     label_languages: tuple[str, ...] = ("en", "fr")
+    pronouns: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> kind (or "other") -> word
     path: Path = field(default=DEFAULT_PATH, compare=False)
 
     def ancestors(self, type_id: str) -> tuple[str, ...]:
@@ -153,6 +156,14 @@ class Vocabulary:
     def kinds(self) -> dict[str, EntityType]:
         """The top type of each entities/ folder: `people` -> person."""
         return {t.kind: t for t in self.types.values() if t.kind}
+
+    def lead_of(self, type_id: str) -> tuple[tuple[str, bool], ...]:
+        """The ranked (predicate, read from the target) pairs that open the page of an
+        entity of this type: the nearest type's `lead`."""
+        for ancestor in self.ancestors(type_id):
+            if self.types[ancestor].lead:
+                return tuple((p.removeprefix("^"), p.startswith("^")) for p in self.types[ancestor].lead)
+        return ()
 
     def subtypes_of(self, base: str) -> list[str]:
         return sorted(t.id for t in self.types.values() if t.parent == base and not t.kind)
@@ -314,6 +325,7 @@ def _build(data: dict, path: Path) -> Vocabulary:
             when=_tuple(spec.get("when")),
             timeline=bool(spec.get("timeline", False)),
             inherit_classes=bool(spec.get("inherit_classes", True)),
+            lead=_tuple(spec.get("lead")),
         )
         for type_id, spec in data["types"].items()
     }
@@ -330,6 +342,7 @@ def _build(data: dict, path: Path) -> Vocabulary:
             maps_domain=_tuple(spec.get("property_domain")),
             maps_range=_tuple(spec.get("property_range")),
             membership=bool(spec.get("membership", False)),
+            sentence=_labels_of(spec["sentence"]),
         )
         for pred_id, spec in data["predicates"].items()
     }
@@ -349,6 +362,7 @@ def _build(data: dict, path: Path) -> Vocabulary:
         common_optional=_tuple(data["common_keys"]["optional"]),
         site_language=site,
         label_languages=languages,
+        pronouns={lang: dict(by_kind) for lang, by_kind in (data["languages"].get("pronouns") or {}).items()},
         path=path,
     )
 
@@ -365,9 +379,7 @@ def _check(v: Vocabulary, marks: dict) -> None:
     for t in v.types.values():
         _check_type(v, t, problem)
     for p in v.predicates.values():
-        for type_id in p.domain + p.range + p.maps_domain + p.maps_range:
-            if type_id not in v.types:
-                problem(("predicates", p.id), f"predicate {p.id!r}: unknown type {type_id!r} in domain/range")
+        _check_predicate(v, p, problem)
     if v.default_status not in v.statuses:
         problem(("default_status",), f"default_status {v.default_status!r} is not a status")
     if v.site_language not in v.label_languages:
@@ -376,6 +388,18 @@ def _check(v: Vocabulary, marks: dict) -> None:
         problems.extend(f"{v.path}: {text}" for text in _parent_cycles(v))
     if problems:
         raise VocabularyError("\n".join(problems))
+
+
+def _check_predicate(v: Vocabulary, p: Predicate, problem) -> None:
+    for type_id in p.domain + p.range + p.maps_domain + p.maps_range:
+        if type_id not in v.types:
+            problem(("predicates", p.id), f"predicate {p.id!r}: unknown type {type_id!r} in domain/range")
+    for language, text in p.sentence.by_language:
+        if text.count("{subject}") != 1 or text.count("{object}") != 1 or \
+                set(re.findall(r"\{[^}]*\}", text)) != {"{subject}", "{object}"}:
+            problem(("predicates", p.id, "sentence", language),
+                    f"predicate {p.id!r}: the {language} sentence must hold {{subject}} and {{object}} "
+                    f"once each and no other {{...}}, not {text!r}")
 
 
 def _check_keys(v: Vocabulary, problem) -> None:
@@ -396,6 +420,9 @@ def _check_keys(v: Vocabulary, problem) -> None:
 
 
 def _check_type(v: Vocabulary, t: EntityType, problem) -> None:
+    for index, ref in enumerate(t.lead):
+        if ref.removeprefix("^") not in v.predicates:
+            problem(("types", t.id, "lead", index), f"type {t.id!r}: unknown predicate {ref!r} in lead")
     if t.parent is not None and t.parent not in v.types:
         problem(("types", t.id, "parent"), f"type {t.id!r}: unknown parent {t.parent!r}")
     for key in t.keys + t.required + t.when:

@@ -4,7 +4,7 @@
  * textContent only. */
 
 import { el } from "./dom.js";
-import { loadVis, openOnActivate, state, themed, tooltip } from "./network.js";
+import { loadVis, openOnActivate, state, themed, tooltip, touchVeil } from "./network.js";
 
 class Explorer {
   constructor(root, data) {
@@ -28,6 +28,7 @@ class Explorer {
     this.nodeView = new vis.DataView(this.nodes, { filter: (node) => this.showNode(node) });
     this.edgeView = new vis.DataView(this.edges, { filter: (edge) => this.showEdge(edge) });
     const options = themed(this.data.options || {}, false);
+    touchVeil(this.root, this.canvas);
     this.network = new vis.Network(this.canvas, { nodes: this.nodeView, edges: this.edgeView }, options);
     openOnActivate(this.network, this.nodes, this.canvas);
     this.buildControls();
@@ -46,12 +47,14 @@ class Explorer {
 
   showEdge(edge) {
     if (!this.predicates.has(edge.predicate)) return false;
+    if (this.visible && !(this.visible.has(edge.from) && this.visible.has(edge.to))) return false;
     if (!edge.t0) return this.undated;
     return edge.t1 >= this.from && edge.t0 <= this.to;
   }
 
   refresh() {
     this.nodeView.refresh();
+    this.visible = new Set(this.nodeView.getIds());  // a hidden entity's relations are hidden with it
     this.edgeView.refresh();
     const shown = this.nodeView.length;
     const links = this.edgeView.length;

@@ -57,14 +57,70 @@ export function openOnActivate(network, nodes, canvas) {
 
 export const state = window.policygraph || (window.policygraph = { networks: [] });
 
+// Nodes labelled at all times: the focus and the best connected; the others show their
+// label while hovered or selected, so labels never pile up. Edge labels show the same way.
+const LABELLED = 8;
+
+function labelled(data) {
+  const degree = new Map();
+  for (const edge of data.edges) {
+    for (const end of [edge.from, edge.to]) degree.set(end, (degree.get(end) || 0) + 1);
+  }
+  const focus = data.nodes.filter((n) => (n.borderWidth || 0) >= 3).map((n) => n.id);
+  const ranked = data.nodes.filter((n) => n.hop !== 2).map((n) => n.id)
+    .sort((a, b) => (degree.get(b) || 0) - (degree.get(a) || 0) || String(a).localeCompare(String(b)));
+  return new Set([...focus, ...ranked.slice(0, LABELLED)]);
+}
+
+/* Labels on hover and selection for the nodes and edges drawn without one. */
+export function revealLabels(network, nodes, edges) {
+  const show = (set, id, on) => {
+    const item = set.get(id);
+    if (item && item.fullLabel !== undefined) set.update({ id, label: on ? item.fullLabel : "" });
+  };
+  network.on("hoverNode", (p) => show(nodes, p.node, true));
+  network.on("blurNode", (p) => { if (!network.getSelectedNodes().includes(p.node)) show(nodes, p.node, false); });
+  network.on("hoverEdge", (p) => show(edges, p.edge, true));
+  network.on("blurEdge", (p) => show(edges, p.edge, false));
+  network.on("selectNode", (p) => p.nodes.forEach((id) => show(nodes, id, true)));
+  network.on("deselectNode", (p) => p.previousSelection.nodes.forEach((n) => show(nodes, n.id ?? n, false)));
+}
+
+/* On a touch screen a network does not capture the page's scrolling: a veil over it
+ * lets a swipe scroll the page, and a tap on it hands the gestures to the network until
+ * "Done". */
+export function touchVeil(figure, canvas) {
+  if (!window.matchMedia("(pointer: coarse)").matches) return;
+  const veil = el("button", { type: "button", className: "pg-network-veil", textContent: "Tap to move and zoom the network" });
+  const done = el("button", { type: "button", className: "md-button pg-network-done", textContent: "Done", hidden: true });
+  veil.addEventListener("click", () => { veil.hidden = true; done.hidden = false; figure.setAttribute("data-touch", "on"); });
+  done.addEventListener("click", () => { veil.hidden = false; done.hidden = true; figure.setAttribute("data-touch", "off"); });
+  const frame = el("div", { className: "pg-network-frame" });
+  canvas.parentElement.insertBefore(frame, canvas);
+  frame.append(canvas, veil);
+  frame.parentElement.insertBefore(done, frame);
+  figure.setAttribute("data-touch", "off");
+}
+
+/* Fit the view once the layout has settled after a change. */
+export function refit(network) {
+  network.once("stabilized", () => network.fit({ animation: false }));
+  network.stabilize(120);
+}
+
 function draw(vis, figure, data) {
   const canvas = figure.querySelector(".pg-network-canvas");
-  const nodes = new vis.DataSet(data.nodes.map((node) => ({ ...node, title: tooltip(node.title || node.label) })));
+  const shown = labelled(data);
+  const nodes = new vis.DataSet(data.nodes.map((node) => ({
+    ...node, title: tooltip(node.title || node.label),
+    ...(shown.has(node.id) ? {} : { fullLabel: node.label, label: "" }) })));
   const edges = new vis.DataSet(data.edges.map((edge, index) => (
-    { id: `e${index}`, ...edge, title: tooltip(edge.title || edge.label) })));
+    { id: `e${index}`, ...edge, title: tooltip(edge.title || edge.label), fullLabel: edge.label, label: "" })));
   const wide = { on: false };
   const view = new vis.DataView(nodes, { filter: (node) => wide.on || node.hop !== 2 });
+  touchVeil(figure, canvas);
   const network = new vis.Network(canvas, { nodes: view, edges }, themed(data.options || {}));
+  revealLabels(network, nodes, edges);
   if (data.nodes.some((node) => node.hop === 2)) {
     const button = el("button", { type: "button", className: "md-button pg-network-widen", textContent: "Show two hops" });
     button.setAttribute("aria-pressed", "false");
@@ -74,9 +130,9 @@ function draw(vis, figure, data) {
       button.textContent = wide.on ? "Show one hop" : "Show two hops";
       button.setAttribute("aria-pressed", String(wide.on));
       figure.setAttribute("data-hops", wide.on ? "2" : "1");
-      network.fit();
+      refit(network);
     });
-    figure.insertBefore(button, canvas);
+    figure.insertBefore(button, canvas.closest(".pg-network-frame") || canvas);
   }
   openOnActivate(network, nodes, canvas);
   figure.setAttribute("data-ready", "true");

@@ -84,6 +84,27 @@ function enhanceRelations() {
   tools.setAttribute("data-ready", "true");
 }
 
+/* A table wider than its column scrolls sideways in mkdocs-material's wrapper: while it
+ * does, the wrapper is a named region that Tab reaches, so keys can scroll it. */
+const overflowing = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    if (target.scrollWidth > target.clientWidth) {
+      const heading = [...document.querySelectorAll(".md-content h1, .md-content h2, .md-content h3")]
+        .filter((h) => h.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
+      target.setAttribute("tabindex", "0");
+      target.setAttribute("role", "region");
+      target.setAttribute("aria-label", `Table: ${heading ? heading.textContent.replace("¶", "").trim() : document.title}`);
+    } else {
+      for (const name of ["tabindex", "role", "aria-label"]) target.removeAttribute(name);
+    }
+  }
+});
+
+function scrollRegions() {
+  overflowing.disconnect();
+  for (const wrap of document.querySelectorAll(".md-typeset__scrollwrap:not(.pg-query-scroll)")) overflowing.observe(wrap);
+}
+
 function mountModule(id, what) {
   const root = document.getElementById(id);
   if (!root || root.getAttribute("data-ready")) return;
@@ -100,6 +121,7 @@ function mountModule(id, what) {
 function init() {
   enhanceTables();
   enhanceRelations();
+  scrollRegions();
   mountModule("pg-query", "query page");
   mountModule("pg-explorer", "explorer");
   mountModule("pg-timeline", "timeline");

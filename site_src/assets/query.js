@@ -269,7 +269,12 @@ class QueryPage {
     const shown = result.data.results.bindings.slice(0, SHOWN_ROWS);
     const rows = shown.map((binding) => el("tr", {}, vars.map((name) => this.cell(binding[name]))));
     const table = el("table", {}, [el("thead", {}, [head]), el("tbody", {}, rows)]);
-    this.output.replaceChildren(el("div", { className: "md-typeset__table" }, [table]));
+    // A wide result scrolls sideways in its own region (reachable by keyboard), never the page.
+    const region = el("div", { className: "md-typeset__scrollwrap pg-query-scroll", tabIndex: 0 },
+      [el("div", { className: "md-typeset__table" }, [table])]);
+    region.setAttribute("role", "region");
+    region.setAttribute("aria-label", "Query results");
+    this.output.replaceChildren(region);
     return shown.length;
   }
 

@@ -1,0 +1,18 @@
+/* The site search (overrides/partials/search.html): Pagefind's Component UI, configured
+ * before any of its elements connects (its ranking options apply only then), then put in
+ * the header. The index is fetched on the first search, in chunks. */
+(() => {
+  const slot = document.querySelector("[data-pg-search]");
+  const components = window.PagefindComponents;
+  if (!slot || !components || slot.querySelector("pagefind-modal")) return;  // no index (yet), or done
+  const options = JSON.parse(slot.querySelector(".pg-search-options").textContent);
+  // The bundle is the site's pagefind/ folder, beside assets/ (this script's folder).
+  options.bundlePath = new URL("../pagefind/", document.currentScript.src).pathname;
+  components.configureInstance("default", options);
+  slot.append(slot.querySelector("template").content.cloneNode(true));
+  // Material's instant navigation opens a result without reloading the page: close the
+  // dialog then (a click, or Enter on a result).
+  slot.addEventListener("click", (event) => {
+    if (event.target.closest("pagefind-results a[href]")) slot.querySelector("pagefind-modal").close();
+  });
+})();

@@ -1,0 +1,93 @@
+"""What a reader sees of a network, in Chromium: labels that do not pile up (the focus
+and the best connected labelled, the others on hover), a view that fits after a change,
+and on a phone a network that lets a swipe scroll the page until it is tapped."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def drawn(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("figure.pg-network[data-ready='true']", state="attached", timeout=30000)
+
+
+def node_point(page, node_id: str) -> dict:
+    return page.evaluate("""(id) => {
+        const n = window.policygraph.networks[0];
+        const dom = n.network.canvasToDOM(n.network.getPositions([id])[id]);
+        const rect = n.figure.querySelector('.pg-network-canvas').getBoundingClientRect();
+        return {x: rect.left + dom.x, y: rect.top + dom.y};
+    }""", node_id)
+
+
+def test_labels_show_for_the_focus_and_hubs_and_on_hover(page, real_site, serve):
+    drawn(page, serve(real_site) + "organizations/openai/")
+    counts = page.evaluate("""() => {
+        const n = window.policygraph.networks[0];
+        const shown = n.view.get().filter((node) => node.label);
+        return {shown: shown.length, all: n.view.length, focus: !!n.nodes.get('openai').label};
+    }""")
+    assert counts["all"] > 12 and 1 <= counts["shown"] <= 9 and counts["focus"], counts
+    hidden = page.evaluate("window.policygraph.networks[0].view.get().find((node) => !node.label).id")
+    page.locator("figure.pg-network").scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # the layout settles
+    point = node_point(page, hidden)
+    page.mouse.move(point["x"], point["y"])
+    page.wait_for_function("(id) => !!window.policygraph.networks[0].nodes.get(id).label", arg=hidden, timeout=5000)
+    edges = page.evaluate("window.policygraph.networks[0].edges.get().filter((e) => e.label).length")
+    assert edges == 0  # edge labels show on hover only: parallel edges' labels no longer overlap
+
+
+def test_two_hops_fit_in_view(page, real_site, serve):
+    drawn(page, serve(real_site) + "people/david-sacks/")
+    page.locator("figure.pg-network").scroll_into_view_if_needed()
+    page.click(".pg-network-widen")
+    page.wait_for_timeout(4000)  # stabilisation, then the fit
+    outside = page.evaluate("""() => {
+        const n = window.policygraph.networks[0];
+        const canvas = n.figure.querySelector('.pg-network-canvas');
+        const ids = n.view.getIds();
+        const positions = n.network.getPositions(ids);
+        return ids.filter((id) => {
+            const p = n.network.canvasToDOM(positions[id]);
+            return p.x < 0 || p.y < 0 || p.x > canvas.clientWidth || p.y > canvas.clientHeight;
+        });
+    }""")
+    assert outside == []
+
+
+def test_a_swipe_over_a_network_scrolls_the_phone_page(browser, real_site, serve):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    try:
+        drawn(page, serve(real_site) + "people/david-sacks/")
+        page.evaluate("document.querySelector('figure.pg-network .pg-network-canvas')"
+                      ".scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(300)
+        session = context.new_cdp_session(page)
+
+        def swipe_down() -> int:
+            """A finger drawn 250 px down over the network; how far the page scrolled."""
+            box = page.locator("figure.pg-network .pg-network-canvas").bounding_box()
+            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 - 125
+            before = page.evaluate("window.scrollY")
+            session.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+            for step in range(1, 11):
+                session.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y + 25 * step}]})
+                page.wait_for_timeout(16)
+            session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+            page.wait_for_timeout(400)
+            return before - page.evaluate("window.scrollY")
+
+        assert swipe_down() > 100  # the page scrolled back up: the network did not take the gesture
+        assert page.get_attribute("figure.pg-network", "data-touch") == "off"
+        page.locator(".pg-network-veil").first.tap()
+        assert page.get_attribute("figure.pg-network", "data-touch") == "on"
+        assert page.locator(".pg-network-done").first.is_visible()
+        assert swipe_down() == 0  # now the network pans instead
+    finally:
+        context.close()
