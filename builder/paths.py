@@ -89,6 +89,7 @@ class DataFile(NamedTuple):
     what: str
     dump: bool = False  # the whole graph, for VoID's dataDump
     featured: bool = False  # linked from the home page
+    compressed: str | None = None  # the media type of its compression (DCAT's compressFormat)
 
     @property
     def path(self) -> str:
@@ -99,6 +100,8 @@ PUBLISHED = (
     DataFile("graph.ttl", "text/turtle", "Turtle", "the whole graph", dump=True, featured=True),
     DataFile("graph.nt", "application/n-triples", "N-Triples", "the whole graph, one triple a line", dump=True,
              featured=True),
+    DataFile("graph.nt.gz", "application/n-triples", "N-Triples (gzip)", "the whole graph, compressed", dump=True,
+             compressed="application/gzip"),
     DataFile("graph.jsonld", "application/ld+json", "JSON-LD", "the whole graph", dump=True, featured=True),
     DataFile("vocabulary.ttl", "text/turtle", "Turtle", "the vocabulary as RDFS/OWL", featured=True),
     DataFile("void.ttl", "text/turtle", "Turtle", "dataset description (VoID and DCAT: counts, dumps, licence)"),

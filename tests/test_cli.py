@@ -90,7 +90,7 @@ def test_export_writes_files(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["export", "--out", "out"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "edges.csv", "graph.gexf", "graph.graphml", "graph.jsonld", "graph.nt", "graph.ttl", "nodes.csv",
+        "edges.csv", "graph.gexf", "graph.graphml", "graph.jsonld", "graph.nt", "graph.nt.gz", "graph.ttl", "nodes.csv",
         "shapes.ttl", "vocabulary.ttl", "void.ttl"]
 
 

@@ -190,9 +190,13 @@ def test_void_counts_sizes_and_distributions(mini):
         assert description.value(dataset, VOID[key]) == Literal(count), key
     assert description.value(dataset, VOID.entities) == Literal(len(corpus))
     dumps = {str(u) for u in description.objects(dataset, VOID.dataDump)}
-    assert dumps == {SITE + "data/graph.nt", SITE + "data/graph.ttl", SITE + "data/graph.jsonld"}
+    assert dumps == {SITE + "data/graph.nt", SITE + "data/graph.nt.gz", SITE + "data/graph.ttl",
+                     SITE + "data/graph.jsonld"}
     distributions = list(description.objects(dataset, DCAT.distribution))
-    assert len(distributions) == 10
+    assert len(distributions) == 11
+    gz = URIRef(SITE + "data/#graph-nt-gz")
+    assert description.value(gz, DCAT.compressFormat) == URIRef("https://www.iana.org/assignments/media-types/"
+                                                                 "application/gzip")
     media = {str(description.value(d, DCAT.mediaType)) for d in distributions}
     assert "https://www.iana.org/assignments/media-types/application/n-triples" in media
     nt = URIRef(SITE + "data/#graph-nt")

@@ -80,6 +80,7 @@ def test_an_entitys_own_relations_are_never_left_out(tmp_path):
     files["entities/people/critic.yaml"] = f"type: person\nname: The Critic\nsummary: S.\nrelations:\n{relations}"
     write_tree(tmp_path, files)
     corpus = load_corpus(tmp_path / "entities", root=tmp_path)
-    listed = render_pages(Context(corpus, SITE)).parts["people/critic.md"]["relations-criticizes"].decode()
+    parts = render_pages(Context(corpus, SITE)).parts["people/critic.md"]
+    listed = parts["relations-criticizes"].decode() + parts["lead"].decode()  # the lead opens the page
     assert listed.count('class="pg-rel" id="criticizes-fan-') == FANS
     assert "pg-more" not in listed

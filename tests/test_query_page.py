@@ -238,3 +238,23 @@ def test_the_csv_download_neutralises_formulas(page, real_site, serve):
     with open(info.value.path(), encoding="utf-8", newline="") as stream:
         rows = list(csv.reader(stream))
     assert rows == [["a", "b", "c"], ["'=HYPERLINK(\"https://evil.example/\")", "'@SUM(A1)", "line\rbreak"]]
+
+
+def test_a_graph_too_large_for_a_tab_is_not_loaded(page, real_site, serve):
+    """Above the page's limit the dump is not downloaded: the page says to use an
+    endpoint. (The limit is lowered here to the real dump's size less one byte.)"""
+    size = (real_site / "data/graph.nt").stat().st_size
+    page.goto(serve(real_site) + "query/")
+    page.wait_for_selector("#pg-query[data-ready='true']")
+    dumps = []
+    page.on("request", lambda request: dumps.append(request.method) if request.url.endswith("/graph.nt") else None)
+    page.evaluate(f"document.getElementById('pg-query').dataset.browserLimit = '{size - 1}'")
+    run_in_page(page, PEOPLE)
+    assert page.get_attribute("#pg-query", "data-state") == "error"
+    assert "too large to load in a browser tab" in page.inner_text("#pg-query-error")
+    assert dumps == ["HEAD"]
+
+
+def test_the_compressed_dump_is_the_dump(real_site):
+    import gzip
+    assert gzip.decompress((real_site / "data/graph.nt.gz").read_bytes()) == (real_site / "data/graph.nt").read_bytes()

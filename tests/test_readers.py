@@ -300,3 +300,65 @@ def test_timeline_sentences_never_repeat_an_actor_nor_an_item(corpus):
     relation = next(r for r in corpus.relations if r.predicate == "proposed-by")
     french = sentence(corpus, relation, "fr")
     assert french.startswith(corpus[relation.target].names.get("fr", corpus[relation.target].name) + " propose ")
+
+
+def test_the_home_page_opens_on_the_stories(sized_page, real_site, serve, corpus):
+    """At least three stories in the first screen on a desktop, in the first two on a
+    phone; each says how many actors and claims it holds and its latest dated item."""
+    page = sized_page
+    page.goto(serve(real_site))
+    height = page.viewport_size["height"]
+    screens = 1 if page.viewport_size["width"] > 800 else 2
+    tops = page.eval_on_selector_all(".pg-story", "cards => cards.map(c => c.getBoundingClientRect().bottom)")
+    themes = load_themes(ROOT / "themes", corpus)
+    assert len(tops) == len(themes)
+    assert sum(1 for bottom in tops if bottom <= screens * height) >= 3, tops
+    meta = page.inner_text(".pg-story-meta >> nth=0")
+    assert re.match(r"\d+ actors · \d+ claims", meta)
+    assert re.search(r"\d+ sources dated \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}", page.inner_text(".pg-home-meta"))
+
+
+def test_stories_are_in_the_menu(real_site, corpus):
+    themes = load_themes(ROOT / "themes", corpus)
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    for theme in themes:
+        assert f'href="themes/{theme.id}/"' in home, theme.id  # in the nav, hence the phone's drawer
+
+
+def test_an_entity_page_opens_with_its_lead_and_shows_each_relation_once(real_site, corpus):
+    from html.parser import HTMLParser
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.lead, self.rows, self.in_lead = [], [], False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "ul" and "pg-lead" in (attrs.get("class") or ""):
+                self.in_lead = True
+            elif tag == "ul" and self.in_lead:
+                self.in_lead = False
+            if tag == "span" and attrs.get("class") == "pg-rel":
+                (self.lead if self.in_lead else self.rows).append(attrs.get("data-name"))
+
+    for entity_id in ("openai", "david-sacks"):
+        entity = corpus[entity_id]
+        html = (real_site / entity.kind / entity_id / "index.html").read_text(encoding="utf-8")
+        parser = Rows()
+        parser.feed(html)
+        expected = len(entity.relations) + len(corpus.incoming(entity_id))
+        assert 3 <= len(parser.lead) <= 6
+        assert len(parser.lead) + len(parser.rows) == expected  # every relation, once
+        assert html.index('id="in-brief"') < html.index("<table")  # the lead comes before the infobox
+        infobox = html.split("<table")[1].split("</table>")[0]
+        assert "<td>Type</td>" not in infobox and "https://policygraph.example.org/" not in infobox
+    openai = (real_site / "organizations/openai/index.html").read_text(encoding="utf-8")
+    assert "Led by:</span>" in openai.split('id="in-brief"')[1].split("</ul>")[0]
+
+
+def test_kind_indexes_date_every_row_they_can(real_site):
+    people = (real_site / "people/index.html").read_text(encoding="utf-8")
+    assert "<th>Latest dated item</th>" in people
+    events = (real_site / "events/index.html").read_text(encoding="utf-8")
+    assert "<th>Date</th>" in events

@@ -122,7 +122,9 @@ def test_a_statement_key_clash_is_refused_with_its_location(tmp_path):
     """If the vocabulary ever had predicates whose keys could meet (`related` + `to-x` and
     `related-to` + `x`), the second relation is refused where it stands."""
     text = TEXT.replace("\n  works-for:\n", "\n  related:\n    label: {en: related, fr: lié}\n"
-                        "    inverse: {en: related, fr: lié}\n    domain: [entity]\n    range: [entity]\n"
+                        "    inverse: {en: related, fr: lié}\n"
+                        "    sentence: {en: \"{subject} is related to {object}\", fr: \"{subject} est lié à {object}\"}\n"
+                        "    domain: [entity]\n    range: [entity]\n"
                         "\n  works-for:\n", 1)
     vocabulary = tmp_path / "vocabulary.yaml"
     vocabulary.write_text(text, encoding="utf-8")

@@ -17,10 +17,17 @@ def prefixes(ctx: Context) -> dict[str, str]:
     return {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
 
 
+# Above this size the N-Triples dump is not loaded into a browser tab: the query page
+# asks for a SPARQL endpoint instead (`make bench` prints the load time and memory of
+# the dumps it builds).
+BROWSER_QUERY_LIMIT = 150 * 1024 * 1024
+
+
 def query_page(ctx: Context, examples: list[dict], endpoint: str | None = None) -> str:
     ordered = sorted(prefixes(ctx).items(), key=lambda item: -len(item[1]))
     return ctx.env.get_template("query.md.j2").render(
-        examples=examples, prefixes=ordered, endpoint=endpoint or "", site_url=ctx.iris.site_url)
+        examples=examples, prefixes=ordered, endpoint=endpoint or "", site_url=ctx.iris.site_url,
+        browser_limit=BROWSER_QUERY_LIMIT)
 
 
 def sparql_docs(ctx: Context, examples: list[dict]) -> str:

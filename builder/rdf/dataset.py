@@ -67,6 +67,8 @@ def dataset_description(corpus: Corpus, counts: dict[str, int], site_url: str, s
         add((distribution, DCAT.accessURL, url))
         add((distribution, DCAT.mediaType, URIRef(IANA + published.media_type)))
         add((distribution, DCTERMS.format, Literal(published.format)))
+        if published.compressed:
+            add((distribution, DCAT.compressFormat, URIRef(IANA + published.compressed)))
         add((distribution, DCTERMS.license, URIRef(license_url)))
         if sizes.get(published.name):
             add((distribution, DCAT.byteSize, Literal(sizes[published.name], datatype=XSD.nonNegativeInteger)))

@@ -9,6 +9,7 @@ the lines by entity, for each entity's own Turtle file, and counts what VoID rep
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -175,6 +176,8 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
         return name, content
 
     yield give("graph.nt", nt)
+    # mtime 0 and no file name: the same graph gives the same bytes
+    yield give("graph.nt.gz", gzip.compress(nt, compresslevel=9, mtime=0))
     yield give("vocabulary.ttl", vocabulary)
     yield give("shapes.ttl", shapes.serialize(format="turtle", encoding="utf-8"))
     del shapes

@@ -156,7 +156,7 @@ class _Server(http.server.ThreadingHTTPServer):
         # Children are forked from a fork server started now, while this process has one
         # thread: forking the threaded server itself could copy a held lock.
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["builder.tools.sparql"])
+        self.context.set_forkserver_preload(["builder.tools.forkserver_guard", "builder.tools.sparql"])
 
 
 MAX_RUNNING = 2  # queries evaluated at once; the others wait for a slot

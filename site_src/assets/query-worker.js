@@ -8,8 +8,17 @@
 const JSON_RESULTS = "application/sparql-results+json";
 let store = null;
 
-async function load({ module, wasm, files, baseIri }) {
+async function load({ module, wasm, files, baseIri, limit }) {
   const started = performance.now();
+  const [dump] = files[0];
+  const head = await fetch(dump, { method: "HEAD" });
+  const size = Number(head.headers.get("Content-Length") || 0);
+  if (limit && size > limit) {
+    throw new Error(`The graph (${Math.round(size / 1048576).toLocaleString("en")} MB of N-Triples) is too large `
+      + "to load in a browser tab. Query it on a SPARQL endpoint: the site's editors can set one "
+      + "(`sparql_endpoint` in mkdocs.yml; `policygraph serve-sparql` runs one), or load data/graph.nt.gz "
+      + "into your own triple store.");
+  }
   const oxigraph = await import(module);
   await oxigraph.default({ module_or_path: wasm });
   const loaded = new oxigraph.Store();

@@ -46,6 +46,7 @@ class Engine {
     });
     this.loaded = this.call({ load: {
       module: resolve(data.module), wasm: resolve(data.wasm), baseIri: data.siteUrl,
+      limit: Number(data.browserLimit || 0),
       files: [[resolve(data.dump), "application/n-triples"], [resolve(data.vocabulary), "text/turtle"]] } });
     this.loaded.catch(() => this.stop());
     return this.loaded;

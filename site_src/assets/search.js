@@ -6,8 +6,9 @@
   const components = window.PagefindComponents;
   if (!slot || !components || slot.querySelector("pagefind-modal")) return;  // no index (yet), or done
   const options = JSON.parse(slot.querySelector(".pg-search-options").textContent);
-  // The bundle is the site's pagefind/ folder, beside assets/ (this script's folder).
-  options.bundlePath = new URL("../pagefind/", document.currentScript.src).pathname;
+  // Pagefind's API with exact names first (assets/search/pagefind.js, beside this script),
+  // which loads the index from the site's pagefind/ folder.
+  options.bundlePath = new URL("search/", document.currentScript.src).pathname;
   components.configureInstance("default", options);
   slot.append(slot.querySelector("template").content.cloneNode(true));
   // Material's instant navigation opens a result without reloading the page: close the
