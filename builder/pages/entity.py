@@ -6,8 +6,6 @@ parts, put in after MkDocs renders the Markdown."""
 from __future__ import annotations
 
 import heapq
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
@@ -20,6 +18,7 @@ from builder.model import Entity, Relation
 from builder.network.select import has_ego_network
 from builder.pages.context import HEAD_PART, Context, Page, relation_when
 from builder.pages.evidence import Evidence
+from builder.pages.search import SOURCE_WEIGHT, entity_names, search_words
 from builder.pages.text import sanitize_markdown
 from builder.paths import entity_file, from_page, network_file, page_src, page_url, relative_url, theme_url, turtle_file
 from builder.read.themes import Theme
@@ -124,9 +123,8 @@ def entity_page(ctx: Context, entity: Entity) -> Page:
     if lead:
         parts["lead"] = macros.lead(lead, ctx.v.statuses)
     source = ctx.corpus.is_source(entity.id)
-    # An entity is found by its names; a source by its title (its names would outweigh the
-    # entities it is about).
-    parts["search-names"] = macros.search_names([] if source else search_words(entity), entity_names(entity))
+    parts["search-names"] = macros.search_names(search_words(entity, most=SOURCE_WEIGHT if source else 10.0),
+                                                entity_names(entity))
     if source:
         backed = backed_claims(ctx, entity, url)
         if backed:
@@ -154,7 +152,7 @@ def entity_page(ctx: Context, entity: Entity) -> Page:
     markdown = ctx.env.get_template("entity.md.j2").render(
         entity=entity, type_label=ctx.type_label(entity), facts=ctx.facts(entity),
         description=Markup(sanitize_markdown(entity.description)) if entity.description else None,
-        groups=groups, parts=parts, named=not source)
+        groups=groups, parts=parts)
     return Page(markdown, {name: str(html).encode() for name, html in parts.items()},  # UTF-8: half a str's memory
                 listed=False)
 
@@ -174,59 +172,6 @@ def linked_data(ctx: Context, entity: Entity) -> dict:
     if same:
         data["sameAs"] = [str(term) for term in same]
     return data
-
-
-WORD = re.compile(r"\w+")  # letters, digits and "_", as Pagefind splits words
-PIECES = re.compile(r"_+|(?<=[a-z])(?=[A-Z])")  # "America_First0", "OpenAI": Pagefind's compound words
-# "OpenAI's": Pagefind's English stemmer makes "openais" "openai", a name counted twice.
-POSSESSIVE = re.compile(r"['\u2019]s\b", re.IGNORECASE)
-
-
-def entity_names(entity: Entity) -> list[str]:
-    """Every name of the entity, once: its name, its names by language, its aliases."""
-    return list(dict.fromkeys((entity.name, *entity.names.values(), *entity.aliases)))
-
-
-def search_words(entity: Entity) -> list[tuple[str, float]]:
-    """The words of the entity's names (every language, every alias) for the site search,
-    each once (a name given in two languages does not count twice), lowercase (so that
-    Pagefind splits none of them: each is exactly what it weighs), weighted by the
-    shortest name it is in: 10, Pagefind's highest, in a name of one word, less in longer
-    names (10 / words ** 0.3), so that "GitHub" finds GitHub before "GitHub Actions", and
-    "Death of Adam Raine" the event before Adam Raine. Also each name's words run
-    together, as one may type them ("ChatControl" for "Chat Control", "étatsunis" for
-    "États-Unis"; whole names of two or three words only), and the parts of a word in
-    camel case or with "_" at half weight ("Open AI" for "OpenAI")."""
-    words: dict[str, tuple[str, float]] = {}
-
-    def add(word: str, weight: float) -> None:
-        word = word.lower()
-        key = _folded(word)
-        if weight > words.get(key, ("", 0.0))[1]:
-            words[key] = (words[key][0] if key in words else word, weight)
-
-    for name in entity_names(entity):
-        tokens = [WORD.findall(token) for token in POSSESSIVE.sub("", name).split()]
-        parts = [part for token in tokens for part in token if len(part) > 1] or [p for t in tokens for p in t]
-        if not parts:
-            continue
-        weight = round(10 / len(parts) ** 0.3, 1)
-        for part in parts:
-            add(part, weight)
-            for piece in PIECES.split(part) if PIECES.search(part) else ():
-                add(piece, round(weight / 2, 1))
-        for token in tokens:
-            if len(token) > 1:
-                add("".join(token), weight)
-        if 2 <= len(parts) <= 3:
-            add("".join(parts), weight)
-    return list(words.values())
-
-
-def _folded(word: str) -> str:
-    """A word's key, as Pagefind would find it: no accents, no plural "s" (its stemmer's)."""
-    word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def relation_groups(ctx: Context, entity: Entity, url: str) -> list[RelationGroup]:

@@ -20,6 +20,8 @@ def name_problem(name: str) -> tuple[str, str] | None:
     if unicodedata.normalize("NFC", name) != name:
         return ("is not in Unicode NFC form (the same letters as two different byte sequences)",
                 "retype it, or save the file with composed characters (NFC)")
+    if name.isascii():  # one script (Latin) and common characters: nothing to mix
+        return None
     for word in _WORD.findall(name):
         scripts = categories.unique_aliases(word) - {"COMMON", "INHERITED"}
         if len(scripts) > 1:

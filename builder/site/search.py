@@ -20,9 +20,9 @@ from builder.errors import BuildError
 from builder.processes import die_with_parent
 
 BUNDLE = "pagefind"
-# Theme furniture inside the indexed article that no template of ours writes: the
-# headings' permalinks (¶) and the edit button.
-EXCLUDE = (".headerlink", ".md-content__button")
+# Left out of every page: the theme's furniture inside the article (headings' permalinks,
+# the edit button), and code blocks (SPARQL queries, Turtle, commands: no snippet to show).
+EXCLUDE = (".headerlink", ".md-content__button", "pre")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import http.server
 import multiprocessing
+import multiprocessing.forkserver
 import shutil
 import threading
 import urllib.parse
@@ -153,10 +154,13 @@ class _Server(http.server.ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.store, self.prefixes, self.limits = store, prefixes, limits
         self.slots = threading.BoundedSemaphore(MAX_RUNNING)
-        # Children are forked from a fork server started now, while this process has one
-        # thread: forking the threaded server itself could copy a held lock.
+        # Children are forked from a fork server started now, before any request thread:
+        # forking the threaded server itself could copy a held lock, and the fork server's
+        # PR_SET_PDEATHSIG fires when the *thread* that started it ends, so a fork server
+        # started lazily by a request thread would be killed after that request.
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(["builder.tools.forkserver_guard", "builder.tools.sparql"])
+        multiprocessing.forkserver.ensure_running()
 
 
 MAX_RUNNING = 2  # queries evaluated at once; the others wait for a slot

@@ -1,0 +1,238 @@
+"""The site search (Pagefind): its index is built with the site and fails the build when
+it fails; an entity's page comes first for each of its names and aliases, whatever the
+case, accents or spaces; snippets are summaries, not infobox cells or SPARQL; a query
+downloads a few small files; the search field works by keyboard and is labelled."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from builder.errors import BuildError
+from builder.model import Entity
+from builder.pages.search import search_words
+
+from conftest import MINI, ROOT, site_config, write_tree
+
+# -- the words an entity is found by (fast) ---------------------------------------------
+
+
+def entity(name: str, names: dict | None = None, aliases: tuple = ()) -> Entity:
+    return Entity(id="x", kind="organizations", type="organization", subtype=None, name=name,
+                  names=names or {}, aliases=aliases, summary="", description="", facts={}, relations=(),
+                  path="entities/organizations/x.yaml")
+
+
+def test_a_one_word_name_weighs_most():
+    assert dict(search_words(entity("GitHub", aliases=("Github",)))) == {"github": 10.0, "git": 5.0, "hub": 5.0}
+    words = dict(search_words(entity("GitHub Actions")))
+    assert words["github"] == words["actions"] == words["githubactions"] == 8.1
+
+
+def test_names_come_also_run_together_and_count_once():
+    words = dict(search_words(entity("Child Sexual Abuse Regulation", aliases=("ChatControl", "Chat Control"))))
+    assert words["chatcontrol"] == 10.0 and words["chat"] == words["control"] == 8.1
+    assert "childsexualabuseregulation" not in words  # four words: nobody types them joined
+    words = search_words(entity("French Senate", {"en": "French Senate", "fr": "Sénat"}, ("Senat", "Senates")))
+    assert [word for word, _ in words] == ["french", "senate", "frenchsenate", "sénat"]
+    assert dict(search_words(entity("US Congress", {"fr": "Congrès des États-Unis"})))["étatsunis"] == 6.6
+
+
+def test_a_possessive_does_not_count_a_name_twice():
+    # Pagefind's stemmer makes "openais" "openai": it would weigh OpenAI's deals over OpenAI.
+    words = dict(search_words(entity("OpenAI's circular deals", {"fr": "Accords circulaires d'OpenAI"})))
+    assert "openais" not in words and words["openai"] == words["dopenai"] == 7.2
+
+
+# -- the index, built with the site ------------------------------------------------------
+
+
+def fragments(site: Path) -> dict[str, dict]:
+    """Every indexed page's Pagefind fragment (gzip, after a 12-byte signature), by URL."""
+    pages = {}
+    for path in (site / "pagefind" / "fragment").iterdir():
+        fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        pages[fragment["url"]] = fragment
+    return pages
+
+
+def test_the_index_holds_articles_not_lists_nor_furniture(real_site):
+    from builder.paths import page_url
+    from builder.pipeline import load_corpus
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    pages = fragments(real_site)
+    assert {"/" + page_url(e) for e in corpus.entities.values()} <= set(pages)
+    assert {"/about/", "/sparql/", "/themes/surveillance-ice/"} <= set(pages)
+    assert not {"/", "/people/", "/sources/", "/timeline/", "/explorer/", "/coverage/", "/themes/"} & set(pages)
+    assert not (real_site / "search" / "search_index.json").exists()  # the theme's search is gone
+    for url, page in pages.items():
+        text = page["content"]
+        assert not re.search(r"Fact Value|Skip to content|Table of contents|PREFIX \w+:|SELECT \?", text), url
+        assert "¶" not in text, url
+    openai = pages["/organizations/openai/"]
+    assert openai["meta"]["title"] == "OpenAI" and openai["meta"]["names"] == "OpenAI"
+    assert openai["meta"]["summary"] == corpus["openai"].summary
+    assert openai["meta"]["type"] == "Organization › Company"
+
+
+def test_a_failing_search_index_fails_the_build(tmp_path, monkeypatch, site_build):
+    """Pagefind runs in the build's folder before it replaces the site: if it fails, the
+    build fails and the previous site stays."""
+    site = tmp_path / "site"
+    write_tree(site, {"index.html": "previous", ".policygraph-site": ""})
+    monkeypatch.setattr("pagefind_bin.get_executable", lambda: Path("/bin/false"))
+    with pytest.raises(BuildError, match="the search index could not be built"):
+        site_build(site_config(tmp_path, MINI), site)
+    assert (site / "index.html").read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "mkdocs.yml", "site"]
+
+
+# -- in the browser -------------------------------------------------------------------------
+
+# (query, the page that must come first): names typed as readers type them.
+HAND = [
+    ("OpenAI", "organizations/openai/"),
+    ("ICE", "organizations/ice/"),
+    ("Grok", "products/grok/"),
+    ("Chat Control", "laws/csar/"),
+    ("ChatControl", "laws/csar/"),
+    ("Aurore Berge", "people/aurore-berge/"),  # Bergé, typed without its accent
+    ("eric bothorel", "people/eric-bothorel/"),  # Éric
+    ("david sacks", "people/david-sacks/"),
+    # an alias of five entities
+    ("CSAR", "laws/csar/"),
+    ("Pentagon", "organizations/us-department-of-defense/"),
+    ("UAE", "organizations/united-arab-emirates/"),
+    ("DSA", "laws/digital-services-act/"),
+    ("Skydance-Paramount", "organizations/paramount-skydance/"),
+]
+NOT_A_SNIPPET = re.compile(r"Fact|Value|Identifier|PREFIX|SELECT|\?\w+ ")
+
+
+@pytest.fixture(scope="module")
+def base(real_site, serve) -> str:
+    return serve(real_site)
+
+
+def open_search(page) -> None:
+    page.wait_for_selector("pagefind-modal-trigger button")
+    page.click("pagefind-modal-trigger button")
+    page.wait_for_selector("pagefind-modal dialog[open] input")
+
+
+def search(page, query: str) -> list[dict]:
+    """Type a query in the open dialog; the results it shows (href, title, snippet)."""
+    page.fill("pagefind-modal input", query)
+    page.wait_for_function("q => document.querySelector('pagefind-summary').textContent.includes(q)", arg=query)
+    page.wait_for_selector("pagefind-results .pf-result-link")
+    return page.eval_on_selector_all("pagefind-results .pf-result", """items => items.map(item => ({
+        href: item.querySelector('.pf-result-link')?.getAttribute('href'),
+        title: item.querySelector('.pf-result-link')?.textContent,
+        snippet: item.querySelector('.pf-result-excerpt')?.textContent || ''}))""")
+
+
+def test_names_typed_in_the_search_field_find_their_entity_first(page, base):
+    from builder.pipeline import load_corpus
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    page.goto(base + "about/")
+    open_search(page)
+    for query, expected in HAND:
+        first = search(page, query)[0]
+        assert first["href"] == "/" + expected, (query, first)
+        entity = corpus[expected.rstrip("/").rsplit("/", 1)[1]]
+        assert first["snippet"].strip() == entity.summary, (query, first)  # its summary: no infobox, no query
+        assert not NOT_A_SNIPPET.search(first["snippet"]), (query, first)
+
+
+def test_the_search_works_by_keyboard_and_closes_on_a_result(page, base):
+    page.goto(base + "people/david-sacks/")
+    page.wait_for_selector("pagefind-modal-trigger button")
+    page.keyboard.press("/")
+    page.wait_for_selector("pagefind-modal dialog[open]")
+    assert page.evaluate("document.activeElement.matches('pagefind-modal input')")
+    page.keyboard.type("OpenAI")
+    page.wait_for_function("document.querySelector('pagefind-summary').textContent.includes('OpenAI')")
+    page.wait_for_selector("pagefind-results .pf-result-link")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/organizations/openai/"
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "organizations/openai/")
+    page.wait_for_selector("pagefind-modal dialog:not([open])", state="attached")
+    assert page.locator("h1").first.inner_text().startswith("OpenAI")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_field_and_dialog_are_labelled(browser, base, scheme):
+    """axe-core finds nothing wrong in the search (field, dialog, results, keyboard hints)."""
+    axe = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme).new_page()
+    page.goto(base + "about/")
+    open_search(page)
+    search(page, "Grok")
+    page.add_script_tag(content=axe)
+    violations = page.evaluate("""async () => {
+        const result = await axe.run(document.querySelector('.pg-search'), {resultTypes: ['violations']});
+        return result.violations.map(v => `${v.id} (${v.impact}): ${v.help}; ${v.nodes[0].target.join(' ')}`);
+    }""")
+    assert not violations, violations
+    assert page.get_attribute("pagefind-modal dialog", "aria-label")
+    label = page.evaluate("document.querySelector('pagefind-modal input').labels[0].textContent")
+    assert label.strip()
+    page.context.close()
+
+
+def test_every_name_and_alias_finds_its_entity_first(page, base):
+    """Through the site's own search module (Pagefind, then a result named exactly as the
+    query first), every name, name by language and alias of every entity, each source's
+    title included. Pagefind's ranking alone (the names' weights) gets nearly all of them."""
+    from builder.paths import page_url
+    from builder.pipeline import load_corpus
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    cases = [(name, "/" + page_url(e)) for e in corpus.entities.values()
+             for name in dict.fromkeys((e.name, *e.names.values(), *e.aliases))]
+    page.goto(base + "about/")
+    options = json.loads(page.text_content(".pg-search-options"))
+    firsts = page.evaluate("""async ([cases, options]) => {
+        const site = await import('/assets/search/pagefind.js');
+        const plain = await import('/pagefind/pagefind.js');
+        const ours = site.createInstance(options), pagefind = plain.createInstance(options);
+        const first = async (instance, query) => (await (await instance.search(query)).results[0]?.data())?.url;
+        const out = [];
+        for (const [query] of cases) out.push([await first(ours, query), await first(pagefind, query)]);
+        return out;
+    }""", [cases, options])
+    wrong = [(query, expected, got) for (query, expected), (got, _) in zip(cases, firsts) if got != expected]
+    by_weights = sum(plain == expected for (_, expected), (_, plain) in zip(cases, firsts))
+    print(f"\n{len(cases)} names: {len(cases) - len(wrong)} find their entity first; "
+          f"{by_weights} by Pagefind's ranking alone")
+    assert not wrong, "\n".join(f"{q!r}: expected {e}, got {g}" for q, e, g in wrong)
+    assert by_weights >= 0.98 * len(cases), "the names' weights (pages.search.search_words) rank worse than before"
+
+
+def test_a_query_downloads_little(browser, base):
+    """What one search costs once the page is loaded: Pagefind's code the first time, then
+    only the index chunks of the query's words and the fragments of the results shown."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base + "people/david-sacks/")
+    page.wait_for_load_state("networkidle")
+    got: list[tuple[str, int]] = []
+    page.on("requestfinished", lambda request: got.append(
+        (request.url, request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"])))
+    open_search(page)
+    search(page, "OpenAI")
+    page.wait_for_load_state("networkidle")
+    first = sum(size for _, size in got)
+    index = sum(size for url, size in got if re.search(r"\.pf_(index|fragment|meta|filter)$", url))
+    got.clear()
+    search(page, "Chat Control")
+    page.wait_for_load_state("networkidle")
+    second = sum(size for _, size in got)
+    context.close()
+    print(f"\nfirst query: {first / 1024:.0f} KiB ({index / 1024:.0f} KiB of index and fragments), "
+          f"second query: {second / 1024:.0f} KiB")
+    assert first < 300 * 1024 and second < 100 * 1024
