@@ -121,6 +121,27 @@ def test_no_page_is_wider_than_a_phone(phone_page, base, path):
         pytest.fail(f"/{path} is {width} px wide, wider than the phone's {PHONE['width']} px: {wider}")
 
 
+@pytest.mark.parametrize("path", list(PAGES.values()), ids=list(PAGES))
+def test_no_request_fails_and_no_script_errs(browser, base, path):
+    """A visit (the query page with a query run) makes no request that fails or answers
+    an error, and no script logs an error; the theme's own requests included (its instant
+    navigation reads sitemap.xml beside every <link rel=alternate>)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
+    page.on("requestfailed", lambda request: problems.append(f"failed {request.method} {request.url}: {request.failure}"))
+    page.on("console", lambda message: problems.append(f"console: {message.text}")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"script: {error}"))
+    page.goto(base + path)
+    ready(page, path)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert not problems, f"/{path}: {problems}"
+
+
 # Bytes transferred (bodies and headers, uncompressed: the test server does not gzip), each
 # budget about 30 % over a measurement with the corpus of this commit (in KiB: home 589,
 # entity with a network 1,302, without 618, explorer 1,513, query page 614, and 9,869 once a

@@ -318,7 +318,7 @@ class _Links(HTMLParser):
             self.ids.add(attrs["id"])
         if tag == "a" and attrs.get("name"):
             self.ids.add(attrs["name"])
-        loads = not (tag == "a" or (tag == "link" and attrs.get("rel") in ("canonical", "alternate")))
+        loads = not (tag == "a" or (tag == "link" and {"canonical", "alternate"} & set(attrs.get("rel", "").split())))
         for attr in ("href", "src", "data-src"):
             if attrs.get(attr):
                 self.links.append(("a" if not loads else tag, attr, attrs[attr]))

@@ -37,7 +37,7 @@ def test_entity_page_content(mini_site):
     assert '<mark>elle conseille l’agence depuis janvier</mark>' in html
     assert "“she has been advising the agency since January”" in html
     assert 'href="../../sources/demo-2025-12-02-article/"' in html
-    assert '<link rel="alternate" type="text/turtle" href="../ada-example.ttl"' in html
+    assert '<link rel="alternate describedby" type="text/turtle" href="../ada-example.ttl"' in html
     assert '"@id":"https://policygraph.example.org/people/ada-example/#id"' in html
 
 

@@ -13,6 +13,7 @@ async function load({ module, wasm, files, baseIri, limit }) {
   const [dump] = files[0];
   const head = await fetch(dump, { method: "HEAD" });
   const size = Number(head.headers.get("Content-Length") || 0);
+  await head.arrayBuffer();  // empty; read so the request ends as finished, not as cancelled
   if (limit && size > limit) {
     throw new Error(`The graph (${Math.round(size / 1048576).toLocaleString("en")} MB of N-Triples) is too large `
       + "to load in a browser tab. Query it on a SPARQL endpoint: the site's editors can set one "
