@@ -50,8 +50,9 @@ EXPLORER_OPTIONS = {
     "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "font": {"size": 0},
               "color": {"inherit": False, "color": "#9a9a9a", "opacity": 0.6}, "smooth": False},
     "nodes": {"font": {"size": 12}, "size": 10, "borderWidth": 1,
-              # labels only once zoomed in enough to read them: 10,000 labels cost more than the graph
-              "scaling": {"min": 6, "max": 30, "label": {"enabled": True, "min": 11, "max": 18, "drawThreshold": 7}}},
+              # the page labels the best connected that fit apart, at a readable size whatever
+              # the zoom, and the others on hover (site_src/assets/network.js placeLabels)
+              "scaling": {"min": 6, "max": 30, "label": {"enabled": False}}},
 }
 LARGE_GRAPH_EDGES = 5000  # above this, the explorer draws edges without arrows
 

@@ -4,7 +4,10 @@
  * textContent only. */
 
 import { el } from "./dom.js";
-import { loadVis, openOnActivate, state, themed, tooltip, touchVeil } from "./network.js";
+import { keepLabelsApart, loadVis, openOnActivate, revealLabels, state, themed, tooltip, touchVeil } from "./network.js";
+
+// The most connected entities labelled on the overview (those whose labels fit apart).
+const EXPLORER_LABELS = 15;
 
 class Explorer {
   constructor(root, data) {
@@ -23,13 +26,17 @@ class Explorer {
     this.hideHubs = false;
     this.from = "0000";
     this.to = "9999";
-    this.nodes = new vis.DataSet(this.data.nodes.map((n) => ({ ...n, title: tooltip(n.title || n.label) })));
+    this.nodes = new vis.DataSet(this.data.nodes.map((n) => ({
+      ...n, title: tooltip(n.title || n.label), fullLabel: n.label, label: "" })));
     this.edges = new vis.DataSet(this.data.edges.map((e, i) => ({ id: `e${i}`, ...e, title: tooltip(e.title || e.label) })));
     this.nodeView = new vis.DataView(this.nodes, { filter: (node) => this.showNode(node) });
     this.edgeView = new vis.DataView(this.edges, { filter: (edge) => this.showEdge(edge) });
     const options = themed(this.data.options || {}, false);
     touchVeil(this.root, this.canvas);
     this.network = new vis.Network(this.canvas, { nodes: this.nodeView, edges: this.edgeView }, options);
+    this.labels = keepLabelsApart(this.network, this.nodes, () => this.visible || new Set(this.nodeView.getIds()),
+      EXPLORER_LABELS);
+    revealLabels(this.network, this.nodes, this.edges, this.labels.placed);
     openOnActivate(this.network, this.nodes, this.canvas);
     this.buildControls();
     this.root.setAttribute("data-ready", "true");
@@ -56,6 +63,7 @@ class Explorer {
     this.nodeView.refresh();
     this.visible = new Set(this.nodeView.getIds());  // a hidden entity's relations are hidden with it
     this.edgeView.refresh();
+    this.labels.place();
     const shown = this.nodeView.length;
     const links = this.edgeView.length;
     this.root.querySelector(".pg-explorer-count").textContent =

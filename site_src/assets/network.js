@@ -57,26 +57,98 @@ export function openOnActivate(network, nodes, canvas) {
 
 export const state = window.policygraph || (window.policygraph = { networks: [] });
 
-// Nodes labelled at all times: the focus and the best connected; the others show their
-// label while hovered or selected, so labels never pile up. Edge labels show the same way.
+// Labels that never overlap: in rank order (the focus, then the best connected), a node
+// keeps its label only if the label, as drawn, overlaps none kept before it; the others
+// show theirs while hovered or selected. Labels are drawn at LABEL_PX screen pixels
+// whatever the zoom, and placed again after every change of the view.
 const LABELLED = 8;
+const LABEL_PX = 14;
 
-function labelled(data) {
+/* Node ids by importance: the focus (drawn with a thick border) first, then by degree. */
+function ranked(nodes, edges) {
   const degree = new Map();
-  for (const edge of data.edges) {
+  for (const edge of edges) {
     for (const end of [edge.from, edge.to]) degree.set(end, (degree.get(end) || 0) + 1);
   }
-  const focus = data.nodes.filter((n) => (n.borderWidth || 0) >= 3).map((n) => n.id);
-  const ranked = data.nodes.filter((n) => n.hop !== 2).map((n) => n.id)
-    .sort((a, b) => (degree.get(b) || 0) - (degree.get(a) || 0) || String(a).localeCompare(String(b)));
-  return new Set([...focus, ...ranked.slice(0, LABELLED)]);
+  const weight = (node) => ((node.borderWidth || 0) >= 3 ? Infinity : (node.value ?? degree.get(node.id) ?? 0));
+  return [...nodes].sort((a, b) => weight(b) - weight(a) || String(a.id).localeCompare(String(b.id)))
+    .map((node) => node.id);
+}
+
+/* A node's update that shows or hides its label. Its colour is given again: vis-network
+ * would otherwise paint an updated node in its group's default colour. */
+function relabel(nodes, id, on, size) {
+  const node = nodes.get(id);
+  return { id, label: on ? node.fullLabel : "", color: node.color, font: { size } };
+}
+
+function overlaps(a, b) {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+
+/* Keep the labels of the first `most` of `order` (ids shown now) that fit without overlap;
+ * returns the set kept (the `placed` set given, refilled). */
+export function placeLabels(network, nodes, order, placed, most = LABELLED) {
+  const size = LABEL_PX / network.getScale();
+  const candidates = order.slice(0, most * 3);
+  nodes.update(candidates.map((id) => relabel(nodes, id, true, size)));
+  network.redraw();  // drawn now, so that each bounding box holds its label as drawn
+  const kept = [];
+  for (const id of candidates) {
+    if (kept.length >= most) break;
+    const box = network.getBoundingBox(id);
+    if (box && !kept.some((other) => overlaps(box, other.box))) kept.push({ id, box });
+  }
+  const previous = new Set(placed);
+  placed.clear();
+  kept.forEach(({ id }) => placed.add(id));
+  const selected = new Set(network.getSelectedNodes());
+  const hide = [...new Set([...candidates, ...previous])].filter((id) => !placed.has(id) && !selected.has(id) && nodes.get(id));
+  nodes.update(hide.map((id) => relabel(nodes, id, false, size)));
+  nodes.update([...selected].filter((id) => nodes.get(id)).map((id) => relabel(nodes, id, true, size)));
+  network.redraw();
+  return placed;
+}
+
+/* Place the labels now and after every change of the view (zoom, drag, layout). */
+export function keepLabelsApart(network, nodes, shownIds, most = LABELLED) {
+  const placed = new Set();
+  let order = ranked(nodes.get(), []);
+  let pending = 0;
+  let where = {};  // the nodes' positions when the labels were last placed
+  const place = () => {
+    pending = 0;
+    const shown = order.filter((id) => shownIds().has(id));
+    placeLabels(network, nodes, shown, placed, most);
+    where = network.getPositions(shown);
+  };
+  const later = () => { if (!pending) pending = window.setTimeout(place, 120); };
+  // A label shown or hidden can restart the layout, which stabilises again: place the
+  // labels again only if a node moved by more than a few pixels meanwhile.
+  const moved = () => {
+    const now = network.getPositions(Object.keys(where));
+    const scale = network.getScale();
+    return Object.entries(where).some(([id, p]) => now[id] && Math.hypot(now[id].x - p.x, now[id].y - p.y) * scale > 4);
+  };
+  network.on("zoom", later);
+  network.on("dragEnd", later);
+  network.on("animationFinished", later);
+  network.on("stabilized", () => { if (moved()) place(); });
+  const labels = {
+    placed,
+    place,
+    rank(edges) { order = ranked(nodes.get(), edges); },
+  };
+  return labels;
 }
 
 /* Labels on hover and selection for the nodes and edges drawn without one. */
-export function revealLabels(network, nodes, edges) {
+export function revealLabels(network, nodes, edges, placed = new Set()) {
   const show = (set, id, on) => {
     const item = set.get(id);
-    if (item && item.fullLabel !== undefined) set.update({ id, label: on ? item.fullLabel : "" });
+    if (item && item.fullLabel !== undefined && !(set === nodes && placed.has(id))) {
+      set.update(set === nodes ? relabel(nodes, id, on, LABEL_PX / network.getScale()) : { id, label: on ? item.fullLabel : "" });
+    }
   };
   network.on("hoverNode", (p) => show(nodes, p.node, true));
   network.on("blurNode", (p) => { if (!network.getSelectedNodes().includes(p.node)) show(nodes, p.node, false); });
@@ -104,23 +176,24 @@ export function touchVeil(figure, canvas) {
 
 /* Fit the view once the layout has settled after a change. */
 export function refit(network) {
-  network.once("stabilized", () => network.fit({ animation: false }));
+  network.once("stabilized", () => { network.fit({ animation: false }); network.emit("zoom", {}); });
   network.stabilize(120);
 }
 
 function draw(vis, figure, data) {
   const canvas = figure.querySelector(".pg-network-canvas");
-  const shown = labelled(data);
   const nodes = new vis.DataSet(data.nodes.map((node) => ({
-    ...node, title: tooltip(node.title || node.label),
-    ...(shown.has(node.id) ? {} : { fullLabel: node.label, label: "" }) })));
+    ...node, title: tooltip(node.title || node.label), fullLabel: node.label, label: "" })));
   const edges = new vis.DataSet(data.edges.map((edge, index) => (
     { id: `e${index}`, ...edge, title: tooltip(edge.title || edge.label), fullLabel: edge.label, label: "" })));
   const wide = { on: false };
   const view = new vis.DataView(nodes, { filter: (node) => wide.on || node.hop !== 2 });
   touchVeil(figure, canvas);
   const network = new vis.Network(canvas, { nodes: view, edges }, themed(data.options || {}));
-  revealLabels(network, nodes, edges);
+  const labels = keepLabelsApart(network, nodes, () => new Set(view.getIds()));
+  labels.rank(data.edges);
+  labels.place();
+  revealLabels(network, nodes, edges, labels.placed);
   if (data.nodes.some((node) => node.hop === 2)) {
     const button = el("button", { type: "button", className: "md-button pg-network-widen", textContent: "Show two hops" });
     button.setAttribute("aria-pressed", "false");
@@ -136,7 +209,7 @@ function draw(vis, figure, data) {
   }
   openOnActivate(network, nodes, canvas);
   figure.setAttribute("data-ready", "true");
-  state.networks.push({ figure, network, nodes, edges, view });
+  state.networks.push({ figure, network, nodes, edges, view, labels });
 }
 
 function fail(figure, message) {
