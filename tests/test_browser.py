@@ -1,5 +1,5 @@
 """The built site in Debian's headless Chromium: networks draw, nodes navigate,
-citations show, instant navigation works, and nothing is fetched from elsewhere."""
+citations show, a followed link draws its network, and nothing is fetched from elsewhere."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_clicking_a_node_opens_its_page(page, site_url):
     assert outside == []
 
 
-def test_network_draws_after_instant_navigation(page, site_url):
+def test_network_draws_after_following_a_link(page, site_url):
     page.goto(site_url)
     page.locator("article a[href$='demo-agency/']").first.click()
     page.wait_for_url(re.compile(r".*/organizations/demo-agency/$"))
@@ -122,7 +122,7 @@ def test_tooltips_are_text(page, site_url):
 
 def test_vis_network_loads_only_where_a_network_is_drawn(page, site_url):
     """vis-network (about 660 KB) is fetched by the pages that draw a network, not by the
-    others, and once per visit under instant navigation."""
+    others."""
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
     page.goto(site_url)

@@ -241,18 +241,35 @@ def test_the_csv_download_neutralises_formulas(page, real_site, serve):
 
 
 def test_a_graph_too_large_for_a_tab_is_not_loaded(page, real_site, serve):
-    """Above the page's limit the dump is not downloaded: the page says to use an
-    endpoint. (The limit is lowered here to the real dump's size less one byte.)"""
+    """The page loads the compressed dump and reads it as it arrives: past the page's limit
+    (lowered here to the real dump's size less one byte) it stops and says to use an
+    endpoint. The uncompressed dump is never requested."""
     size = (real_site / "data/graph.nt").stat().st_size
     page.goto(serve(real_site) + "query/")
     page.wait_for_selector("#pg-query[data-ready='true']")
     dumps = []
-    page.on("request", lambda request: dumps.append(request.method) if request.url.endswith("/graph.nt") else None)
+    page.on("request", lambda request: dumps.append(request.url.rsplit("/", 1)[1]) if "/graph.nt" in request.url else None)
     page.evaluate(f"document.getElementById('pg-query').dataset.browserLimit = '{size - 1}'")
     run_in_page(page, PEOPLE)
     assert page.get_attribute("#pg-query", "data-state") == "error"
     assert "too large to load in a browser tab" in page.inner_text("#pg-query-error")
-    assert dumps == ["HEAD"]
+    assert dumps == ["graph.nt.gz"]
+
+
+def test_the_page_loads_the_compressed_dump_whole(page, real_site, serve):
+    """Under the limit, every triple of the dump is loaded (the count matches the
+    uncompressed dump's lines), and only the compressed dump is fetched."""
+    triples = sum(1 for line in (real_site / "data/graph.nt").read_text(encoding="utf-8").splitlines() if line.strip())
+    page.goto(serve(real_site) + "query/")
+    page.wait_for_selector("#pg-query[data-ready='true']")
+    dumps = []
+    page.on("request", lambda request: dumps.append(request.url.rsplit("/", 1)[1]) if "/graph.nt" in request.url else None)
+    run_in_page(page, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert page.get_attribute("#pg-query", "data-state") == "done"
+    cell = page.inner_text("#pg-query-results tbody td")
+    count = int(re.match(r"[\d,]+", cell.strip()).group().replace(",", ""))
+    assert count >= triples, cell  # the dump's triples, and the vocabulary's
+    assert dumps == ["graph.nt.gz"]
 
 
 def test_the_compressed_dump_is_the_dump(real_site):

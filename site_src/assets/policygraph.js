@@ -1,7 +1,6 @@
 /* policygraph on every page: sortable, filterable tables; relation sorting on entity
  * pages; the networks of the page; and the page's own module (query page, explorer,
- * timeline), loaded only where it is used. Runs on every page change of
- * mkdocs-material's instant navigation (document$). Text reaches the page through
+ * timeline), loaded only where it is used. Text reaches the page through
  * textContent only, never innerHTML. */
 
 import { el } from "./dom.js";

@@ -8,26 +8,63 @@
 const JSON_RESULTS = "application/sparql-results+json";
 let store = null;
 
+/* A file's text, read as it arrives: a gzip file (the dump) is decompressed in the
+ * stream (unless the server already did), and reading stops as soon as the text passes
+ * `limit` bytes, so that a graph too large for a tab is never downloaded whole. */
+async function readText(url, limit) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const reader = response.body.getReader();
+  let first = await reader.read();
+  let source = reader;
+  if (!first.done && first.value[0] === 0x1f && first.value[1] === 0x8b) {
+    const inflate = new DecompressionStream("gzip");
+    const writer = inflate.writable.getWriter();
+    (async () => {
+      try {
+        for (let part = first; !part.done; part = await reader.read()) await writer.write(part.value);
+        await writer.close();
+      } catch (error) {
+        await writer.abort(error).catch(() => {});
+      }
+    })();
+    source = inflate.readable.getReader();
+    first = await source.read();
+  }
+  const chunks = [];
+  let size = 0;
+  for (let part = first; !part.done; part = await source.read()) {
+    size += part.value.length;
+    if (limit && size > limit) {
+      await source.cancel().catch(() => {});
+      await reader.cancel().catch(() => {});
+      throw new Error(`The graph (over ${Math.round(limit / 1048576).toLocaleString("en")} MB of N-Triples) is too large `
+        + "to load in a browser tab. Query it on a SPARQL endpoint: the site's editors can set one "
+        + "(`sparql_endpoint` in mkdocs.yml; `policygraph serve-sparql` runs one), or load data/graph.nt.gz "
+        + "into your own triple store.");
+    }
+    chunks.push(part.value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
 async function load({ module, wasm, files, baseIri, limit }) {
   const started = performance.now();
-  const [dump] = files[0];
-  const head = await fetch(dump, { method: "HEAD" });
-  const size = Number(head.headers.get("Content-Length") || 0);
-  await head.arrayBuffer();  // empty; read so the request ends as finished, not as cancelled
-  if (limit && size > limit) {
-    throw new Error(`The graph (${Math.round(size / 1048576).toLocaleString("en")} MB of N-Triples) is too large `
-      + "to load in a browser tab. Query it on a SPARQL endpoint: the site's editors can set one "
-      + "(`sparql_endpoint` in mkdocs.yml; `policygraph serve-sparql` runs one), or load data/graph.nt.gz "
-      + "into your own triple store.");
-  }
-  const oxigraph = await import(module);
-  await oxigraph.default({ module_or_path: wasm });
+  const engine = import(module).then(async (oxigraph) => {
+    await oxigraph.default({ module_or_path: wasm });
+    return oxigraph;
+  });
+  const texts = [];
+  for (const [file] of files) texts.push(await readText(file, limit));
+  const oxigraph = await engine;
   const loaded = new oxigraph.Store();
-  for (const [file, format] of files) {
-    const response = await fetch(file);
-    if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
-    loaded.load(await response.text(), { format, base_iri: baseIri });
-  }
+  files.forEach(([, format], index) => loaded.load(texts[index], { format, base_iri: baseIri }));
   store = loaded;
   return { triples: store.size, ms: performance.now() - started };
 }

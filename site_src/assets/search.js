@@ -11,8 +11,7 @@
   options.bundlePath = new URL("search/", document.currentScript.src).pathname;
   components.configureInstance("default", options);
   slot.append(slot.querySelector("template").content.cloneNode(true));
-  // Material's instant navigation opens a result without reloading the page: close the
-  // dialog then (a click, or Enter on a result).
+  // A result opened in this tab from the page's history (back) shows the dialog closed.
   slot.addEventListener("click", (event) => {
     if (event.target.closest("pagefind-results a[href]")) slot.querySelector("pagefind-modal").close();
   });
