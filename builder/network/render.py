@@ -9,6 +9,7 @@ prints its heading as raw HTML and turns some node titles into innerHTML."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from pyvis.network import Network
 from builder import TEMPLATES
 from builder.model import Corpus, Entity
 from builder.network.layout import layout
-from builder.network.select import Selection, explorer_hub_degree, has_ego_network
+from builder.network.select import EXPLORER_NODES, Selection, explorer_hub_degree, has_ego_network
 from builder.paths import EXPLORER_FILE, network_file, page_url, relative_url, theme_network_file, theme_url
 
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
@@ -70,6 +71,7 @@ class NetworkData:
     edges: list[dict] = field(default_factory=list)
     legend: list[dict] = field(default_factory=list)
     hub_degree: int | None = None
+    connected: int | None = None  # the explorer's, when it opens on part of the graph: of how many
 
 
 class NetworkRenderer:
@@ -154,14 +156,24 @@ class NetworkRenderer:
                  for e in entities]
         return NetworkData(nodes, [self.edge(r) for r in relations], self.legend(entities))
 
-    def whole(self, from_page: str) -> NetworkData:
-        """Every entity that takes part in a relation, placed by a layout computed now."""
-        entities = self.select.connected()
-        positions = layout([e.id for e in entities], [(r.subject, r.target) for r in self.corpus.relations])
-        nodes = [self.node(e, from_page, x=positions[e.id][0], y=positions[e.id][1],
-                           value=self.corpus.degree(e.id)) for e in entities]
-        edges = [self.edge(r) for r in self.corpus.relations]
-        return NetworkData(nodes, edges, self.legend(entities), explorer_hub_degree([n["value"] for n in nodes]))
+    def whole(self, from_page: str, limit: int = EXPLORER_NODES) -> NetworkData:
+        """The explorer's graph (select.overview: every connected entity, or the `limit`
+        most connected), placed by a layout computed now. Above the limit, a node whose
+        relations are not all drawn says how many are not (`more`) and where its ego
+        network is (`expand`), from which the page adds them on request."""
+        entities, relations = self.select.overview(limit)
+        positions = layout([e.id for e in entities], [(r.subject, r.target) for r in relations])
+        drawn = Counter(end for r in relations for end in (r.subject, r.target))
+        nodes = []
+        for e in entities:
+            more = self.corpus.degree(e.id) - drawn[e.id]
+            extra = {"more": more, "expand": relative_url(from_page, network_file(e))} if more else {}
+            nodes.append(self.node(e, from_page, x=positions[e.id][0], y=positions[e.id][1],
+                                   value=self.corpus.degree(e.id), **extra))
+        edges = [self.edge(r) for r in relations]
+        connected = len(self.select.connected())
+        return NetworkData(nodes, edges, self.legend(entities), explorer_hub_degree([n["value"] for n in nodes]),
+                           connected if connected > len(nodes) else None)
 
     # -- HTML --------------------------------------------------------------------
 
@@ -186,10 +198,11 @@ class NetworkRenderer:
         """The legend of an ego network, without building the network."""
         return self.legend([self.corpus[i] for i in (entity_id, *self.corpus.neighbours(entity_id))])
 
-    def files(self, themes=(), only: set[str] | None = None) -> Iterator[tuple[str, bytes]]:
+    def files(self, themes=(), only: set[str] | None = None,
+              explorer_limit: int = EXPLORER_NODES) -> Iterator[tuple[str, bytes]]:
         """Every network data file, by path in the site: each entity's ego network beside
-        its page, each theme's, and the explorer's whole graph. With `only` (entity ids),
-        just those entities' ego networks (the preview's quick update)."""
+        its page, each theme's, and the explorer's graph (select.overview). With `only`
+        (entity ids), just those entities' ego networks (the preview's quick update)."""
         for entity in self.corpus.entities.values():
             if has_ego_network(self.corpus, entity) and (only is None or entity.id in only):
                 yield network_file(entity), self.payload(self.ego(entity.id, page_url(entity)), EGO_OPTIONS)
@@ -198,10 +211,11 @@ class NetworkRenderer:
         for theme in themes:
             data = self.subgraph(theme.members, theme_url(theme.id), highlight=set(theme.lead))
             yield theme_network_file(theme.id), self.payload(data, EGO_OPTIONS)
-        data = self.whole("explorer/")
+        data = self.whole("explorer/", explorer_limit)
+        cut = {"connected": data.connected} if data.connected else {}
         yield EXPLORER_FILE, json.dumps(
             {"nodes": data.nodes, "edges": data.edges, "options": explorer_options(len(data.edges)),
-             "legend": data.legend, "hub_degree": data.hub_degree},
+             "legend": data.legend, "hub_degree": data.hub_degree, **cut},
             ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 

@@ -14,6 +14,9 @@ from builder.model import Corpus, Entity, Relation
 # and the ego networks' second hop do not walk through them.
 WALK_DEGREE = 200
 SECOND_HOP_LIMIT = 40
+# The explorer opens on at most this many entities, the most connected: a reader's
+# browser draws them at once (the others are added on request from their ego networks).
+EXPLORER_NODES = 2000
 
 
 def has_ego_network(corpus: Corpus, entity: Entity) -> bool:
@@ -94,5 +97,16 @@ class Selection:
         return entities, [r for e in entities for r in e.relations if r.target in members]
 
     def connected(self) -> list[Entity]:
-        """The entities drawn in the explorer: those that take part in a relation."""
+        """The entities that take part in a relation (the explorer's whole graph)."""
         return [self.corpus[i] for i in sorted(i for i, degree in self.corpus.degrees.items() if degree)]
+
+    def overview(self, limit: int = EXPLORER_NODES) -> tuple[list[Entity], list[Relation]]:
+        """What the explorer opens on: every connected entity, or above `limit` the
+        `limit` most connected (ties by id); by id, with the relations among them."""
+        connected = self.connected()
+        if len(connected) <= limit:
+            return connected, list(self.corpus.relations)
+        degree = self.corpus.degree
+        top = sorted(heapq.nsmallest(limit, connected, key=lambda e: (-degree(e.id), e.id)), key=lambda e: e.id)
+        members = {e.id for e in top}
+        return top, [r for r in self.corpus.relations if r.subject in members and r.target in members]

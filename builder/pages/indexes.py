@@ -82,9 +82,11 @@ def home(ctx: Context) -> Page:
 
 
 def explorer(ctx: Context) -> str:
-    entities = ctx.networks.select.connected()
+    connected = ctx.networks.select.connected()
+    shown, drawn = ctx.networks.select.overview()
     return ctx.env.get_template("explorer.md.j2").render(
-        legend=ctx.networks.legend(entities), count=len(entities), relations=len(ctx.corpus.relations))
+        legend=ctx.networks.legend(shown), count=len(connected), relations=len(ctx.corpus.relations),
+        shown=len(shown), drawn=len(drawn))
 
 
 def coverage(ctx: Context) -> str:

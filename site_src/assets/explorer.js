@@ -1,7 +1,8 @@
-/* policygraph whole-graph explorer: every entity at the position computed when the site
- * was built (physics off), with filters by type, predicate and time, a search box that
- * focuses a node, and a switch that hides hub nodes. Text reaches the page through
- * textContent only. */
+/* policygraph whole-graph explorer: every entity (above a size, the most connected) at
+ * the position computed when the site was built (physics off), with filters by type,
+ * predicate and time, a search box that focuses a node, and a switch that hides hub
+ * nodes. An entity whose relations are not all drawn offers to add them, from its ego
+ * network's file. Text reaches the page through textContent only. */
 
 import { el } from "./dom.js";
 import { keepLabelsApart, loadVis, openOnActivate, revealLabels, state, themed, tooltip, touchVeil } from "./network.js";
@@ -37,7 +38,9 @@ class Explorer {
     this.labels = keepLabelsApart(this.network, this.nodes, () => this.visible || new Set(this.nodeView.getIds()),
       EXPLORER_LABELS);
     revealLabels(this.network, this.nodes, this.edges, this.labels.placed);
-    openOnActivate(this.network, this.nodes, this.canvas);
+    openOnActivate(this.network, this.nodes, this.canvas, (id) => this.offer(id));
+    this.keys = new Set(this.data.edges.map(edgeKey));
+    this.added = 0;
     this.buildControls();
     this.root.setAttribute("data-ready", "true");
     state.explorer = this;
@@ -139,7 +142,10 @@ class Explorer {
         || this.data.nodes.find((n) => (n.name || n.label).toLowerCase().includes(wanted));
       const status = this.form.querySelector(".pg-explorer-found");
       if (!node) {
-        status.textContent = "No entity by that name.";
+        status.textContent = this.data.nodes.length < this.data.connected
+          ? `No entity by that name among the ${this.data.nodes.length.toLocaleString("en")} shown: `
+            + "the site search (press /) finds every entity's page."
+          : "No entity by that name.";
         return;
       }
       if (!this.nodeView.get(node.id)) {
@@ -151,14 +157,77 @@ class Explorer {
       }
       this.network.selectNodes([node.id]);
       this.network.focus(node.id, { scale: 1.4, animation: { duration: 300 } });
-      status.textContent = `${node.name || node.label}: press Enter on the graph, or click it, to open its page.`;
       this.root.setAttribute("data-focused", node.id);
+      if (!this.offer(node.id)) {
+        status.textContent = `${node.name || node.label}: press Enter on the graph, or click it, to open its page.`;
+      }
     };
     search.addEventListener("change", find);
     search.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); find(); } });
     this.form.addEventListener("submit", (event) => { event.preventDefault(); find(); });
     this.refresh();
   }
+
+  // -- relations not drawn ---------------------------------------------------------
+
+  /* For an entity whose relations are not all drawn: select it and offer, in the status
+   * line, its page and its missing relations. False for any other entity. */
+  offer(id) {
+    const node = this.nodes.get(id);
+    if (!node || !node.more) return false;
+    this.network.selectNodes([id]);
+    const status = this.form.querySelector(".pg-explorer-found");
+    // The same offer stays (the search field's change event repeats it as the button is clicked).
+    if (status.dataset.offer === id && status.querySelector(".pg-explorer-expand")) return true;
+    status.dataset.offer = id;
+    const add = el("button", { type: "button", className: "md-button pg-explorer-expand",
+      textContent: `Add its ${node.more.toLocaleString("en")} relations not drawn` });
+    add.addEventListener("click", () => this.expand(id));
+    status.replaceChildren(`${node.name || node.label}: `,
+      el("a", { href: new URL(node.url, document.baseURI).href, textContent: "open its page" }), " or ", add);
+    return true;
+  }
+
+  /* Add an entity's relations, and the entities at their other end, from its ego network
+   * (one hop), around it. */
+  async expand(id) {
+    const node = this.nodes.get(id);
+    const status = this.form.querySelector(".pg-explorer-found");
+    const source = new URL(node.expand, document.baseURI);
+    let ego;
+    try {
+      const response = await fetch(source.href);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      ego = await response.json();
+    } catch (error) {
+      status.textContent = `The relations of ${node.name || node.label} could not be loaded (${error.message}).`;
+      return;
+    }
+    const page = new URL(node.url, document.baseURI);  // the ego network's addresses are relative to it
+    const centre = this.network.getPositions([id])[id];
+    const fresh = ego.nodes.filter((n) => n.hop !== 2 && !this.nodes.get(n.id));
+    const radius = Math.max(60, 40 / this.network.getScale()) + 6 * fresh.length;
+    this.nodes.add(fresh.map((n, i) => ({
+      ...n, url: new URL(n.url, page).href, title: tooltip(n.title || n.label), fullLabel: n.label, label: "",
+      x: Math.round(centre.x + radius * Math.cos((2 * Math.PI * i) / fresh.length)),
+      y: Math.round(centre.y + radius * Math.sin((2 * Math.PI * i) / fresh.length)) })));
+    const edges = ego.edges.filter((e) => this.nodes.get(e.from) && this.nodes.get(e.to) && !this.keys.has(edgeKey(e)));
+    edges.forEach((e) => this.keys.add(edgeKey(e)));
+    this.edges.add(edges.map((e) => ({ ...e, id: `x${this.added++}`, title: tooltip(e.title || e.label) })));
+    for (const n of fresh) this.types.add(n.group);
+    for (const e of edges) this.predicates.add(e.predicate);
+    this.nodes.update({ id, more: 0, color: node.color });
+    this.refresh();
+    delete status.dataset.offer;
+    status.textContent = `Added ${fresh.length.toLocaleString("en")} entities and `
+      + `${edges.length.toLocaleString("en")} relations around ${node.name || node.label}.`;
+    this.root.setAttribute("data-expanded", `${id} ${fresh.length} ${edges.length}`);
+  }
+}
+
+/* One relation, as drawn: the same in the explorer's data and in an ego network's. */
+function edgeKey(edge) {
+  return `${edge.from}\u0000${edge.predicate}\u0000${edge.to}\u0000${edge.t0 || ""}`;
 }
 
 export async function mount(root) {

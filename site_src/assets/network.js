@@ -42,10 +42,12 @@ export function themed(options, edgeLabels = true) {
   return result;
 }
 
-/* A click on a node, or Enter on the selected node, opens its page. */
-export function openOnActivate(network, nodes, canvas) {
+/* A click on a node, or Enter on the selected node, opens its page (unless `other`,
+ * given the node's id, handles it and returns true). */
+export function openOnActivate(network, nodes, canvas, other = () => false) {
   const open = (id) => {
     const node = nodes.get(id);
+    if (other(id)) return;
     if (node && node.url) window.location.assign(new URL(node.url, document.baseURI).href);
   };
   network.on("click", (params) => { if (params.nodes.length) open(params.nodes[0]); });
