@@ -63,10 +63,13 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
-# Prints stage timings (medians), memory and sizes for synthetic corpora; asserts nothing.
-# make bench BENCH_SIZES="1000 10000"
-bench: setup
-	$(BIN)/python -m builder.dev.bench $(BENCH_SIZES)
+# Prints stage timings (medians), memory and sizes for synthetic corpora, then what a
+# reader's browser transfers from the largest (READER_SIZE) and the preview's edit times
+# (PREVIEW_SIZE); asserts nothing. make bench BENCH_SIZES="10000 100000" READER_SIZE=50000
+READER_SIZE ?= $(lastword $(BENCH_SIZES))
+PREVIEW_SIZE ?= $(firstword $(BENCH_SIZES))
+bench: setup-test chromium
+	$(BIN)/python -m builder.dev.bench $(BENCH_SIZES) --reader $(READER_SIZE) --preview $(PREVIEW_SIZE)
 
 clean:
 	rm -rf site .site.building-* .site.old-* .site.lock node_modules

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from builder.dev.bench import TIMES
+from builder.dev.bench import PER_ENTITY, TIMES
 
 from conftest import ROOT
 
@@ -27,6 +27,8 @@ def test_bench_reports_every_figure():
     assert float(rows["peak memory MB, data process"].replace(",", "")) > 0
     assert int(rows["page count"].replace(",", "")) > 60
     assert float(rows["typical entity page KB"]) > 1
+    for row in PER_ENTITY:
+        assert float(rows[row].replace(",", "")) > float(rows["typical entity page KB"]) * 0.5, row
 
 
 def test_preview_benchmark_sees_each_edit():
@@ -37,3 +39,19 @@ def test_preview_benchmark_sees_each_edit():
     assert result.returncode == 0, result.stderr[-2000:]
     for name in ("summary edit", "new relation", "new relation, in the page's network"):
         assert re.search(rf"preview N=80, {re.escape(name)}: median \d+\.\d\d s", result.stdout), result.stdout
+
+
+@pytest.mark.browser
+def test_reader_benchmark_reports_what_a_reader_transfers():
+    """In Chromium over a small site: an entity page with its network, two searches, the
+    explorer's first draw, and the query page's decision, each with a number."""
+    result = subprocess.run([sys.executable, "-m", "builder.dev.bench", "--reader", "80", "--runs", "1"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    figures = dict(line.strip().rsplit(": ", 1) for line in result.stdout.splitlines()[1:-1])
+    assert float(figures["entity page with its network, first visit, KB"].replace(",", "")) > 50
+    assert float(figures["search, first query, KB"].replace(",", "")) > 1
+    assert float(figures["explorer first draw, KB (page included)"].replace(",", "")) > 50
+    assert int(figures["explorer entities drawn"].replace(",", "")) > 10
+    assert re.search(r"query page: graph\.nt [\d.]+ MB, graph\.nt\.gz [\d.]+ MB transferred; loaded in the tab",
+                     result.stdout.splitlines()[-1])

@@ -6,6 +6,7 @@ the 10k/1k ratios. It prints figures and asserts nothing (shared machines are no
     python -m builder.dev.bench 1000 10000      # both sizes, and their ratios
     python -m builder.dev.bench --preview 1000  # make serve: edit-to-page times
     python -m builder.dev.bench --explorer 10000  # the explorer drawn in Chromium
+    python -m builder.dev.bench --reader 10000    # what a reader's browser transfers
 """
 
 from __future__ import annotations
@@ -216,16 +217,32 @@ def _figures(stage_runs: list[dict], builds: list[tuple]) -> dict:
         # Pagefind's index chunks, page fragments and metadata (a query fetches a few of them), not its UI.
         "search index MB": sum(p.stat().st_size for p in (site / "pagefind").rglob("*.pf_*")) / 1e6,
         "typical entity page KB": statistics.median(sizes) / 1e3 if sizes else 0.0,
+        **_per_entity(site),
         "relations": sum(1 for line in (site / "data/edges.csv").read_text().splitlines()[1:]),
     })
     return result
+
+
+PER_ENTITY = ("entity's page and data files KB (median)", "site KB per entity")
+
+
+def _per_entity(site: Path) -> dict[str, float]:
+    """What one entity weighs on disk: its page and its own data files (Turtle, network
+    JSON) together, median over the entities; and the whole site over the entity count."""
+    totals = []
+    for kind in ("people", "organizations", "laws", "events", "products", "sources"):
+        for page in (site / kind).glob("*/index.html"):
+            own = [page, page.parent.with_suffix(".ttl"), page.parent.parent / f"{page.parent.name}.network.json"]
+            totals.append(sum(p.stat().st_size for p in own if p.exists()))
+    return {PER_ENTITY[0]: statistics.median(totals) / 1e3 if totals else 0.0,
+            PER_ENTITY[1]: _size(site) / 1e3 / max(1, len(totals))}
 
 
 def report(results: dict[int, dict]) -> str:
     sizes = sorted(results)
     rows = list(TIMES) + ["peak memory MB, all processes at once",
                            "peak memory MB, build process", "peak memory MB, data process", "page count", "pages/s",
-                           "site MB", "search index MB", "typical entity page KB", "relations"]
+                           "site MB", "search index MB", "typical entity page KB", *PER_ENTITY, "relations"]
     header = ["figure"] + [f"N={n:,}" for n in sizes]
     if len(sizes) > 1:
         header.append(f"ratio {sizes[-1]:,}/{sizes[0]:,}")
@@ -378,22 +395,123 @@ def preview_benchmark(n: int, seed: int, runs: int = 5) -> str:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def reader_benchmark(n: int, seed: int, runs: int = 3) -> str:
+    """What a reader's browser transfers from the site of a synthetic N-entity corpus, in
+    headless Chromium with an empty cache: an entity page with its network, a site search
+    (the first query and a second one), the explorer's first draw (and its time), and
+    the query page's decision (the dump's sizes against the browser limit). Sizes are
+    gzip-compressed as a web server would send them (files already compressed as they are)."""
+    import functools
+    import gzip
+    import http.server
+    import threading
+    import urllib.parse
+
+    from playwright.sync_api import sync_playwright
+
+    from builder.dev.synthetic import generate
+    from builder.pages.reference import BROWSER_QUERY_LIMIT
+    from builder.site.build import build_site
+
+    tmp = Path(tempfile.mkdtemp(prefix=f"policygraph-reader-{n}-"))
+    try:
+        entities = generate(tmp, n, seed=seed)
+        site = build_site(_config(tmp, entities), tmp / "site")
+
+        @functools.lru_cache(maxsize=None)
+        def sent(path: str) -> int:
+            file = site / path.lstrip("/")
+            if file.is_dir():
+                file = file / "index.html"
+            data = file.read_bytes()
+            compressed = file.suffix in (".gz", ".png", ".jpg", ".woff2") or ".pf_" in file.name
+            return len(data) if compressed else len(gzip.compress(data, 6))
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
+                              ".mjs": "text/javascript", ".wasm": "application/wasm"}
+
+            def log_message(self, *args) -> None:
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        ego = sorted(site.glob("people/*.network.json"), key=lambda p: (p.stat().st_size, p.name))
+        person = ego[len(ego) // 2].name.removesuffix(".network.json")
+        figures: dict[str, list[float]] = {}
+
+        def add(name: str, value: float) -> None:
+            figures.setdefault(name, []).append(value)
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run"])
+            for _ in range(runs):
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                got: list[str] = []
+                page.on("requestfinished", lambda request: got.append(urllib.parse.urlsplit(request.url).path)
+                        if request.method == "GET" else None)
+
+                def kb() -> float:
+                    total = sum(sent(path) for path in got) / 1024
+                    got.clear()
+                    return total
+
+                page.goto(f"{base}people/{person}/")
+                page.wait_for_selector("figure.pg-network[data-ready='true']", state="attached", timeout=120_000)
+                page.wait_for_load_state("networkidle")
+                add("entity page with its network, first visit, KB", kb())
+                name = page.inner_text("h1")
+                page.click("pagefind-modal-trigger button")
+                page.wait_for_selector("pagefind-modal dialog[open] input")
+                for label, query in (("first", name), ("second", name.split()[0])):
+                    page.fill("pagefind-modal input", query)
+                    page.wait_for_function("q => document.querySelector('pagefind-summary').textContent.includes(q)",
+                                           arg=query, timeout=120_000)
+                    page.wait_for_load_state("networkidle")
+                    add(f"search, {label} query, KB", kb())
+                page.goto(f"{base}explorer/")
+                page.wait_for_selector("#pg-explorer[data-drawn-ms]", state="attached", timeout=300_000)
+                page.wait_for_load_state("networkidle")
+                add("explorer first draw, KB (page included)", kb())
+                add("explorer fetch+parse, ms", int(page.get_attribute("#pg-explorer", "data-loaded-ms")))
+                add("explorer first draw, ms", int(page.get_attribute("#pg-explorer", "data-drawn-ms")))
+                add("explorer entities drawn", page.evaluate("window.policygraph.explorer.nodes.length"))
+                context.close()
+            browser.close()
+        server.shutdown()
+        dump, packed = (site / "data/graph.nt").stat().st_size, (site / "data/graph.nt.gz").stat().st_size
+        lines = [f"reader N={n:,} (median of {runs}, gzip sizes, empty cache):"]
+        lines += [f"  {name}: {statistics.median(values):,.0f}" for name, values in figures.items()]
+        lines.append(f"  query page: graph.nt {dump / 1e6:,.1f} MB, graph.nt.gz {packed / 1e6:,.1f} MB transferred; "
+                     f"{'loaded in the tab' if dump <= BROWSER_QUERY_LIMIT else 'over the browser limit: endpoint'} "
+                     f"(limit {BROWSER_QUERY_LIMIT / 1024 ** 2:,.0f} MB of N-Triples)")
+        return "\n".join(lines)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("sizes", nargs="*", type=int, default=[1000])
+    parser.add_argument("sizes", nargs="*", type=int, help="corpus sizes for the stage table (default 1,000 "
+                        "when no other measure is asked for)")
     parser.add_argument("--runs", type=int, default=3, help="runs per size (medians are reported)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--explorer", type=int, metavar="N", help="only draw the explorer of an N-entity graph")
+    parser.add_argument("--explorer", type=int, metavar="N", help="draw the explorer of an N-entity graph")
+    parser.add_argument("--reader", type=int, metavar="N",
+                        help="measure what a reader's browser transfers from an N-entity site")
     parser.add_argument("--preview", type=int, metavar="N",
-                        help="only time `make serve` re-rendering edits of an N-entity corpus")
+                        help="time `make serve` re-rendering edits of an N-entity corpus")
     args = parser.parse_args(argv)
-    if args.explorer:
-        print(explorer_benchmark(args.explorer, args.seed, args.runs))
-        return
-    if args.preview:
-        print(preview_benchmark(args.preview, args.seed, args.runs))
-        return
-    print(report(measure(sorted(set(args.sizes)), args.runs, args.seed)))
+    asked = [(args.explorer, explorer_benchmark), (args.reader, reader_benchmark), (args.preview, preview_benchmark)]
+    if args.sizes or not any(n for n, _ in asked):
+        print(report(measure(sorted(set(args.sizes or [1000])), args.runs, args.seed)), flush=True)
+    for n, benchmark in asked:
+        if n:
+            print(benchmark(n, args.seed, args.runs), flush=True)
 
 
 if __name__ == "__main__":
