@@ -90,6 +90,7 @@ class DataFile(NamedTuple):
     dump: bool = False  # the whole graph, for VoID's dataDump
     featured: bool = False  # linked from the home page
     compressed: str | None = None  # the media type of its compression (DCAT's compressFormat)
+    linked: bool = False  # linked from every entity page as "the whole graph"
 
     @property
     def path(self) -> str:
@@ -97,12 +98,13 @@ class DataFile(NamedTuple):
 
 
 PUBLISHED = (
-    DataFile("graph.ttl", "text/turtle", "Turtle", "the whole graph", dump=True, featured=True),
+    DataFile("graph.ttl", "text/turtle", "Turtle", "the whole graph", dump=True, featured=True, linked=True),
     DataFile("graph.nt", "application/n-triples", "N-Triples", "the whole graph, one triple a line", dump=True,
              featured=True),
     DataFile("graph.nt.gz", "application/n-triples", "N-Triples (gzip)", "the whole graph, compressed", dump=True,
              compressed="application/gzip"),
-    DataFile("graph.jsonld", "application/ld+json", "JSON-LD", "the whole graph", dump=True, featured=True),
+    DataFile("graph.jsonld", "application/ld+json", "JSON-LD", "the whole graph", dump=True, featured=True,
+             linked=True),
     DataFile("vocabulary.ttl", "text/turtle", "Turtle", "the vocabulary as RDFS/OWL", featured=True),
     DataFile("void.ttl", "text/turtle", "Turtle", "dataset description (VoID and DCAT: counts, dumps, licence)"),
     DataFile("shapes.ttl", "text/turtle", "Turtle", "SHACL shapes generated from the vocabulary"),
@@ -112,6 +114,18 @@ PUBLISHED = (
     DataFile("graph.gexf", "application/gexf+xml", "GEXF", "the network, for Gephi"),
 )
 PUBLISHED_NAMES = tuple(f.name for f in PUBLISHED)
+# Above this many relations the whole graph's uncompressed dumps (hundreds of MB at
+# 10,000 entities: a static host's limit) are not published; graph.nt.gz holds the
+# same triples, and each entity's own Turtle stays beside its page.
+UNCOMPRESSED_DUMPS_MAX_RELATIONS = 20_000
+
+
+def published(relations: int) -> tuple[DataFile, ...]:
+    """The files published under data/ for a graph of this many relations."""
+    if relations <= UNCOMPRESSED_DUMPS_MAX_RELATIONS:
+        return PUBLISHED
+    return tuple(f._replace(featured=True, linked=True) if f.compressed else f
+                 for f in PUBLISHED if not f.dump or f.compressed)
 
 
 # In every folder a build creates (the site, its staging and data folders): only those

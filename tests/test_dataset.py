@@ -203,3 +203,32 @@ def test_void_counts_sizes_and_distributions(mini):
     assert description.value(nt, DCAT.byteSize) == Literal(1234, datatype=XSD.nonNegativeInteger)
     assert description.value(dataset, DCTERMS.modified) == Literal("2026-11-29", datatype=XSD.date)
     assert description.value(dataset, VOID.sparqlEndpoint) == URIRef("http://x/sparql")
+
+
+def test_a_large_graph_is_published_compressed_only(mini, tmp_path, monkeypatch):
+    """Above UNCOMPRESSED_DUMPS_MAX_RELATIONS (lowered here), the whole graph is published
+    as graph.nt.gz only: the files written are those listed before writing, VoID lists
+    exactly them, the compressed dump holds every triple, and entity pages link it."""
+    import gzip
+
+    from builder.pages.context import Context
+    from builder.pages.entity import entity_page
+    from builder.site.datajob import data_file_names
+
+    corpus, graph = mini
+    monkeypatch.setattr("builder.paths.UNCOMPRESSED_DUMPS_MAX_RELATIONS", len(corpus.relations) - 1)
+    write_data_files(corpus, (), SITE, tmp_path)
+    written = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()}
+    assert written == set(data_file_names(corpus))
+    data = {name.removeprefix("data/") for name in written if name.startswith("data/")}
+    assert "graph.nt.gz" in data and not {"graph.nt", "graph.ttl", "graph.jsonld"} & data
+    void = Graph().parse(tmp_path / "data" / "void.ttl")
+    dataset = URIRef(SITE + "data/#dataset")
+    assert {str(u) for u in void.objects(dataset, VOID.dataDump)} == {SITE + "data/graph.nt.gz"}
+    listed = {str(void.value(d, DCAT.downloadURL)).removeprefix(SITE + "data/")
+              for d in void.objects(dataset, DCAT.distribution)}
+    assert listed == data - {"network.json"}
+    dump = Graph().parse(data=gzip.decompress((tmp_path / "data" / "graph.nt.gz").read_bytes()), format="nt")
+    assert len(dump) == len(graph)
+    links = entity_page(Context(corpus, SITE), corpus["ada-example"]).parts["data-links"].decode()
+    assert 'data/graph.nt.gz">N-Triples (gzip)</a>' in links and "graph.ttl" not in links

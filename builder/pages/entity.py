@@ -20,7 +20,17 @@ from builder.pages.context import HEAD_PART, Context, Page, relation_when
 from builder.pages.evidence import Evidence
 from builder.pages.search import SOURCE_WEIGHT, entity_names, search_words
 from builder.pages.text import sanitize_markdown
-from builder.paths import entity_file, from_page, network_file, page_src, page_url, relative_url, theme_url, turtle_file
+from builder.paths import (
+    entity_file,
+    from_page,
+    network_file,
+    page_src,
+    page_url,
+    published,
+    relative_url,
+    theme_url,
+    turtle_file,
+)
 from builder.read.themes import Theme
 
 
@@ -147,7 +157,8 @@ def entity_page(ctx: Context, entity: Entity) -> Page:
     parts[HEAD_PART] = macros.head(from_page(turtle_file(entity)), linked_data(ctx, entity))
     source_file = entity_file(entity, ctx.file_prefix)
     parts["data-links"] = macros.data_links(
-        entity, relative_url(url, "data/"), source_file, ctx.changed.get(entity.id),
+        entity, relative_url(url, "data/"), [f for f in published(len(ctx.corpus.relations)) if f.linked],
+        source_file, ctx.changed.get(entity.id),
         ctx.edit_url_base + source_file if ctx.edit_url_base else None, str(ctx.iris.entity(entity)))
     markdown = ctx.env.get_template("entity.md.j2").render(
         entity=entity, type_label=ctx.type_label(entity), facts=ctx.facts(entity),

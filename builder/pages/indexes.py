@@ -10,7 +10,7 @@ from markupsafe import Markup
 from builder.model import EDate
 from builder.pages.context import Context, Page, show_date
 from builder.pages.items import Item, within
-from builder.paths import PUBLISHED, kind_index_src, page_src, page_url, theme_url
+from builder.paths import kind_index_src, page_src, page_url, published, theme_url
 from builder.read.themes import Theme
 
 
@@ -77,7 +77,7 @@ def home(ctx: Context) -> Page:
         last_source=show_date(EDate.parse(source_dates[-1])) if source_dates else "",
         updated=max(ctx.changed.values(), default=""), parts=parts,
         hubs=[{"entity": e, "link": Markup(page_src(e)), "degree": corpus.degree(e.id)} for e in hubs],
-        data_files=[Markup(f.path) for f in PUBLISHED if f.featured])
+        data_files=[Markup(f.path) for f in published(len(corpus.relations)) if f.featured])
     return Page(markdown, {name: str(html).encode() for name, html in parts.items()})
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rdflib import Graph
 
 from builder.pages.context import Context, fence
-from builder.paths import PUBLISHED, page_url, relative_url
+from builder.paths import page_url, published, relative_url
 from builder.rdf.dataset import shacl_shapes
 from builder.rdf.graph import auxiliary_terms, bind_prefixes, relation_graph
 
@@ -51,7 +51,7 @@ def sparql_docs(ctx: Context, examples: list[dict]) -> str:
                    "label": f"{subject.name} {ctx.v.predicates[relation.predicate].label.site} "
                             f"{ctx.corpus[relation.target].name}",
                    "turtle": fence(excerpt.serialize(format="turtle"), "turtle")}
-    downloads = [{"name": f.name, "format": f.format, "what": f.what} for f in PUBLISHED]
+    downloads = [{"name": f.name, "format": f.format, "what": f.what} for f in published(len(ctx.corpus.relations))]
     return ctx.env.get_template("sparql.md.j2").render(
         site_url=ctx.iris.site_url, namespace=str(ctx.iris.vocab), example=example,
         statuses=list(ctx.v.statuses.values()), predicates=list(ctx.v.predicates.values()),
@@ -81,7 +81,7 @@ def vocabulary_page(ctx: Context) -> str:
 def dataset_page(ctx: Context) -> str:
     """The page at data/, where the dataset's IRI (`data/#dataset`) and its files' IRIs
     (`data/#graph-nt`...) lead."""
-    files = [{"file": f, "anchor": f.name.replace(".", "-")} for f in PUBLISHED]
+    files = [{"file": f, "anchor": f.name.replace(".", "-")} for f in published(len(ctx.corpus.relations))]
     return ctx.env.get_template("dataset.md.j2").render(
         files=files, entities=len(ctx.corpus), relations=len(ctx.corpus.relations),
         sources=len(ctx.corpus.sources()), site_url=ctx.iris.site_url, dataset=str(ctx.iris.dataset))

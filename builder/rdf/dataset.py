@@ -9,7 +9,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, SH
 
 from builder.model import Corpus
-from builder.paths import PUBLISHED, Iris
+from builder.paths import Iris, published
 from builder.rdf.graph import SCHEMA, bind_prefixes
 from builder.read.validate import MIN_QUOTE_CHARS
 from builder.vocabulary import Vocabulary
@@ -55,23 +55,23 @@ def dataset_description(corpus: Corpus, counts: dict[str, int], site_url: str, s
     for key in ("distinctSubjects", "distinctObjects", "properties", "classes"):
         add((dataset, VOID[key], Literal(counts[key])))
     add((dataset, URIRef(str(iris.vocab) + "relations"), Literal(len(corpus.relations))))
-    for published in PUBLISHED:
-        url = iris.data(published.name)
-        distribution = iris.data(f"#{published.name.replace('.', '-')}")
-        if published.dump:
+    for file in published(len(corpus.relations)):
+        url = iris.data(file.name)
+        distribution = iris.data(f"#{file.name.replace('.', '-')}")
+        if file.dump:
             add((dataset, VOID.dataDump, url))
         add((dataset, DCAT.distribution, distribution))
         add((distribution, RDF.type, DCAT.Distribution))
-        add((distribution, DCTERMS.title, Literal(published.what, lang="en")))
+        add((distribution, DCTERMS.title, Literal(file.what, lang="en")))
         add((distribution, DCAT.downloadURL, url))
         add((distribution, DCAT.accessURL, url))
-        add((distribution, DCAT.mediaType, URIRef(IANA + published.media_type)))
-        add((distribution, DCTERMS.format, Literal(published.format)))
-        if published.compressed:
-            add((distribution, DCAT.compressFormat, URIRef(IANA + published.compressed)))
+        add((distribution, DCAT.mediaType, URIRef(IANA + file.media_type)))
+        add((distribution, DCTERMS.format, Literal(file.format)))
+        if file.compressed:
+            add((distribution, DCAT.compressFormat, URIRef(IANA + file.compressed)))
         add((distribution, DCTERMS.license, URIRef(license_url)))
-        if sizes.get(published.name):
-            add((distribution, DCAT.byteSize, Literal(sizes[published.name], datatype=XSD.nonNegativeInteger)))
+        if sizes.get(file.name):
+            add((distribution, DCAT.byteSize, Literal(sizes[file.name], datatype=XSD.nonNegativeInteger)))
     return description
 
 

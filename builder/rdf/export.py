@@ -24,7 +24,7 @@ from builder import __version__
 from builder.errors import ShapeErrors
 from builder.model import Corpus
 from builder.network.formats import render_network_exports
-from builder.paths import PUBLISHED_NAMES, Iris
+from builder.paths import Iris, published
 from builder.rdf.conformance import check
 from builder.rdf.dataset import dataset_description, shacl_shapes
 from builder.rdf.graph import bind_prefixes, build_vocabulary_graph, corpus_triples
@@ -170,12 +170,14 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
     if violations:
         raise ShapeErrors([v.format() for v in violations])
     sizes: dict[str, int] = {}
+    names = {f.name for f in published(len(corpus.relations))}
 
     def give(name: str, content: bytes):
         sizes[name] = len(content)
         return name, content
 
-    yield give("graph.nt", nt)
+    if "graph.nt" in names:
+        yield give("graph.nt", nt)
     # mtime 0 and no file name: the same graph gives the same bytes
     yield give("graph.nt.gz", gzip.compress(nt, compresslevel=9, mtime=0))
     yield give("vocabulary.ttl", vocabulary)
@@ -183,8 +185,10 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
     del shapes
     for name, content in render_network_exports(corpus).items():
         yield give(name, content)
-    yield give("graph.ttl", turtle(nt, rdf_prefixes(corpus.vocabulary, site_url)))
-    yield give("graph.jsonld", jsonld(nt, rdf_prefixes(corpus.vocabulary, site_url)))
+    if "graph.ttl" in names:
+        yield give("graph.ttl", turtle(nt, rdf_prefixes(corpus.vocabulary, site_url)))
+    if "graph.jsonld" in names:
+        yield give("graph.jsonld", jsonld(nt, rdf_prefixes(corpus.vocabulary, site_url)))
     yield give("void.ttl", b"")  # its own size is not known before it is written: listed without
     description = dataset_description(corpus, serialized.counts, site_url, sizes, release)
     yield "void.ttl", description.serialize(format="turtle", encoding="utf-8")
@@ -193,7 +197,7 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
 def render_exports(corpus: Corpus, site_url: str, release: Release = Release()) -> dict[str, bytes]:
     """Every published RDF and network file, by file name."""
     files = dict(data_exports(corpus, site_url, serialize_corpus(corpus, site_url), release))
-    return {name: files[name] for name in PUBLISHED_NAMES}
+    return {f.name: files[f.name] for f in published(len(corpus.relations))}
 
 
 def query_store_content(corpus: Corpus, site_url: str) -> list[tuple[bytes, ox.RdfFormat]]:

@@ -28,7 +28,7 @@ from builder.errors import DataProcessError, PolicygraphError
 from builder.model import Corpus
 from builder.network.render import NetworkRenderer
 from builder.network.select import has_ego_network
-from builder.paths import EXPLORER_FILE, PUBLISHED, SITE_MARKER, network_file, theme_network_file, turtle_file
+from builder.paths import EXPLORER_FILE, SITE_MARKER, network_file, published, theme_network_file, turtle_file
 from builder.processes import die_with_parent
 from builder.rdf.entity import render_entity_rdf
 from builder.rdf.export import Release, data_exports, rdf_prefixes, serialize_corpus
@@ -36,7 +36,7 @@ from builder.rdf.export import Release, data_exports, rdf_prefixes, serialize_co
 
 def data_file_names(corpus: Corpus, themes=()) -> list[str]:
     """The paths `write_data_files` writes, known before it runs."""
-    return ([f.path for f in PUBLISHED] + [EXPLORER_FILE]
+    return ([f.path for f in published(len(corpus.relations))] + [EXPLORER_FILE]
             + [turtle_file(e) for e in corpus.entities.values()]
             + [network_file(e) for e in corpus.entities.values() if has_ego_network(corpus, e)]
             + [theme_network_file(t.id) for t in themes])

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from builder.errors import EntityErrors, PolicygraphError
-from builder.paths import PUBLISHED_NAMES
+from builder.paths import PUBLISHED_NAMES, UNCOMPRESSED_DUMPS_MAX_RELATIONS
 
 ENTITIES = click.option("--entities", "entities_dir", default="entities", show_default=True,
                         type=click.Path(path_type=Path), help="The folder of entity files.")
@@ -66,7 +66,8 @@ def build(config_file: Path, site_dir: Path | None) -> None:
 @ENTITIES
 @CONFIG
 @click.option("--out", "out_dir", default="data", show_default=True, type=click.Path(path_type=Path),
-              help="Folder to write the files into: " + ", ".join(PUBLISHED_NAMES) + ".")
+              help="Folder to write the files into: " + ", ".join(PUBLISHED_NAMES) + " (above "
+              f"{UNCOMPRESSED_DUMPS_MAX_RELATIONS:,} relations, graph.nt.gz without the uncompressed dumps).")
 def export(entities_dir: Path, config_file: Path, out_dir: Path) -> None:
     """Write the files the site publishes under data/: the graph (Turtle, N-Triples, JSON-LD),
     the vocabulary, VoID/DCAT, SHACL shapes, and the network for network tools."""
