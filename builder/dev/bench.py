@@ -483,11 +483,14 @@ def reader_benchmark(n: int, seed: int, runs: int = 3) -> str:
                 context.close()
             browser.close()
         server.shutdown()
-        dump, packed = (site / "data/graph.nt").stat().st_size, (site / "data/graph.nt.gz").stat().st_size
+        packed = (site / "data/graph.nt.gz").stat().st_size
+        with gzip.open(site / "data/graph.nt.gz") as stream:  # graph.nt itself is not published at scale
+            dump = sum(len(block) for block in iter(lambda: stream.read(1 << 20), b""))
         lines = [f"reader N={n:,} (median of {runs}, gzip sizes, empty cache):"]
         lines += [f"  {name}: {statistics.median(values):,.0f}" for name, values in figures.items()]
-        lines.append(f"  query page: graph.nt {dump / 1e6:,.1f} MB, graph.nt.gz {packed / 1e6:,.1f} MB transferred; "
-                     f"{'loaded in the tab' if dump <= BROWSER_QUERY_LIMIT else 'over the browser limit: endpoint'} "
+        verdict = ("loaded in the tab" if dump <= BROWSER_QUERY_LIMIT else "over the browser limit: the page stops "
+                   f"reading after about {BROWSER_QUERY_LIMIT * packed / dump / 1e6:,.1f} MB and asks for an endpoint")
+        lines.append(f"  query page: graph.nt {dump / 1e6:,.1f} MB, graph.nt.gz {packed / 1e6:,.1f} MB; {verdict} "
                      f"(limit {BROWSER_QUERY_LIMIT / 1024 ** 2:,.0f} MB of N-Triples)")
         return "\n".join(lines)
     finally:
