@@ -86,3 +86,18 @@ def test_csv_cells_cannot_be_formulas(tmp_path):
     assert node["label"] == "'=HYPERLINK(\"https://evil.example/\", \"x\")"
     edge = next(e for e in edges if e["source"] == "formula")
     assert edge["role"] == "'+1 -2"
+
+
+def test_the_shipped_vis_stylesheet_keeps_what_the_site_draws():
+    """vis-network's stylesheet without its editing toolbar and configurator: every rule
+    of the navigation buttons and tooltips kept as it is, the rest of the file left out."""
+    import re
+
+    from builder.network.render import VIS_DIR, vis_stylesheet
+    original = (VIS_DIR / "vis-network.css").read_text(encoding="utf-8")
+    shipped = vis_stylesheet()
+    rules = [rule.strip() for rule in re.findall(r"[^{}]+\{[^{}]*\}", original)]
+    needed = [r for r in rules if "vis-navigation" in r.split("{")[0] or "vis-tooltip" in r.split("{")[0]]
+    assert len(needed) >= 10 and all(rule in shipped for rule in needed)
+    assert "vis-manipulation" not in shipped and "vis-configuration" not in shipped
+    assert len(shipped) < len(original) / 4

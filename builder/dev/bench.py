@@ -465,7 +465,7 @@ def reader_benchmark(n: int, seed: int, runs: int = 3) -> str:
                 page.wait_for_load_state("networkidle")
                 add("entity page with its network, first visit, KB", kb())
                 name = page.inner_text("h1")
-                page.click("pagefind-modal-trigger button")
+                page.click("[data-pg-search] button")
                 page.wait_for_selector("pagefind-modal dialog[open] input")
                 for label, query in (("first", name), ("second", name.split()[0])):
                     page.fill("pagefind-modal input", query)

@@ -9,8 +9,9 @@ prints its heading as raw HTML and turns some node titles into innerHTML."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,9 +27,27 @@ from builder.network.select import EXPLORER_NODES, Selection, explorer_hub_degre
 from builder.paths import EXPLORER_FILE, network_file, page_url, relative_url, theme_network_file, theme_url
 
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
-VIS_ASSETS = {
+# Of vis-network's stylesheet, the rules for what the site draws (the network, its
+# navigation buttons, its tooltips), not those of its editing toolbar and configurator,
+# which are most of the file's bytes.
+VIS_CSS_KEEP = ("vis-network", "vis-navigation", "vis-tooltip")
+VIS_CSS_DROP = ("vis-manipulation", "vis-close", "vis-configuration", "vis-edit", "vis-color")
+
+
+def vis_stylesheet() -> str:
+    css = (VIS_DIR / "vis-network.css").read_text(encoding="utf-8")
+    kept = []
+    for rule in re.findall(r"[^{}]+\{[^{}]*\}", css):  # a flat stylesheet: no @-rules
+        selector = rule.split("{", 1)[0]
+        if any(k in selector for k in VIS_CSS_KEEP) and not any(d in selector for d in VIS_CSS_DROP):
+            kept.append(rule.strip())
+    return "\n".join(kept) + "\n"
+
+
+# By path in the site: a file to copy, or the text to write.
+VIS_ASSETS: dict[str, Path | Callable[[], str]] = {
     "assets/vendor/vis-network/vis-network.min.js": VIS_DIR / "vis-network.min.js",
-    "assets/vendor/vis-network/vis-network.css": VIS_DIR / "vis-network.css",
+    "assets/vendor/vis-network/vis-network.css": vis_stylesheet,
 }
 
 EGO_OPTIONS = {

@@ -15,6 +15,7 @@ statements only."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, TIME
@@ -199,7 +200,7 @@ def _citation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Rel
     yield annotation, OA.motivatedBy, OA.linking
     yield annotation, OA.hasBody, statement
     yield derivation, pg.annotation, annotation
-    text = collapse_spaces(source.text or "")
+    text = _collapsed(source.text or "")
     spans = locate(citation.quote, text) if text else []
     for index, (start, end) in enumerate(spans or [None], start=1):
         target = iris.part(subject, relation, f"quote-{number}-target-{index}")
@@ -214,6 +215,12 @@ def _citation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Rel
         yield selector, OA.exact, Literal(text[start:end])
         yield selector, OA.prefix, Literal(text[max(0, start - SELECTOR_CONTEXT):start])
         yield selector, OA.suffix, Literal(text[end:end + SELECTOR_CONTEXT])
+
+
+@lru_cache(maxsize=1024)
+def _collapsed(text: str) -> str:
+    """A source's text as quotes are located in it, made once per source, not per citation."""
+    return collapse_spaces(text)
 
 
 def _membership(iris: Iris, subject: Entity, relation: Relation, person: URIRef, organization: URIRef) -> Iterator[Triple]:

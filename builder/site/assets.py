@@ -4,6 +4,7 @@ WebAssembly build (from npm, for the query page)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -13,8 +14,8 @@ from builder.network.render import VIS_ASSETS
 OXIGRAPH_FILES = ("web.js", "web_bg.wasm")
 
 
-def asset_files(root: Path, oxigraph_dir: str) -> dict[str, Path]:
-    """Every shipped asset, by path in the site."""
+def asset_files(root: Path, oxigraph_dir: str) -> dict[str, Path | Callable[[], str]]:
+    """Every shipped asset, by path in the site: a file to copy, or what makes its text."""
     return {**oxigraph_assets(root, oxigraph_dir), **VIS_ASSETS}
 
 

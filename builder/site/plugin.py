@@ -173,8 +173,11 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             add_file(files, File.generated(config, src, content=content))
         for name, text in render_schemas(corpus.vocabulary, config.site_url).items():
             add_file(files, File.generated(config, f"{SCHEMA_DIR}/{name}", content=text))
-        for src, path in asset_files(self._paths(config).root, self.config.oxigraph_dir).items():
-            add_file(files, File.generated(config, src, abs_src_path=str(path)))
+        for src, asset in asset_files(self._paths(config).root, self.config.oxigraph_dir).items():
+            if isinstance(asset, Path):
+                add_file(files, File.generated(config, src, abs_src_path=str(asset)))
+            else:
+                add_file(files, File.generated(config, src, content=asset()))
         return files
 
     def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files: Files) -> str:

@@ -1,16 +1,56 @@
-/* The site search (overrides/partials/search.html): Pagefind's Component UI, configured
- * before any of its elements connects (its ranking options apply only then), then put in
- * the header. The index is fetched on the first search, in chunks. */
+/* The site search (overrides/partials/search.html): Pagefind's Component UI, loaded when
+ * a reader reaches for the search (a pointer or focus on the button, a tap, "/"), so that
+ * no page carries it otherwise; configured before any of its elements connects (its
+ * ranking options apply only then), then put in place of the page's own button, and
+ * opened. The index is fetched on the first search, in chunks. */
 (() => {
   const slot = document.querySelector("[data-pg-search]");
-  const components = window.PagefindComponents;
-  if (!slot || !components || slot.querySelector("pagefind-modal")) return;  // no index (yet), or done
-  const options = JSON.parse(slot.querySelector(".pg-search-options").textContent);
+  if (!slot || slot.dataset.state) return;
+  slot.dataset.state = "waiting";
+  const fallback = slot.querySelector(".pg-search-fallback");
   // Pagefind's API with exact names first (assets/search/pagefind.js, beside this script),
   // which loads the index from the site's pagefind/ folder.
-  options.bundlePath = new URL("search/", document.currentScript.src).pathname;
-  components.configureInstance("default", options);
-  slot.append(slot.querySelector("template").content.cloneNode(true));
+  const bundlePath = new URL("search/", document.currentScript.src).pathname;
+  let loading = null;
+
+  const load = () => {
+    if (!loading) {
+      loading = new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = slot.dataset.ui;
+        script.addEventListener("load", resolve);
+        script.addEventListener("error", () => { loading = null; reject(new Error("the search did not load")); });
+        document.head.append(script);
+      }).then(() => {
+        const options = JSON.parse(slot.querySelector(".pg-search-options").textContent);
+        window.PagefindComponents.configureInstance("default", { ...options, bundlePath });
+        document.removeEventListener("keydown", onKey);  // Pagefind's trigger answers "/" from now on
+        fallback.replaceWith(slot.querySelector("template").content.cloneNode(true));
+        slot.dataset.state = "ready";
+      });
+    }
+    return loading;
+  };
+
+  const open = async () => {
+    await load();
+    await customElements.whenDefined("pagefind-modal-trigger");
+    slot.querySelector("pagefind-modal-trigger button").click();
+  };
+
+  function onKey(event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    const active = document.activeElement;
+    if (active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA" || active.isContentEditable)) return;
+    event.preventDefault();
+    open();
+  }
+
+  document.addEventListener("keydown", onKey);
+  fallback.querySelector("button").addEventListener("click", open);
+  for (const type of ["pointerenter", "focusin", "touchstart"]) {
+    fallback.addEventListener(type, () => load().catch(() => {}), { once: true, passive: true });
+  }
   // A result opened in this tab from the page's history (back) shows the dialog closed.
   slot.addEventListener("click", (event) => {
     if (event.target.closest("pagefind-results a[href]")) slot.querySelector("pagefind-modal").close();
