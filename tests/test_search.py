@@ -166,6 +166,20 @@ def test_the_search_works_by_keyboard_and_closes_on_a_result(page, base):
     assert page.locator("h1").first.inner_text().startswith("OpenAI")
 
 
+def test_a_keyboard_reader_reaching_the_button_keeps_it(page, base):
+    """The search's script loads when its button takes the focus, and replaces the page's
+    own button with Pagefind's: the focus stays on the search button, and Enter opens it."""
+    page.goto(base + "about/")
+    page.wait_for_selector("[data-pg-search][data-state] button")
+    assert not page.evaluate("'PagefindComponents' in window")
+    page.focus("[data-pg-search] button")
+    page.wait_for_selector("[data-pg-search][data-state=ready]", state="attached")
+    page.wait_for_function("document.activeElement.matches('pagefind-modal-trigger button')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("pagefind-modal dialog[open]")
+    assert page.evaluate("document.activeElement.matches('pagefind-modal input')")
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_search_field_and_dialog_are_labelled(browser, base, scheme):
     """axe-core finds nothing wrong in the search (field, dialog, results, keyboard hints)."""

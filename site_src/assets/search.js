@@ -25,8 +25,11 @@
         const options = JSON.parse(slot.querySelector(".pg-search-options").textContent);
         window.PagefindComponents.configureInstance("default", { ...options, bundlePath });
         document.removeEventListener("keydown", onKey);  // Pagefind's trigger answers "/" from now on
+        const focused = fallback.contains(document.activeElement);
         fallback.replaceWith(slot.querySelector("template").content.cloneNode(true));
         slot.dataset.state = "ready";
+        // A reader who reached the button by keyboard stays on the search button.
+        if (focused) slot.querySelector("pagefind-modal-trigger button")?.focus();
       });
     }
     return loading;
