@@ -20,7 +20,7 @@ from builder.pages import render_pages  # noqa: F401 - a stage of the pipeline, 
 from builder.read import catalogue
 from builder.read.themes import Theme, load_themes
 from builder.read.validate import validate
-from builder.read.yaml import LoadResult, load_entities
+from builder.read.yaml import LoadResult, ParsedFiles, load_entities
 from builder.site.datajob import write_data_files  # noqa: F401 - a stage of the pipeline, for its callers
 from builder.vocabulary import DEFAULT_PATH, Vocabulary, load_vocabulary
 
@@ -46,27 +46,31 @@ class Project:
     examples: list[catalogue.Example]
 
 
-def read_project(paths: ProjectPaths) -> Project:
+def read_project(paths: ProjectPaths, parsed: ParsedFiles | None = None) -> Project:
     """Read and validate the entities, themes and example queries; raise EntityErrors
-    (or CatalogueError) listing every mistake."""
+    (or CatalogueError) listing every mistake. With `parsed` (the preview's), unchanged
+    entity files are not parsed again."""
     vocabulary = load_vocabulary(paths.vocabulary)
-    corpus = load_corpus(paths.entities, vocabulary, root=paths.root)
+    corpus = load_corpus(paths.entities, vocabulary, root=paths.root, parsed=parsed)
     themes = load_themes(paths.themes, corpus, root=paths.root)
     examples = catalogue.load_catalogue(paths.queries, root=paths.root)
     return Project(corpus, themes, paths.vocabulary.read_text(encoding="utf-8"), examples)
 
 
-def load_corpus(entities_dir: Path, vocabulary: Vocabulary | None = None, root: Path | None = None) -> Corpus:
+def load_corpus(entities_dir: Path, vocabulary: Vocabulary | None = None, root: Path | None = None,
+                parsed: ParsedFiles | None = None) -> Corpus:
     """Load and validate every entity file; raise EntityErrors listing all mistakes."""
     vocabulary = vocabulary or load_vocabulary(DEFAULT_PATH)
-    result = read_entities(entities_dir, vocabulary, root)
+    result = read_entities(entities_dir, vocabulary, root, parsed)
     return validate(result.entities, vocabulary, result.errors)
 
 
-def read_entities(entities_dir: Path, vocabulary: Vocabulary, root: Path | None = None) -> LoadResult:
+def read_entities(entities_dir: Path, vocabulary: Vocabulary, root: Path | None = None,
+                  parsed: ParsedFiles | None = None) -> LoadResult:
     """The entity files (and archived texts) as read, before validation."""
     return load_entities(Path(entities_dir), tuple(vocabulary.kinds), root=root,
-                         text_kinds=frozenset(k for k, t in vocabulary.kinds.items() if t.archived_text))
+                         text_kinds=frozenset(k for k, t in vocabulary.kinds.items() if t.archived_text),
+                         parsed=parsed)
 
 
 def batch_gc() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from builder.errors import EntityErrors
-from builder.pipeline import load_corpus
+from builder.pipeline import load_corpus, read_entities
 from builder.read.yaml import MAX_FILE_BYTES, load_entities
 from builder.vocabulary import load_vocabulary
 
@@ -106,3 +106,38 @@ def test_positions_are_recorded(tmp_path):
     raw = result.entities[0]
     assert raw.at(("aliases", 1)).line == 6 and raw.at(("aliases", 1)).col == 5
     assert raw.key_at(("aliases",)).line == 4
+
+
+def test_the_preview_parses_only_the_files_that_changed(tmp_path, monkeypatch):
+    """Between two reads with the same ParsedFiles (the preview's rebuilds), an unchanged
+    file is not parsed again, a changed one is, and the result equals a fresh read."""
+    import shutil
+
+    from builder.read import yaml as reader
+    from builder.read.yaml import ParsedFiles
+    from builder.vocabulary import DEFAULT_PATH, load_vocabulary
+
+    from conftest import MINI
+    shutil.copytree(MINI, tmp_path / "entities")
+    vocabulary = load_vocabulary(DEFAULT_PATH)
+    parsed_now: list[str] = []
+    real = reader.parse_yaml
+    monkeypatch.setattr(reader, "parse_yaml", lambda text, shown: parsed_now.append(shown) or real(text, shown))
+
+    def read(cache):
+        parsed_now.clear()
+        result = read_entities(tmp_path / "entities", vocabulary, tmp_path, cache)
+        return [(raw.path, raw.data, raw.value_marks) for raw in result.entities], list(parsed_now)
+
+    cache = ParsedFiles()
+    first, parsed = read(cache)
+    assert len(parsed) == len(first) > 3
+    again, parsed = read(cache)
+    assert again == first and parsed == []
+    path = tmp_path / "entities" / "people" / "ada-example.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Ada Example", "name: Ada Edited", 1),
+                    encoding="utf-8")
+    edited, parsed = read(cache)
+    assert parsed == ["entities/people/ada-example.yaml"]
+    assert edited == read(None)[0] and edited != first
+    assert any(data.get("name") == "Ada Edited" for _, data, _ in edited)

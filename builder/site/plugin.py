@@ -28,6 +28,7 @@ from builder.pages.timeline import feed
 from builder.paths import THEMES_INDEX, entity_file, kind_index_src, page_src, theme_src
 from builder.rdf.export import Release
 from builder.read.catalogue import DEFAULT_FOLDER
+from builder.read.yaml import ParsedFiles
 from builder.site.assets import asset_files
 from builder.site.datajob import DataJob, DataResult, data_file_names
 from builder.site.files import FreedFile, GeneratedFile, LateFile, add_file, move_tree
@@ -93,6 +94,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.serving = False
         self.incremental = False  # mkdocs serve --dirty: re-render only the pages an edit changes
         self.preview: Preview | None = None
+        self.parsed: ParsedFiles | None = None
         self.data_result: DataResult | None = None  # what the last data process reported
         self.search_lock = threading.Lock()  # one search indexing at a time (the preview's run in threads)
 
@@ -100,6 +102,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         pipeline.batch_gc()
         self.serving = command == "serve"
         self.incremental = self.serving and dirty
+        self.parsed = ParsedFiles() if self.serving else None  # files unchanged between rebuilds
 
     def _paths(self, config: MkDocsConfig) -> pipeline.ProjectPaths:
         root = Path(config.config_file_path).resolve().parent
@@ -113,7 +116,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             raise PluginError("policygraph: set site_url in mkdocs.yml; entity IRIs are built from it")
         paths = self._paths(config)
         try:
-            self.project = pipeline.read_project(paths)
+            self.project = pipeline.read_project(paths, self.parsed)
         except PolicygraphError as error:
             raise PluginError(str(error)) from None
         self.on_shutdown()  # a previous build's data process, if a rebuild overtook it
