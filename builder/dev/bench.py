@@ -260,12 +260,33 @@ def report(results: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
-def explorer_benchmark(n: int, seed: int, runs: int = 3) -> str:
-    """Draw the explorer of a synthetic N-entity graph in headless Chromium; print the
-    layout time (at build), the data size, and load, first-draw and redraw times."""
+# Debian's Chromium, as the browser tests drive it.
+CHROMIUM = {"executable_path": "/usr/bin/chromium", "args": [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run"]}
+
+
+def _serve(site: Path):
+    """A local HTTP server for a built site, in a thread: (server, base URL)."""
     import functools
     import http.server
     import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
+                          ".mjs": "text/javascript", ".wasm": "application/wasm"}
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def explorer_benchmark(n: int, seed: int, runs: int = 3) -> str:
+    """Draw the explorer of a synthetic N-entity graph in headless Chromium; print the
+    layout time (at build), the data size, and load, first-draw and redraw times."""
 
     from playwright.sync_api import sync_playwright
 
@@ -284,18 +305,11 @@ def explorer_benchmark(n: int, seed: int, runs: int = 3) -> str:
         from builder.site.build import build_site
         build_site(_config(small, small / "entities"), site)
         (site / "data" / "network.json").write_bytes(data)
-        class Quiet(http.server.SimpleHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-        handler = functools.partial(Quiet, directory=str(site))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}/explorer/"
+        server, base = _serve(site)
+        url = base + "explorer/"
         loads, draws, frames = [], [], []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run"])
+            browser = playwright.chromium.launch(**CHROMIUM)
             for _ in range(runs):
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(url)
@@ -403,8 +417,6 @@ def reader_benchmark(n: int, seed: int, runs: int = 3) -> str:
     gzip-compressed as a web server would send them (files already compressed as they are)."""
     import functools
     import gzip
-    import http.server
-    import threading
     import urllib.parse
 
     from playwright.sync_api import sync_playwright
@@ -427,16 +439,7 @@ def reader_benchmark(n: int, seed: int, runs: int = 3) -> str:
             compressed = file.suffix in (".gz", ".png", ".jpg", ".woff2") or ".pf_" in file.name
             return len(data) if compressed else len(gzip.compress(data, 6))
 
-        class Quiet(http.server.SimpleHTTPRequestHandler):
-            extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
-                              ".mjs": "text/javascript", ".wasm": "application/wasm"}
-
-            def log_message(self, *args) -> None:
-                pass
-
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        server, base = _serve(site)
         ego = sorted(site.glob("people/*.network.json"), key=lambda p: (p.stat().st_size, p.name))
         person = ego[len(ego) // 2].name.removesuffix(".network.json")
         figures: dict[str, list[float]] = {}
@@ -445,9 +448,7 @@ def reader_benchmark(n: int, seed: int, runs: int = 3) -> str:
             figures.setdefault(name, []).append(value)
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run"])
+            browser = playwright.chromium.launch(**CHROMIUM)
             for _ in range(runs):
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = context.new_page()
