@@ -15,7 +15,7 @@ statements only."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, TIME
@@ -217,9 +217,11 @@ def _citation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Rel
         yield selector, OA.suffix, Literal(text[end:end + SELECTOR_CONTEXT])
 
 
-@lru_cache(maxsize=1024)
+@cache
 def _collapsed(text: str) -> str:
-    """A source's text as quotes are located in it, made once per source, not per citation."""
+    """A source's text as quotes are located in it, made once per source, not per citation
+    (unbounded: with a bound below the number of sources, it was remade for most citations
+    of a large corpus; the texts are held by the corpus anyway)."""
     return collapse_spaces(text)
 
 
