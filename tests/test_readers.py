@@ -362,3 +362,15 @@ def test_kind_indexes_date_every_row_they_can(real_site):
     assert "<th>Latest dated item</th>" in people
     events = (real_site / "events/index.html").read_text(encoding="utf-8")
     assert "<th>Date</th>" in events
+
+
+def test_lists_in_sentences_keep_their_spaces(real_site):
+    """Separators written by the templates between listed items keep their spaces (the
+    Markdown environment trims every value it prints, so they are template text)."""
+    theme = (real_site / "themes/grok-x-deepfakes/index.html").read_text(encoding="utf-8")
+    assert re.search(r"The story of <a [^>]+>[^<]+</a>, <a [^>]+>[^<]+</a>, .* and <a ", theme)
+    sparql = (real_site / "sparql/index.html").read_text(encoding="utf-8")
+    assert "<code>reported</code> &gt; <code>alleged</code>" in sparql
+    assert re.search(r"<code>pg:\w+</code>, <code>pg:\w+</code>", sparql)
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"</a> · <a ", home)
