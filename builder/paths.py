@@ -91,6 +91,7 @@ class DataFile(NamedTuple):
     featured: bool = False  # linked from the home page
     compressed: str | None = None  # the media type of its compression (DCAT's compressFormat)
     linked: bool = False  # linked from every entity page as "the whole graph"
+    large: bool = False  # the whole network in a verbose format: only gzip-compressed above the limit
 
     @property
     def path(self) -> str:
@@ -110,21 +111,28 @@ PUBLISHED = (
     DataFile("shapes.ttl", "text/turtle", "Turtle", "SHACL shapes generated from the vocabulary"),
     DataFile("nodes.csv", "text/csv", "CSV", "nodes for network tools (Gephi, networkx, igraph)"),
     DataFile("edges.csv", "text/csv", "CSV", "edges with predicate, status, dates and sources"),
-    DataFile("graph.graphml", "application/graphml+xml", "GraphML", "the network, for networkx, igraph, Cytoscape"),
-    DataFile("graph.gexf", "application/gexf+xml", "GEXF", "the network, for Gephi"),
+    DataFile("graph.graphml", "application/graphml+xml", "GraphML", "the network, for networkx, igraph, Cytoscape",
+             large=True),
+    DataFile("graph.gexf", "application/gexf+xml", "GEXF", "the network, for Gephi", large=True),
 )
 PUBLISHED_NAMES = tuple(f.name for f in PUBLISHED)
 # Above this many relations the whole graph's uncompressed dumps (hundreds of MB at
 # 10,000 entities: a static host's limit) are not published; graph.nt.gz holds the
-# same triples, and each entity's own Turtle stays beside its page.
+# same triples, and each entity's own Turtle stays beside its page. The network's
+# GraphML and GEXF are then published gzip-compressed (`graph.gexf.gz`).
 UNCOMPRESSED_DUMPS_MAX_RELATIONS = 20_000
+
+
+def _gzipped(file: DataFile) -> DataFile:
+    return file._replace(name=file.name + ".gz", format=f"{file.format} (gzip)", what=f"{file.what}, compressed",
+                         compressed="application/gzip")
 
 
 def published(relations: int) -> tuple[DataFile, ...]:
     """The files published under data/ for a graph of this many relations."""
     if relations <= UNCOMPRESSED_DUMPS_MAX_RELATIONS:
         return PUBLISHED
-    return tuple(f._replace(featured=True, linked=True) if f.compressed else f
+    return tuple(_gzipped(f) if f.large else f._replace(featured=True, linked=True) if f.compressed else f
                  for f in PUBLISHED if not f.dump or f.compressed)
 
 

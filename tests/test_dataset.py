@@ -207,9 +207,14 @@ def test_void_counts_sizes_and_distributions(mini):
 
 def test_a_large_graph_is_published_compressed_only(mini, tmp_path, monkeypatch):
     """Above UNCOMPRESSED_DUMPS_MAX_RELATIONS (lowered here), the whole graph is published
-    as graph.nt.gz only: the files written are those listed before writing, VoID lists
-    exactly them, the compressed dump holds every triple, and entity pages link it."""
+    as graph.nt.gz only, and the network's GraphML and GEXF gzip-compressed: the files
+    written are those listed before writing, VoID lists exactly them, the compressed
+    files hold what the uncompressed ones would, and entity pages link the dump."""
     import gzip
+
+    import networkx as nx
+
+    from builder.network.formats import render_network_exports
 
     from builder.pages.context import Context
     from builder.pages.entity import entity_page
@@ -222,6 +227,12 @@ def test_a_large_graph_is_published_compressed_only(mini, tmp_path, monkeypatch)
     assert written == set(data_file_names(corpus))
     data = {name.removeprefix("data/") for name in written if name.startswith("data/")}
     assert "graph.nt.gz" in data and not {"graph.nt", "graph.ttl", "graph.jsonld"} & data
+    assert {"graph.graphml.gz", "graph.gexf.gz"} <= data and not {"graph.graphml", "graph.gexf"} & data
+    for name, content in render_network_exports(corpus).items():
+        if name + ".gz" in data:
+            assert gzip.decompress((tmp_path / "data" / (name + ".gz")).read_bytes()) == content
+    network = nx.read_graphml(tmp_path / "data" / "graph.graphml.gz")  # networkx reads it compressed
+    assert network.number_of_edges() == len(corpus.relations)
     void = Graph().parse(tmp_path / "data" / "void.ttl")
     dataset = URIRef(SITE + "data/#dataset")
     assert {str(u) for u in void.objects(dataset, VOID.dataDump)} == {SITE + "data/graph.nt.gz"}

@@ -129,3 +129,65 @@ def test_a_swipe_over_a_network_scrolls_the_phone_page(browser, real_site, serve
         assert swipe_down() == 0  # now the network pans instead
     finally:
         context.close()
+
+
+def _expected(corpus, entity_id: str) -> tuple[dict, dict]:
+    """What the corpus says each node and edge of an ego network shows: a node's tooltip,
+    colour and shape; a relation's tooltip and whether it is dashed (not asserted as fact)."""
+    v = corpus.vocabulary
+    nodes = {}
+    for i in (entity_id, *corpus.neighbours(entity_id)):
+        e = corpus[i]
+        nodes[i] = {"title": f"{e.name} ({v.types[e.type_id].label.site})",
+                    "color": v.types[e.type].color, "shape": v.types[e.type].shape}
+    edges = {}
+    for r in corpus.relations:
+        if entity_id in (r.subject, r.target):
+            dates = " – ".join(str(d) for d in r.dates)
+            label = v.predicates[r.predicate].label.site
+            edges[(r.subject, r.predicate, r.target, dates)] = {
+                "title": f"{label}" + (f" ({dates})" if dates else "") + f" · {r.status}",
+                "dashes": not v.statuses[r.status].truthy}
+    return nodes, edges
+
+
+def test_a_network_draws_what_the_corpus_says(page, real_site, serve):
+    """The network files name each node's type and each relation's predicate, status and
+    dates; the page makes the texts, colours, shapes and dashes from them: they match the
+    corpus, and a node keeps its kind's colour once its label is shown or hidden."""
+    from builder.paths import page_url
+    from builder.pipeline import load_corpus
+    from tests.conftest import ROOT
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    entity = max((e for e in corpus.entities.values() if not corpus.is_source(e.id)),
+                 key=lambda e: (len({r.status for r in corpus.relations if e.id in (r.subject, r.target)}),
+                                corpus.degree(e.id), e.id))
+    nodes, edges = _expected(corpus, entity.id)
+    assert any(e["dashes"] for e in edges.values()) and any(not e["dashes"] for e in edges.values())
+    drawn(page, serve(real_site) + page_url(entity))
+    seen = page.evaluate("""() => {
+        const n = window.policygraph.networks[0];
+        const body = n.network.body;
+        const node = (id) => ({title: n.nodes.get(id).title.textContent,
+            color: body.nodes[id].options.color.background, shape: body.nodes[id].options.shape});
+        return {
+            nodes: Object.fromEntries(n.nodes.get().filter((x) => x.hop !== 2).map((x) => [x.id, node(x.id)])),
+            edges: n.edges.get().map((e) => ({key: [e.from, e.predicate, e.to, e.dates || e.t0 || ""],
+                title: e.title.textContent, dashes: body.edges[e.id] ? body.edges[e.id].options.dashes : e.dashes})),
+        };
+    }""")
+    for node_id, expected in nodes.items():
+        assert seen["nodes"][node_id] == expected, node_id
+    around = [e for e in seen["edges"] if entity.id in (e["key"][0], e["key"][2])]
+    assert len(around) == len(edges)
+    for edge in around:
+        assert {"title": edge["title"], "dashes": edge["dashes"]} == edges[tuple(edge["key"])], edge["key"]
+    hidden = page.evaluate("window.policygraph.networks[0].view.get().find((node) => !node.label).id")
+    page.locator("figure.pg-network").scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    point = node_point(page, hidden)
+    page.mouse.move(point["x"], point["y"])
+    page.wait_for_function("(id) => !!window.policygraph.networks[0].nodes.get(id).label", arg=hidden, timeout=5000)
+    color = page.evaluate("(id) => window.policygraph.networks[0].network.body.nodes[id].options.color.background",
+                          hidden)
+    assert color == nodes[hidden]["color"]

@@ -112,8 +112,10 @@ def test_a_new_type_and_predicate_are_one_edit_of_the_vocabulary(tmp_path, site_
     schema = json.loads((site / "schemas/organizations.schema.json").read_text(encoding="utf-8"))
     predicates = schema["properties"]["relations"]["items"]["properties"]["predicate"]["enum"]
     assert "lobbies" in predicates and "think-tank" in schema["properties"]["subtype"]["enum"]
-    legend = json.loads((site / "organizations/policy-lab.network.json").read_text(encoding="utf-8"))
-    assert {node["shape"] for node in legend["nodes"]} >= {"square", "diamond"}
+    network = json.loads((site / "organizations/policy-lab.network.json").read_text(encoding="utf-8"))
+    groups = network["options"]["groups"]
+    assert {groups[node["group"]]["shape"] for node in network["nodes"]} >= {"square", "diamond"}
+    assert network["types"]["think-tank"] == "Think tank" and network["predicates"]["lobbies"] == "lobbies"
     assert ROOT  # the project's own vocabulary is untouched
     assert load_vocabulary().predicates.get("lobbies") is None
 

@@ -112,19 +112,15 @@ class NetworkRenderer:
     # -- data --------------------------------------------------------------------
 
     def node(self, entity: Entity, from_page: str, summary: bool = True, **extra) -> dict:
-        base = self.v.types[entity.type]
-        label = self.v.types[entity.type_id].label.site
-        return {
-            "id": entity.id,
-            "label": _short(entity.name),
-            "title": f"{entity.name} ({label})\n{entity.summary}".strip() if summary else f"{entity.name} ({label})",
-            "group": entity.type,
-            "shape": base.shape,
-            "color": base.color,
-            "url": relative_url(from_page, page_url(entity)),
-            "name": entity.name,
-            **extra,
-        }
+        """A node as the file gives it: what it is (`group`: its kind's colour and shape in
+        the options' groups; `type`: its own type when narrower) and where its page is.
+        The page's script makes the texts drawn from it (site_src/assets/network.js visNodes)."""
+        node = {"id": entity.id, "name": entity.name, "group": entity.type, "url": relative_url(from_page, page_url(entity))}
+        if entity.type_id != entity.type:
+            node["type"] = entity.type_id
+        if summary and entity.summary:
+            node["summary"] = entity.summary
+        return {**node, **extra}
 
     def ego_node(self, entity_id: str, from_page: str, **extra) -> dict:
         """A node of an ego network. Pages at the same depth link a node by the same
@@ -136,21 +132,37 @@ class NetworkRenderer:
         return {**node, **extra} if extra else node
 
     def edge(self, relation) -> dict:
-        """A relation as an edge (made once per relation: the same edge shows in many networks)."""
+        """A relation as an edge (made once per relation: the same edge shows in many
+        networks): its ends, predicate, status and dates, as `dates` says them (shown)
+        and as the first and last day they span (`t0`, `t1`: the explorer's period filter);
+        `dates` is left out when it is that one day."""
         edge = self._edges.get((relation.subject, relation.key))
         if edge is not None:
             return edge
-        predicate = self.v.predicates[relation.predicate]
-        dates = " – ".join(str(d) for d in relation.dates)
-        title = f"{predicate.label.site}" + (f" ({dates})" if dates else "") + f" · {relation.status}"
-        edge = {"from": relation.subject, "to": relation.target, "label": predicate.label.site,
-                "title": title, "predicate": relation.predicate, "status": relation.status,
-                "dashes": not self.v.statuses[relation.status].truthy}
+        edge = {"from": relation.subject, "to": relation.target, "predicate": relation.predicate,
+                "status": relation.status}
         if relation.dates:
             edge["t0"] = min(d.earliest for d in relation.dates)
             edge["t1"] = max(d.latest for d in relation.dates)
+            dates = " – ".join(str(d) for d in relation.dates)
+            if not edge["t0"] == edge["t1"] == dates:
+                edge["dates"] = dates
         self._edges[(relation.subject, relation.key)] = edge
         return edge
+
+    def key(self, data: NetworkData) -> dict:
+        """What a file's nodes and edges need to be drawn: the labels of their types and
+        predicates, and the statuses drawn dashed (not asserted as fact)."""
+        types = sorted({n.get("type", n["group"]) for n in data.nodes})
+        predicates = sorted({e["predicate"] for e in data.edges})
+        return {"types": {t: self.v.types[t].label.site for t in types},
+                "predicates": {p: self.v.predicates[p].label.site for p in predicates},
+                "dashed": [s for s, status in self.v.statuses.items() if not status.truthy]}
+
+    def options(self, options: dict) -> dict:
+        """The options of a network file: `options`, and each kind's colour and shape as
+        vis-network groups (every kind: the explorer adds nodes from ego network files)."""
+        return {**options, "groups": {t.id: {"color": t.color, "shape": t.shape} for t in self.v.kinds.values()}}
 
     def legend(self, entities) -> list[dict]:
         present = {e.type for e in entities}
@@ -206,9 +218,9 @@ class NetworkRenderer:
     def payload(self, data: NetworkData, options: dict) -> bytes:
         """A network's data as UTF-8 JSON (as a str, non-Latin-1 text would take two
         bytes a character)."""
-        self.net.nodes, self.net.edges, self.net.options = data.nodes, data.edges, options
+        self.net.nodes, self.net.edges, self.net.options = data.nodes, data.edges, self.options(options)
         nodes, edges, *_ = self.net.get_network_data()
-        return json.dumps({"nodes": nodes, "edges": edges, "options": options},
+        return json.dumps({"nodes": nodes, "edges": edges, "options": self.net.options, **self.key(data)},
                           ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
     # -- files -------------------------------------------------------------------
@@ -233,13 +245,9 @@ class NetworkRenderer:
         data = self.whole("explorer/", explorer_limit)
         cut = {"connected": data.connected} if data.connected else {}
         yield EXPLORER_FILE, json.dumps(
-            {"nodes": data.nodes, "edges": data.edges, "options": explorer_options(len(data.edges)),
-             "legend": data.legend, "hub_degree": data.hub_degree, **cut},
+            {"nodes": data.nodes, "edges": data.edges, "options": self.options(explorer_options(len(data.edges))),
+             "legend": data.legend, "hub_degree": data.hub_degree, **self.key(data), **cut},
             ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
-def _short(name: str, limit: int = 28) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 def json_data(value) -> Markup:

@@ -5,7 +5,9 @@ and the triples that point at it.
 Made from the lines `export.serialize` grouped by entity in its one pass over the
 graph, and written by pyoxigraph, which writes thousands of small Turtle files in a
 fraction of the time rdflib's Turtle serializer needs. Triples come in N-Triples
-order, so the output is stable."""
+order, so the output is stable. Each file names the entity's page as its empty prefix
+(`:id` is the entity, `:bans-x` a statement it makes) and declares only the prefixes
+it uses."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ def render_entity_rdf(serialized: Serialized, corpus: Corpus, site_url: str,
     iris = Iris.for_site(site_url)
     files = {}
     for entity in corpus.entities.values():
-        lines = sorted(serialized.by_entity.get(str(iris.page(entity)), ()))  # unique: see export.serialize
-        files[turtle_file(entity)] = turtle(b"".join(lines), prefixes)
+        page = str(iris.page(entity))
+        nt = b"".join(sorted(serialized.by_entity.get(page, ())))  # unique: see export.serialize
+        used = {prefix: namespace for prefix, namespace in prefixes.items() if b"<" + namespace.encode() in nt}
+        files[turtle_file(entity)] = turtle(nt, {"": page + "#", **used})
     return files

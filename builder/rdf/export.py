@@ -149,6 +149,10 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+def _gzip(content: bytes) -> bytes:
+    return gzip.compress(content, compresslevel=9, mtime=0)  # mtime 0, no name: the same bytes each time
+
+
 @dataclass(frozen=True)
 class Release:
     """What the dataset description says beyond the graph: when it last changed, its
@@ -178,13 +182,12 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
 
     if "graph.nt" in names:
         yield give("graph.nt", nt)
-    # mtime 0 and no file name: the same graph gives the same bytes
-    yield give("graph.nt.gz", gzip.compress(nt, compresslevel=9, mtime=0))
+    yield give("graph.nt.gz", _gzip(nt))
     yield give("vocabulary.ttl", vocabulary)
     yield give("shapes.ttl", shapes.serialize(format="turtle", encoding="utf-8"))
     del shapes
     for name, content in render_network_exports(corpus).items():
-        yield give(name, content)
+        yield give(name + ".gz", _gzip(content)) if name + ".gz" in names else give(name, content)
     if "graph.ttl" in names:
         yield give("graph.ttl", turtle(nt, rdf_prefixes(corpus.vocabulary, site_url)))
     if "graph.jsonld" in names:

@@ -126,6 +126,10 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
                                       self.project.themes)
         return config
 
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        env.trim_blocks = env.lstrip_blocks = True
+        return env
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         project = self.project
         assert project is not None

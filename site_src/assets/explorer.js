@@ -5,7 +5,7 @@
  * network's file. Text reaches the page through textContent only. */
 
 import { el } from "./dom.js";
-import { keepLabelsApart, loadVis, openOnActivate, revealLabels, state, themed, tooltip, touchVeil } from "./network.js";
+import { keepLabelsApart, loadVis, openOnActivate, revealLabels, state, themed, touchVeil, visEdges, visNodes } from "./network.js";
 
 // The most connected entities labelled on the overview (those whose labels fit apart).
 const EXPLORER_LABELS = 15;
@@ -27,9 +27,8 @@ class Explorer {
     this.hideHubs = false;
     this.from = "0000";
     this.to = "9999";
-    this.nodes = new vis.DataSet(this.data.nodes.map((n) => ({
-      ...n, title: tooltip(n.title || n.label), fullLabel: n.label, label: "" })));
-    this.edges = new vis.DataSet(this.data.edges.map((e, i) => ({ id: `e${i}`, ...e, title: tooltip(e.title || e.label) })));
+    this.nodes = new vis.DataSet(visNodes(this.data));
+    this.edges = new vis.DataSet(visEdges(this.data).map((e, i) => ({ id: `e${i}`, ...e })));
     this.nodeView = new vis.DataView(this.nodes, { filter: (node) => this.showNode(node) });
     this.edgeView = new vis.DataView(this.edges, { filter: (edge) => this.showEdge(edge) });
     const options = themed(this.data.options || {}, false);
@@ -76,7 +75,7 @@ class Explorer {
   }
 
   buildControls() {
-    const predicates = [...new Map(this.data.edges.map((e) => [e.predicate, e.label])).entries()].sort();
+    const predicates = [...new Map(this.data.edges.map((e) => [e.predicate, this.data.predicates[e.predicate]])).entries()].sort();
     const months = this.data.edges.filter((e) => e.t0).flatMap((e) => [e.t0.slice(0, 7), e.t1.slice(0, 7)]).sort();
     this.months = [...new Set(months)];
 
@@ -132,14 +131,14 @@ class Explorer {
 
     const search = this.form.querySelector(".pg-explorer-search");
     const list = this.form.querySelector("datalist");
-    for (const node of [...this.data.nodes].sort((a, b) => a.label.localeCompare(b.label))) {
-      list.append(el("option", { value: node.name || node.label }));
+    for (const node of [...this.data.nodes].sort((a, b) => a.name.localeCompare(b.name))) {
+      list.append(el("option", { value: node.name }));
     }
     const find = () => {
       const wanted = search.value.trim().toLowerCase();
       if (!wanted) return;
-      const node = this.data.nodes.find((n) => (n.name || n.label).toLowerCase() === wanted)
-        || this.data.nodes.find((n) => (n.name || n.label).toLowerCase().includes(wanted));
+      const node = this.data.nodes.find((n) => n.name.toLowerCase() === wanted)
+        || this.data.nodes.find((n) => n.name.toLowerCase().includes(wanted));
       const status = this.form.querySelector(".pg-explorer-found");
       if (!node) {
         status.textContent = this.data.nodes.length < this.data.connected
@@ -159,7 +158,7 @@ class Explorer {
       this.network.focus(node.id, { scale: 1.4, animation: { duration: 300 } });
       this.root.setAttribute("data-focused", node.id);
       if (!this.offer(node.id)) {
-        status.textContent = `${node.name || node.label}: press Enter on the graph, or click it, to open its page.`;
+        status.textContent = `${node.name}: press Enter on the graph, or click it, to open its page.`;
       }
     };
     search.addEventListener("change", find);
@@ -183,7 +182,7 @@ class Explorer {
     const add = el("button", { type: "button", className: "md-button pg-explorer-expand",
       textContent: `Add its ${node.more.toLocaleString("en")} relations not drawn` });
     add.addEventListener("click", () => this.expand(id));
-    status.replaceChildren(`${node.name || node.label}: `,
+    status.replaceChildren(`${node.name}: `,
       el("a", { href: new URL(node.url, document.baseURI).href, textContent: "open its page" }), " or ", add);
     return true;
   }
@@ -200,27 +199,28 @@ class Explorer {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       ego = await response.json();
     } catch (error) {
-      status.textContent = `The relations of ${node.name || node.label} could not be loaded (${error.message}).`;
+      status.textContent = `The relations of ${node.name} could not be loaded (${error.message}).`;
       return;
     }
     const page = new URL(node.url, document.baseURI);  // the ego network's addresses are relative to it
     const centre = this.network.getPositions([id])[id];
     const fresh = ego.nodes.filter((n) => n.hop !== 2 && !this.nodes.get(n.id));
     const radius = Math.max(60, 40 / this.network.getScale()) + 6 * fresh.length;
+    const items = new Map(visNodes(ego).map((n) => [n.id, n]));
     this.nodes.add(fresh.map((n, i) => ({
-      ...n, url: new URL(n.url, page).href, title: tooltip(n.title || n.label), fullLabel: n.label, label: "",
+      ...items.get(n.id), url: new URL(n.url, page).href,
       x: Math.round(centre.x + radius * Math.cos((2 * Math.PI * i) / fresh.length)),
       y: Math.round(centre.y + radius * Math.sin((2 * Math.PI * i) / fresh.length)) })));
     const edges = ego.edges.filter((e) => this.nodes.get(e.from) && this.nodes.get(e.to) && !this.keys.has(edgeKey(e)));
     edges.forEach((e) => this.keys.add(edgeKey(e)));
-    this.edges.add(edges.map((e) => ({ ...e, id: `x${this.added++}`, title: tooltip(e.title || e.label) })));
+    this.edges.add(visEdges({ ...ego, edges }).map((e) => ({ ...e, id: `x${this.added++}` })));
     for (const n of fresh) this.types.add(n.group);
     for (const e of edges) this.predicates.add(e.predicate);
-    this.nodes.update({ id, more: 0, color: node.color });
+    this.nodes.update({ id, more: 0 });
     this.refresh();
     delete status.dataset.offer;
     status.textContent = `Added ${fresh.length.toLocaleString("en")} entities and `
-      + `${edges.length.toLocaleString("en")} relations around ${node.name || node.label}.`;
+      + `${edges.length.toLocaleString("en")} relations around ${node.name}.`;
     this.root.setAttribute("data-expanded", `${id} ${fresh.length} ${edges.length}`);
   }
 }

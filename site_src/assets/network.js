@@ -29,6 +29,38 @@ export function tooltip(text) {
   return el("div", { className: "pg-tooltip", textContent: text });
 }
 
+const SHORT_LABEL = 28;  // characters of a name drawn on a node
+
+function short(name) {
+  const chars = [...name];
+  return chars.length <= SHORT_LABEL ? name : `${chars.slice(0, SHORT_LABEL - 1).join("").trimEnd()}…`;
+}
+
+/* The nodes of a network file as vis-network draws them. A node names its type; the
+ * file gives the types' labels (`types`), the options the kinds' colours and shapes
+ * (groups). Labels are held apart (`fullLabel`) and drawn where they fit. */
+export function visNodes(data) {
+  const types = data.types || {};
+  return data.nodes.map((node) => {
+    const what = `${node.name} (${types[node.type || node.group] || node.group})`;
+    return { ...node, label: "", fullLabel: short(node.name),
+      title: tooltip(node.summary ? `${what}\n${node.summary}` : what) };
+  });
+}
+
+/* The edges of a network file as vis-network draws them: labelled by predicate (the
+ * file's `predicates`), dashed when their status is not asserted as fact (`dashed`). */
+export function visEdges(data) {
+  const predicates = data.predicates || {};
+  const dashed = new Set(data.dashed || []);
+  return data.edges.map((edge) => {
+    const label = predicates[edge.predicate] || edge.predicate;
+    const dates = edge.dates || edge.t0;
+    return { ...edge, label, dashes: dashed.has(edge.status),
+      title: tooltip(`${label}${dates ? ` (${dates})` : ""} · ${edge.status}`) };
+  });
+}
+
 export function fontColor() {
   return document.body.getAttribute("data-md-color-scheme") === "slate" ? "#e6e6e6" : "#222222";
 }
@@ -77,11 +109,10 @@ function ranked(nodes, edges) {
     .map((node) => node.id);
 }
 
-/* A node's update that shows or hides its label. Its colour is given again: vis-network
- * would otherwise paint an updated node in its group's default colour. */
+/* A node's update that shows or hides its label. */
 function relabel(nodes, id, on, size) {
   const node = nodes.get(id);
-  return { id, label: on ? node.fullLabel : "", color: node.color, font: { size } };
+  return { id, label: on ? node.fullLabel : "", font: { size } };
 }
 
 function overlaps(a, b) {
@@ -184,10 +215,9 @@ export function refit(network) {
 
 function draw(vis, figure, data) {
   const canvas = figure.querySelector(".pg-network-canvas");
-  const nodes = new vis.DataSet(data.nodes.map((node) => ({
-    ...node, title: tooltip(node.title || node.label), fullLabel: node.label, label: "" })));
-  const edges = new vis.DataSet(data.edges.map((edge, index) => (
-    { id: `e${index}`, ...edge, title: tooltip(edge.title || edge.label), fullLabel: edge.label, label: "" })));
+  const nodes = new vis.DataSet(visNodes(data));
+  const edges = new vis.DataSet(visEdges(data).map((edge, index) => (
+    { id: `e${index}`, ...edge, fullLabel: edge.label, label: "" })));
   const wide = { on: false };
   const view = new vis.DataView(nodes, { filter: (node) => wide.on || node.hop !== 2 });
   touchVeil(figure, canvas);
