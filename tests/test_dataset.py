@@ -215,7 +215,6 @@ def test_a_large_graph_is_published_compressed_only(mini, tmp_path, monkeypatch)
     import networkx as nx
 
     from builder.network.formats import render_network_exports
-
     from builder.pages.context import Context
     from builder.pages.entity import entity_page
     from builder.site.datajob import data_file_names

@@ -1,8 +1,9 @@
-/* The site search (overrides/partials/search.html): Pagefind's Component UI, loaded when
- * a reader reaches for the search (a pointer or focus on the button, a tap, "/"), so that
- * no page carries it otherwise; configured before any of its elements connects (its
- * ranking options apply only then), then put in place of the page's own button, and
- * opened. The index is fetched on the first search, in chunks. */
+/* The site search (overrides/partials/search.html): Pagefind's Component UI and the
+ * dialog's elements (search/dialog.html), loaded when a reader reaches for the search (a
+ * pointer or focus on the button, a tap, "/"), so that no page carries them otherwise;
+ * configured before any of its elements connects (its ranking options apply only then),
+ * then put in place of the page's own button, and opened. The index is fetched on the
+ * first search, in chunks. */
 (() => {
   const slot = document.querySelector("[data-pg-search]");
   if (!slot || slot.dataset.state) return;
@@ -12,25 +13,37 @@
   // which loads the index from the site's pagefind/ folder.
   const bundlePath = new URL("search/", document.currentScript.src).pathname;
   let loading = null;
+  let ui = null;
+
+  const loadUi = () => {
+    ui = ui || new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = slot.dataset.ui;
+      script.addEventListener("load", resolve);
+      script.addEventListener("error", () => { ui = null; script.remove(); reject(new Error("the search did not load")); });
+      document.head.append(script);
+    });
+    return ui;
+  };
 
   const load = () => {
     if (!loading) {
-      loading = new Promise((resolve, reject) => {
-        const script = document.createElement("script");
-        script.src = slot.dataset.ui;
-        script.addEventListener("load", resolve);
-        script.addEventListener("error", () => { loading = null; reject(new Error("the search did not load")); });
-        document.head.append(script);
-      }).then(() => {
+      const dialog = fetch(slot.dataset.dialog).then((response) => {
+        if (!response.ok) throw new Error("the search did not load");
+        return response.text();
+      });
+      loading = Promise.all([loadUi(), dialog]).then(([, html]) => {
         const options = JSON.parse(slot.querySelector(".pg-search-options").textContent);
         window.PagefindComponents.configureInstance("default", { ...options, bundlePath });
         document.removeEventListener("keydown", onKey);  // Pagefind's trigger answers "/" from now on
         const focused = fallback.contains(document.activeElement);
-        fallback.replaceWith(slot.querySelector("template").content.cloneNode(true));
+        const elements = document.createElement("template");
+        elements.innerHTML = html;  // the site's own file: no contributor text
+        fallback.replaceWith(elements.content);
         slot.dataset.state = "ready";
         // A reader who reached the button by keyboard stays on the search button.
         if (focused) slot.querySelector("pagefind-modal-trigger button")?.focus();
-      });
+      }, (error) => { loading = null; throw error; });
     }
     return loading;
   };
