@@ -43,8 +43,9 @@ def pyshacl(graph, shapes, vocabulary) -> tuple[bool, str]:
 
 def build_check(corpus, graph) -> list[str]:
     vocabulary = build_vocabulary_graph(corpus.vocabulary, SITE).serialize(format="turtle", encoding="utf-8")
-    nt = graph.serialize(format="nt", encoding="utf-8")
-    return [v.format() for v in conformance.check(corpus, SITE, nt, vocabulary, shacl_shapes(corpus.vocabulary, SITE))]
+    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)))
+    return [v.format() for v in conformance.check(corpus, SITE, lines, vocabulary,
+                                                  shacl_shapes(corpus.vocabulary, SITE))]
 
 
 @pytest.mark.parametrize("folder", ["corpus", "fixture"])
@@ -145,6 +146,26 @@ BROKEN = {
     "relation to a source": (_relation_to_a_source, "worksFor"),
     "unknown status": (_unknown_status, "rumour"),
 }
+
+
+@pytest.mark.parametrize("name", [None, *BROKEN])
+def test_the_check_by_parts_finds_what_the_whole_graph_check_finds(mini, monkeypatch, name):
+    """The build checks the graph a few pages' triples at a time: in parts of a handful of
+    triples (cut only between pages), the same violations as in one part, on the graph
+    and on each broken copy; and the parts hold every line once, each page whole."""
+    corpus, graph = mini
+    copy = _copy(graph)
+    if name:
+        BROKEN[name][0](copy)
+    whole = build_check(corpus, copy)
+    assert bool(whole) == bool(name)
+    monkeypatch.setattr(conformance, "PART_TRIPLES", 7)
+    assert build_check(corpus, copy) == whole
+    lines = sorted(set(copy.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)))
+    parts = list(conformance.parts(lines, 7))
+    assert len(parts) > 5 and [line for part in parts for line in part] == lines
+    pages = [{line.split(b" ")[0].partition(b"#")[0] for line in part} for part in parts]
+    assert all(not (a & b) for i, a in enumerate(pages) for b in pages[i + 1:])
 
 
 @pytest.mark.parametrize("name", BROKEN)

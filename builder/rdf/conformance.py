@@ -2,15 +2,20 @@
 that breaks an invariant fails the build, naming the entity file and line behind each
 violation.
 
-The shapes' SPARQL constraints run on pyoxigraph, once over the whole graph (`$this`
-bound to every focus node at once), which takes milliseconds where pyshacl would
-evaluate each one per focus node; the core constraints (counts, classes, datatypes,
-value lists) run on pyshacl, up to PYSHACL_MAX_TRIPLES triples (beyond that, a
-graph made by this code from validated entities is checked by the SPARQL constraints
-and the test suite)."""
+The shapes' SPARQL constraints run on pyoxigraph, each as one query (`$this` bound to
+every focus node at once), which takes milliseconds where pyshacl would evaluate each
+one per focus node. They run over the graph a part at a time: every constraint of these
+shapes looks only at triples whose subjects hang under one entity's page (a statement
+and its subject, a direct triple and its statement), so a part made of whole pages'
+triples gives the answers the whole graph would, and memory stays that of one part
+whatever the graph's size. The core constraints (counts, classes, datatypes, value
+lists) run on pyshacl, up to PYSHACL_MAX_TRIPLES triples (beyond that, a graph made by
+this code from validated entities is checked by the SPARQL constraints and the test
+suite)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -22,6 +27,7 @@ from builder.model import Corpus
 from builder.paths import Iris
 
 PYSHACL_MAX_TRIPLES = 200_000
+PART_TRIPLES = 250_000  # about this many triples in the store at once
 
 
 @dataclass(frozen=True, order=True)
@@ -34,25 +40,50 @@ class Violation:
         return f"{self.location}: the graph breaks a shape at <{self.focus}>: {self.message}"
 
 
-def check(corpus: Corpus, site_url: str, nt: bytes, vocabulary_ttl: bytes, shapes: Graph) -> list[Violation]:
-    """Every violation of the shapes by the data graph (with the vocabulary), located."""
-    found = _sparql_violations(nt, vocabulary_ttl, shapes)
-    if nt.count(b"\n") <= PYSHACL_MAX_TRIPLES:
-        found += _core_violations(nt, vocabulary_ttl, shapes)
+def check(corpus: Corpus, site_url: str, lines: Sequence[bytes], vocabulary_ttl: bytes,
+          shapes: Graph) -> list[Violation]:
+    """Every violation of the shapes by the data graph (with the vocabulary), located.
+    `lines`: the graph's N-Triples lines, sorted (export.serialize), so that the triples
+    of a page's subjects are together."""
+    queries = []
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
+                    for d in shapes.objects(shapes.value(constraint, SH.prefixes), SH.declare)}
+        queries.append((whole_graph_query(shapes, shape, constraint), prefixes, str(shapes.value(constraint, SH.message))))
+    found = []
+    for part in parts(lines, PART_TRIPLES):
+        found += _sparql_violations(b"".join(part), vocabulary_ttl, queries)
+    if len(lines) <= PYSHACL_MAX_TRIPLES:
+        found += _core_violations(b"".join(lines), vocabulary_ttl, shapes)
     where = _Locator(corpus, Iris.for_site(site_url))
     return sorted({Violation(where.of(focus), focus, message) for focus, message in found})
 
 
-def _sparql_violations(nt: bytes, vocabulary_ttl: bytes, shapes: Graph) -> list[tuple[str, str]]:
+def parts(lines: Sequence[bytes], size: int) -> Iterator[Sequence[bytes]]:
+    """Runs of about `size` sorted lines, each ending where a page's subjects end."""
+    start = 0
+    while start < len(lines):
+        end = min(start + size, len(lines))
+        if end < len(lines):
+            page = _page(lines[end - 1])
+            while end < len(lines) and _page(lines[end]) == page:
+                end += 1
+        yield lines[start:end]
+        start = end
+
+
+def _page(line: bytes) -> bytes:
+    """The page a line's subject hangs under: the subject up to its fragment."""
+    return line[:line.index(b" ")].partition(b"#")[0]
+
+
+def _sparql_violations(nt: bytes, vocabulary_ttl: bytes, queries) -> list[tuple[str, str]]:
     store = ox.Store()
     store.bulk_load(nt, ox.RdfFormat.N_TRIPLES)
     store.bulk_load(vocabulary_ttl, ox.RdfFormat.TURTLE)
     found = []
-    for shape, constraint in shapes.subject_objects(SH.sparql):
-        message = str(shapes.value(constraint, SH.message))
-        prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
-                    for d in shapes.objects(shapes.value(constraint, SH.prefixes), SH.declare)}
-        for row in store.query(whole_graph_query(shapes, shape, constraint), prefixes=prefixes):
+    for query, prefixes, message in queries:
+        for row in store.query(query, prefixes=prefixes):
             found.append((row["this"].value, message))
     return found
 

@@ -9,8 +9,8 @@ the lines by entity, for each entity's own Turtle file, and counts what VoID rep
 
 from __future__ import annotations
 
-import gzip
 import json
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -149,8 +149,12 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _gzip(content: bytes) -> bytes:
-    return gzip.compress(content, compresslevel=9, mtime=0)  # mtime 0, no name: the same bytes each time
+def _gzip(content: bytes | list[bytes]) -> bytes:
+    """gzip (zlib's header: mtime 0, no file name), the same bytes as gzip.compress with
+    mtime 0 whether the content comes whole or in pieces."""
+    stream = zlib.compressobj(9, zlib.DEFLATED, 31)
+    pieces = [stream.compress(piece) for piece in ([content] if isinstance(content, bytes) else content)]
+    return b"".join(pieces) + stream.flush()
 
 
 @dataclass(frozen=True)
@@ -167,10 +171,9 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
     """Every file published under data/, by name, in an order that lets each big piece go
     before the next is made, checked against the shapes before any is given out (raises
     ShapeErrors), and the dataset description last (it gives each file's size)."""
-    nt = serialized.ntriples
     vocabulary = build_vocabulary_graph(corpus.vocabulary, site_url).serialize(format="turtle", encoding="utf-8")
     shapes = shacl_shapes(corpus.vocabulary, site_url)
-    violations = check(corpus, site_url, nt, vocabulary, shapes)
+    violations = check(corpus, site_url, serialized.lines, vocabulary, shapes)
     if violations:
         raise ShapeErrors([v.format() for v in violations])
     sizes: dict[str, int] = {}
@@ -180,9 +183,12 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
         sizes[name] = len(content)
         return name, content
 
+    # the whole dump in one piece only if published uncompressed: at scale, the lines are
+    # compressed as they are (one copy of the graph in memory, not two)
+    nt = serialized.ntriples if names & {"graph.nt", "graph.ttl", "graph.jsonld"} else None
     if "graph.nt" in names:
         yield give("graph.nt", nt)
-    yield give("graph.nt.gz", _gzip(nt))
+    yield give("graph.nt.gz", _gzip(serialized.lines))
     yield give("vocabulary.ttl", vocabulary)
     yield give("shapes.ttl", shapes.serialize(format="turtle", encoding="utf-8"))
     del shapes
