@@ -69,6 +69,15 @@ BROWSER_FIXTURES = {"browser", "page", "sized_page"}
 SITE_FIXTURES = {"mini_site", "real_site", "evil_site", "site_build"}
 
 
+def show_networks(page, timeout: float = 30000) -> None:
+    """Scroll to each network of the page (a network is drawn once it comes near the view)
+    and wait until all are drawn."""
+    for figure in page.locator("figure.pg-network[data-src]").all():
+        figure.scroll_into_view_if_needed()
+    page.wait_for_function("[...document.querySelectorAll('figure.pg-network[data-src]')]"
+                           ".every(f => f.dataset.ready === 'true')", timeout=timeout)
+
+
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))

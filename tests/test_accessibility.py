@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, show_networks
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -36,7 +36,6 @@ PAGES = {
 SCHEMES = {"light": "default", "dark": "slate"}
 PHONE = {"width": 390, "height": 844}
 
-NETWORKS_DRAWN = "[...document.querySelectorAll('figure.pg-network[data-src]')].every(f => f.dataset.ready === 'true')"
 QUERY_DONE = "document.getElementById('pg-query').dataset.state === 'done'"
 
 
@@ -44,7 +43,7 @@ def ready(page, path: str, *, run: bool = True, press: bool = False) -> None:
     """Wait until the page's scripts have drawn what they draw; on the query page, run the
     default query (with run). With press, put the entity page's buttons in their pressed,
     focused and hovered states, whose colours are checked too."""
-    page.wait_for_function(NETWORKS_DRAWN, timeout=30000)
+    show_networks(page)
     if path == "explorer/":
         page.wait_for_selector("#pg-explorer[data-drawn-ms]", state="attached", timeout=30000)
     elif path == "timeline/":

@@ -43,13 +43,15 @@ def test_preview_benchmark_sees_each_edit():
 
 @pytest.mark.browser
 def test_reader_benchmark_reports_what_a_reader_transfers():
-    """In Chromium over a small site: an entity page with its network, two searches, the
-    explorer's first draw, and the query page's decision, each with a number."""
+    """In Chromium over a small site: an entity page on arrival and with its network drawn,
+    two searches, the explorer's first draw, and the query page's decision, each with a number."""
     result = subprocess.run([sys.executable, "-m", "builder.dev.bench", "--reader", "80", "--runs", "1"], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     figures = dict(line.strip().rsplit(": ", 1) for line in result.stdout.splitlines()[1:-1])
-    assert float(figures["entity page with its network, first visit, KB"].replace(",", "")) > 50
+    arrival = float(figures["entity page, first visit, first screen, KB"].replace(",", ""))
+    drawn = float(figures["entity page, first visit, with its network drawn, KB (in all)"].replace(",", ""))
+    assert 10 < arrival <= drawn and drawn > 50
     assert float(figures["search, first query, KB"].replace(",", "")) > 1
     assert float(figures["explorer first draw, KB (page included)"].replace(",", "")) > 50
     assert int(figures["explorer entities drawn"].replace(",", "")) > 10

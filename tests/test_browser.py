@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from conftest import show_networks
+
 
 @pytest.fixture
 def site_url(mini_site, serve):
@@ -24,9 +26,8 @@ def watch_requests(page, base: str) -> list[str]:
     return outside
 
 
-def wait_for_network(page, count: int = 1):
-    page.wait_for_function(
-        f"document.querySelectorAll('figure.pg-network[data-ready=\"true\"]').length >= {count}", timeout=15000)
+def wait_for_network(page):
+    show_networks(page, timeout=15000)
 
 
 def node_position(page, node_id: str) -> dict:

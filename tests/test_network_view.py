@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import ROOT, show_networks
+
 pytestmark = pytest.mark.browser
 
 
 def drawn(page, url: str) -> None:
     page.goto(url)
-    page.wait_for_selector("figure.pg-network[data-ready='true']", state="attached", timeout=30000)
+    show_networks(page)
 
 
 def node_point(page, node_id: str) -> dict:
@@ -64,7 +66,7 @@ def test_labels_never_overlap_and_stay_readable(page, real_site, serve, path):
     if which == "explorer":
         page.wait_for_selector("#pg-explorer[data-drawn-ms]", state="attached", timeout=30000)
     else:
-        page.wait_for_selector("figure.pg-network[data-ready='true']", state="attached", timeout=30000)
+        show_networks(page)
         page.wait_for_timeout(2000)  # the layout settles, then the labels are placed again
     for step in ("first draw", "zoomed"):
         labels = page.evaluate(LABEL_BOXES, which)
@@ -157,7 +159,6 @@ def test_a_network_draws_what_the_corpus_says(page, real_site, serve):
     corpus, and a node keeps its kind's colour once its label is shown or hidden."""
     from builder.paths import page_url
     from builder.pipeline import load_corpus
-    from tests.conftest import ROOT
     corpus = load_corpus(ROOT / "entities", root=ROOT)
     entity = max((e for e in corpus.entities.values() if not corpus.is_source(e.id)),
                  key=lambda e: (len({r.status for r in corpus.relations if e.id in (r.subject, r.target)}),

@@ -13,7 +13,7 @@ import pytest
 from builder.pipeline import load_corpus
 from builder.read.themes import load_themes
 
-from conftest import ROOT
+from conftest import ROOT, show_networks
 
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -126,7 +126,7 @@ def test_timeline_order_and_filters(sized_page, real_site, serve, corpus):
 def test_theme_page(sized_page, real_site, serve, corpus):
     page = sized_page
     page.goto(serve(real_site) + "themes/surveillance-chatcontrol/")
-    page.wait_for_selector("figure.pg-network[data-ready='true']", state="attached", timeout=20000)
+    show_networks(page)
     theme = next(t for t in load_themes(ROOT / "themes", corpus) if t.id == "surveillance-chatcontrol")
     assert page.evaluate("window.policygraph.networks[0].nodes.length") == len(theme.members)
     assert page.locator(".pg-timeline-item").count() > 0
@@ -137,7 +137,7 @@ def test_theme_page(sized_page, real_site, serve, corpus):
 def test_entity_page_widens_to_two_hops_and_sorts(sized_page, real_site, serve):
     page = sized_page
     page.goto(serve(real_site) + "people/david-sacks/")
-    page.wait_for_selector("figure.pg-network[data-ready='true']", state="attached")
+    show_networks(page)
     one = page.evaluate("window.policygraph.networks[0].view.length")
     page.click(".pg-network-widen")
     assert page.get_attribute("figure.pg-network", "data-hops") == "2"

@@ -18,7 +18,7 @@ from builder.errors import BuildError, EntityErrors
 from builder.pipeline import load_corpus
 from builder.site.build import build_site
 
-from conftest import MINI, ROOT, build, site_config, validation_errors, write_tree
+from conftest import MINI, ROOT, build, show_networks, site_config, validation_errors, write_tree
 
 PERSON = "type: person\nname: A\nsummary: x\n"
 
@@ -247,7 +247,7 @@ def test_no_payload_runs_in_the_browser(evil_site, serve, page):
 
 def test_network_shows_payloads_as_text(evil_site, serve, page):
     page.goto(serve(evil_site) + "people/evil-person/")
-    page.wait_for_function("document.querySelector('figure.pg-network[data-ready=\"true\"]')")
+    show_networks(page)
     title = page.evaluate("window.policygraph.networks[0].nodes.get('evil-person').title.textContent")
     assert title.startswith(P)
     assert page.evaluate("window.__pwned") is None

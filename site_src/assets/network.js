@@ -249,11 +249,7 @@ function fail(figure, message) {
   figure.setAttribute("data-ready", "error");
 }
 
-/* Every ego or theme network of the page not drawn yet. */
-export async function drawFigures() {
-  state.networks = [];
-  const figures = [...document.querySelectorAll("figure.pg-network[data-src]:not([data-ready])")];
-  if (!figures.length) return;
+async function drawNow(figures) {
   let vis;
   try {
     vis = await loadVis();
@@ -270,4 +266,26 @@ export async function drawFigures() {
       fail(figure, `The network could not be loaded (${error.message}).`);
     }
   }));
+}
+
+let watching = null;
+
+/* Every ego or theme network of the page not drawn yet, each once it comes within a
+ * screen of the view: a reader who does not scroll to it does not fetch vis-network (most
+ * of an entity page's weight) nor its data. */
+export function drawFigures() {
+  state.networks = [];
+  if (watching) watching.disconnect();
+  const figures = [...document.querySelectorAll("figure.pg-network[data-src]:not([data-ready])")];
+  if (!figures.length) return;
+  if (!("IntersectionObserver" in window)) {
+    drawNow(figures);
+    return;
+  }
+  watching = new IntersectionObserver((entries) => {
+    const near = entries.filter((entry) => entry.isIntersecting).map((entry) => entry.target);
+    near.forEach((figure) => { watching.unobserve(figure); figure.setAttribute("data-ready", "loading"); });
+    if (near.length) drawNow(near);
+  }, { rootMargin: "100% 0px" });
+  figures.forEach((figure) => watching.observe(figure));
 }
