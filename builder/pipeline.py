@@ -62,7 +62,7 @@ def load_corpus(entities_dir: Path, vocabulary: Vocabulary | None = None, root: 
     """Load and validate every entity file; raise EntityErrors listing all mistakes."""
     vocabulary = vocabulary or load_vocabulary(DEFAULT_PATH)
     result = read_entities(entities_dir, vocabulary, root, parsed)
-    return validate(result.entities, vocabulary, result.errors)
+    return validate(result.entities, vocabulary, result.errors, parsed.checked(vocabulary) if parsed else None)
 
 
 def read_entities(entities_dir: Path, vocabulary: Vocabulary, root: Path | None = None,

@@ -141,3 +141,68 @@ def test_the_preview_parses_only_the_files_that_changed(tmp_path, monkeypatch):
     assert parsed == ["entities/people/ada-example.yaml"]
     assert edited == read(None)[0] and edited != first
     assert any(data.get("name") == "Ada Edited" for _, data, _ in edited)
+
+
+def test_the_preview_checks_on_their_own_only_the_files_that_changed(tmp_path, monkeypatch):
+    """With the preview's ParsedFiles, a file parsed to the same data is not checked on
+    its own again, nor a quote against an unchanged source text; the corpus equals a fresh
+    validation's; a file's own mistake is still reported on the next build; a quote is
+    checked again once its source's text changes; and a mistake across files (a relation
+    to an entity removed meanwhile) is found although neither file's own checks ran again."""
+    import shutil
+
+    import pytest
+
+    from builder.errors import EntityErrors
+    from builder.pipeline import load_corpus
+    from builder.read import validate as checks
+    from builder.read.yaml import ParsedFiles
+    from builder.vocabulary import DEFAULT_PATH, load_vocabulary
+
+    from conftest import MINI
+    shutil.copytree(MINI, tmp_path / "entities")
+    checked: list[str] = []
+    real = checks._Checker.check_entity
+    monkeypatch.setattr(checks._Checker, "check_entity", lambda self, raw: checked.append(raw.path) or real(self, raw))
+    quoted: list[str] = []
+    real_quote = checks.quote_problem
+    monkeypatch.setattr(checks, "quote_problem", lambda quote, text: quoted.append(quote) or real_quote(quote, text))
+
+    def load(cache, vocabulary=None):
+        checked.clear()
+        quoted.clear()
+        return load_corpus(tmp_path / "entities", vocabulary or load_vocabulary(DEFAULT_PATH), tmp_path, cache)
+
+    cache = ParsedFiles()
+    first = load(cache)
+    assert len(checked) == len(first) > 3 and quoted
+    assert load(cache).entities == first.entities and checked == [] and quoted == []
+    load(cache, load_vocabulary(DEFAULT_PATH))  # an equal vocabulary read again: nothing checked again
+    assert checked == []
+    ada = tmp_path / "entities" / "people" / "ada-example.yaml"
+    ada.write_text(ada.read_text(encoding="utf-8").replace("name: Ada Example", "name: Ada Edited", 1), encoding="utf-8")
+    edited = load(cache)
+    assert checked == ["entities/people/ada-example.yaml"]
+    assert edited.entities == load(None).entities and edited.entities != first.entities
+    ada.write_text(ada.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
+    for _ in range(2):  # the file's own mistake, found again from what was kept
+        with pytest.raises(EntityErrors) as caught:
+            load(cache)
+        assert "unknown key 'colour'" in str(caught.value)
+    ada.write_text(ada.read_text(encoding="utf-8").replace("colour: blue\n", ""), encoding="utf-8")
+    load(cache)
+    citation = next(c for r in edited.relations for c in r.citations if edited[c.source].text)
+    text_file = tmp_path / "entities" / edited[citation.source].kind / f"{citation.source}.txt"
+    original = text_file.read_text(encoding="utf-8")
+    text_file.write_text(original.replace(citation.quote.split()[-1], "CHANGED"), encoding="utf-8")
+    with pytest.raises(EntityErrors) as caught:
+        load(cache)
+    assert f"quote not found in source '{citation.source}'" in str(caught.value) and citation.quote in quoted
+    text_file.write_text(original, encoding="utf-8")
+    load(cache)
+    target = next(r.target for r in edited["ada-example"].relations)
+    (tmp_path / "entities" / edited[target].kind / f"{target}.yaml").unlink()
+    with pytest.raises(EntityErrors) as caught:
+        load(cache)
+    assert target in str(caught.value) and "ada-example.yaml" in str(caught.value)
+    assert "entities/people/ada-example.yaml" not in checked

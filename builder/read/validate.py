@@ -13,7 +13,7 @@ from builder.model import Citation, Corpus, Entity, Relation
 from builder.read.hints import fold, suggest
 from builder.read.names import name_problem, skeleton
 from builder.read.quotes import collapse_spaces, quote_problem
-from builder.read.yaml import RawEntity
+from builder.read.yaml import Checked, RawEntity
 from builder.vocabulary import CITATION_KEYS, RELATION_QUALIFIERS, EntityType, Vocabulary
 from builder.vocabulary.kinds import AGENT, KINDS, EDate, kind_of, show_value
 
@@ -25,10 +25,14 @@ MAX_QUOTE_WORDS = 60
 MIN_QUOTE_CHARS = 4
 
 
-def validate(raws: list[RawEntity], vocabulary: Vocabulary, errors: list[EntityError] | None = None) -> Corpus:
+def validate(raws: list[RawEntity], vocabulary: Vocabulary, errors: list[EntityError] | None = None,
+             kept: Checked | None = None) -> Corpus:
     """Check every raw entity and return the model, or raise EntityErrors with all mistakes
-    (including `errors` already found while loading)."""
-    checker = _Checker(vocabulary, list(errors or []))
+    (including `errors` already found while loading). With `kept` (the preview's, from
+    ParsedFiles.checked), a file parsed to the same data as last time is not checked on its
+    own again (its entity and its own mistakes are taken from there), nor a quote against
+    a source text unchanged; the other checks across files run on every entity."""
+    checker = _Checker(vocabulary, list(errors or []), kept)
     corpus = checker.run(raws)
     if checker.errors:
         raise EntityErrors(checker.errors)
@@ -36,9 +40,10 @@ def validate(raws: list[RawEntity], vocabulary: Vocabulary, errors: list[EntityE
 
 
 class _Checker:
-    def __init__(self, vocabulary: Vocabulary, errors: list[EntityError]) -> None:
+    def __init__(self, vocabulary: Vocabulary, errors: list[EntityError], kept: Checked | None = None) -> None:
         self.v = vocabulary
         self.errors = errors
+        self.kept = kept
         # Files that could not even be read: references to them are not reported twice.
         self.unreadable = {PurePosixPath(e.location.path).stem for e in errors}
         self.normal_texts: dict[str, str] = {}  # source id -> its archived text, spaces collapsed
@@ -54,7 +59,7 @@ class _Checker:
         for raw in raws:
             if not self.check_id(raw, seen):
                 continue
-            entity = self.check_entity(raw)
+            entity = self.check_file(raw)
             if entity is not None:
                 drafts.append((raw, entity))
         entities = {e.id: e for _, e in drafts}
@@ -65,6 +70,19 @@ class _Checker:
             self.check_references(raw, entity, entities, names, seen)
             self.check_replaces(raw, entity, seen, former)
         return Corpus(list(entities.values()), self.v)
+
+    def check_file(self, raw: RawEntity) -> Entity | None:
+        """check_entity, or what it gave for the same parsed data and archived text."""
+        if self.kept is None:
+            return self.check_entity(raw)
+        last = self.kept.files.get(raw.path)
+        if last is not None and last[0] is raw.data and last[1] == raw.text:  # ParsedFiles gives the same data
+            self.errors.extend(last[3])
+            return last[2]
+        before = len(self.errors)
+        entity = self.check_entity(raw)
+        self.kept.files[raw.path] = (raw.data, raw.text, entity, self.errors[before:])
+        return entity
 
     # -- identity --------------------------------------------------------------
 
@@ -493,14 +511,30 @@ class _Checker:
                        "and drops nothing")
 
     def check_quote(self, where: Location, quote: str, source: Entity) -> None:
-        text = self.normal_texts.get(source.id)
-        if text is None:
-            text = self.normal_texts[source.id] = collapse_spaces(source.text)
-        problem = quote_problem(quote, text)
+        problem = self.quote_problem(quote, source)
         if problem is not None:
             message, passage = problem
             self.error(where, f"{message} in source '{source.id}'", f"closest: «{passage}»" if passage else
                        "copy the words exactly from the source's text")
+
+    def quote_problem(self, quote: str, source: Entity) -> tuple[str, str] | None:
+        found = None
+        if self.kept is not None:
+            last = self.kept.quotes.get(source.id)
+            if last is None or (last[0] is not source.text and last[0] != source.text):
+                last = (source.text, {})
+            # the text of this build from now on: the next quotes compare it by identity
+            found = self.kept.quotes[source.id] = (source.text, last[1])
+            if quote in found[1]:
+                return found[1][quote]
+        text = self.normal_texts.get(source.id)
+        if text is None:
+            text = self.normal_texts[source.id] = collapse_spaces(source.text)
+        problem = quote_problem(quote, text)
+        if found is not None:
+            found[1][quote] = problem
+        return problem
+
 
 def statement_key(predicate: str, target: str, occurrence: int = 1) -> str:
     """A relation's key, unique within its subject: the fragment of its statement's IRI.

@@ -61,6 +61,17 @@ class LoadResult:
     errors: list[EntityError]
 
 
+@dataclass
+class Checked:
+    """What validation keeps between the preview's builds (read/validate.py): each file's
+    own checks (by path: its data, archived text, entity and own mistakes) and each
+    quote's check against its source's text (by source id: the text, and per quote the
+    problem found or None)."""
+
+    files: dict[str, tuple] = field(default_factory=dict)
+    quotes: dict[str, tuple[str, dict]] = field(default_factory=dict)
+
+
 class ParsedFiles:
     """What each entity file parsed to, kept between the preview's builds (`make serve`):
     a file whose text has not changed is not parsed again (parsing is most of reading
@@ -68,6 +79,8 @@ class ParsedFiles:
 
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[str, tuple[dict, dict, dict]]] = {}
+        self._checked = Checked()
+        self._vocabulary = None
 
     def parse(self, text: str, shown: str) -> tuple[dict, dict, dict]:
         kept = self._parsed.get(shown)
@@ -76,6 +89,12 @@ class ParsedFiles:
         parsed = parse_yaml(text, shown)
         self._parsed[shown] = (text, parsed)
         return parsed
+
+    def checked(self, vocabulary) -> Checked:
+        """What validation kept here, for this vocabulary: forgotten when it changes."""
+        if self._vocabulary != vocabulary:
+            self._checked, self._vocabulary = Checked(), vocabulary
+        return self._checked
 
 
 def load_entities(entities_dir: Path, kinds: tuple[str, ...], root: Path | None = None,
