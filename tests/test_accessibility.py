@@ -44,6 +44,9 @@ def ready(page, path: str, *, run: bool = True, press: bool = False) -> None:
     default query (with run). With press, put the entity page's buttons in their pressed,
     focused and hovered states, whose colours are checked too."""
     show_networks(page)
+    # back at the top, once the header has settled (it shows the page's title when scrolled)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_function("!document.getAnimations().some(a => a instanceof CSSTransition)")
     if path == "explorer/":
         page.wait_for_selector("#pg-explorer[data-drawn-ms]", state="attached", timeout=30000)
     elif path == "timeline/":
