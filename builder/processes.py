@@ -8,6 +8,15 @@ import os
 import signal
 import sys
 
+BACKGROUND_NICENESS = 10
+
+
+def in_background() -> None:
+    """Lower this process's CPU priority: under `make serve`, the data files and the search
+    index of an edit are made while the next edit's pages render, which should not wait."""
+    with contextlib.suppress(OSError):
+        os.nice(BACKGROUND_NICENESS)
+
 
 def die_with_parent(parent: int | None = None) -> None:
     """Have Linux end this process when its parent dies, even by SIGKILL (a query, a page

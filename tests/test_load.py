@@ -206,3 +206,30 @@ def test_the_preview_checks_on_their_own_only_the_files_that_changed(tmp_path, m
         load(cache)
     assert target in str(caught.value) and "ada-example.yaml" in str(caught.value)
     assert "entities/people/ada-example.yaml" not in checked
+
+
+def test_the_previews_data_process_runs_at_a_lower_priority(tmp_path):
+    """Under make serve, an edit's data files are made at a lower CPU priority than the
+    next edit's pages; a build's at the same priority as the build."""
+    import os
+    import time
+
+    from builder.pipeline import load_corpus
+    from builder.processes import BACKGROUND_NICENESS
+    from builder.site.datajob import DataJob
+
+    from conftest import MINI
+    corpus = load_corpus(MINI, root=MINI.parent)
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    for background, expected in ((True, mine + BACKGROUND_NICENESS), (False, mine)):
+        job = DataJob(corpus, (), "https://policygraph.example.org/", beside=tmp_path / "site", background=background)
+        seen = set()
+        while job.process.poll() is None:
+            try:
+                seen.add(os.getpriority(os.PRIO_PROCESS, job.process.pid))
+            except ProcessLookupError:
+                break
+            time.sleep(0.005)
+        job.finish()
+        job.remove()
+        assert max(seen) == min(expected, 19), (background, seen)

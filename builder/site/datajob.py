@@ -29,7 +29,7 @@ from builder.model import Corpus
 from builder.network.render import NetworkRenderer
 from builder.network.select import has_ego_network
 from builder.paths import EXPLORER_FILE, SITE_MARKER, network_file, published, theme_network_file, turtle_file
-from builder.processes import die_with_parent
+from builder.processes import die_with_parent, in_background
 from builder.rdf.entity import render_entity_rdf
 from builder.rdf.export import Release, data_exports, rdf_prefixes, serialize_corpus
 
@@ -76,10 +76,11 @@ class DataJob:
     """`write_data_files` by a child process, into a temporary folder beside the site
     folder `beside` (on its disk, so the files move in by renaming; named after it, so a
     build killed before cleaning up has its leftovers removed by the next one). The
-    process ends if the build's process dies."""
+    process ends if the build's process dies. In the `background` (the preview's), it runs
+    at a lower CPU priority."""
 
     def __init__(self, corpus: Corpus, themes, site_url: str, release: Release = Release(),
-                 beside: Path | None = None) -> None:
+                 beside: Path | None = None, background: bool = False) -> None:
         self.cancelled = False
         self.work = Path(tempfile.mkdtemp(prefix=f"{beside.name}.data-" if beside else "policygraph-data-",
                                           dir=beside.parent if beside else None))
@@ -88,7 +89,7 @@ class DataJob:
         with open(self.work / "input.pickle", "wb") as stream:
             pickle.dump((corpus, list(themes), site_url, release), stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.process = subprocess.Popen([sys.executable, "-m", "builder.site.datajob", str(self.work),
-                                         str(os.getpid())],
+                                         str(os.getpid())] + (["--background"] if background else []),
                                         cwd=Path(__file__).resolve().parents[2], stdin=subprocess.DEVNULL)
 
     @property
@@ -128,8 +129,10 @@ def peak_memory_mb() -> int | None:
     return int(status.split("VmHWM:")[1].split()[0]) // 1024
 
 
-def _main(work: Path, parent: int) -> None:
+def _main(work: Path, parent: int, background: bool = False) -> None:
     die_with_parent(parent)
+    if background:
+        in_background()
     from builder.pipeline import batch_gc
     batch_gc()
     started = time.perf_counter()
@@ -152,4 +155,4 @@ def _main(work: Path, parent: int) -> None:
 
 
 if __name__ == "__main__":
-    _main(Path(sys.argv[1]), int(sys.argv[2]))
+    _main(Path(sys.argv[1]), int(sys.argv[2]), "--background" in sys.argv[3:])

@@ -143,7 +143,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         # The data process starts now, not before the pages: they render on every core.
         self.data_job = DataJob(corpus, themes, config.site_url, Release(
             modified=last_commit_date(self._paths(config).root), endpoint=self.config.sparql_endpoint),
-            beside=Path(config.site_dir))
+            beside=Path(config.site_dir), background=self.serving)
         pages, parts, kept = rendered.markdown, rendered.parts, set()
         entity_pages = {page_src(e) for e in corpus.entities.values()} | {theme_src(t.id) for t in themes}
         if previous is not None:
@@ -222,7 +222,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     def _index_preview(self, site: Path, language: str) -> None:
         with self.search_lock:
             try:
-                index_site(site, language)
+                index_site(site, language, background=True)
             except BuildError as error:
                 log.warning(f"policygraph: {error}")
 

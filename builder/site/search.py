@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.errors import BuildError
-from builder.processes import die_with_parent
+from builder.processes import die_with_parent, in_background
 
 BUNDLE = "pagefind"
 # Left out of every page: the theme's furniture inside the article (headings' permalinks,
@@ -31,9 +31,10 @@ class SearchIndex:
     pages: int
 
 
-def index_site(site: Path, language: str) -> SearchIndex:
+def index_site(site: Path, language: str, background: bool = False) -> SearchIndex:
     """Index the built site in `site` (its pages only: run it once they are all written).
-    The same pages give the same files, byte for byte."""
+    The same pages give the same files, byte for byte. In the `background` (the preview's),
+    Pagefind runs at a lower CPU priority."""
     from pagefind_bin import get_executable  # the pagefind[bin] wheel's binary
     try:
         executable = get_executable()
@@ -44,7 +45,7 @@ def index_site(site: Path, language: str) -> SearchIndex:
         command += ["--exclude-selectors", selector]
     # In the site folder: no pagefind.yml of the project's or the user's is read.
     result = subprocess.run(command, cwd=site, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                            preexec_fn=die_with_parent)
+                            preexec_fn=_in_background if background else die_with_parent)
     entry = site / BUNDLE / "pagefind-entry.json"
     if result.returncode != 0 or not entry.is_file():
         output = "\n".join(part.strip() for part in (result.stdout, result.stderr) if part.strip())
@@ -56,3 +57,8 @@ def index_site(site: Path, language: str) -> SearchIndex:
         raise BuildError("the search index holds no page: no page is marked data-pagefind-body "
                          "(see overrides/main.html)")
     return SearchIndex(site / BUNDLE, pages)
+
+
+def _in_background() -> None:
+    die_with_parent()
+    in_background()
