@@ -3,7 +3,6 @@ verbatim from the seed texts, no orphan, no duplicate."""
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -14,10 +13,10 @@ from builder.read.hints import fold as _fold
 
 from conftest import ROOT
 
-# The seed texts the sources were cut from: reference material beside the repository,
-# not part of it. Quotes are checked against the archived texts (entities/sources/*.txt)
-# by validation itself; this only confirms that each archive is an exact slice of a seed.
-SEEDS = Path(os.environ.get("POLICYGRAPH_SEEDS", ROOT.parent / "shared" / "seeds"))
+# The seed texts (news articles) the sources were cut from, kept as they came. Quotes are
+# checked against the archived texts (entities/sources/*.txt) by validation itself; this
+# confirms that each archive is an exact slice of a seed.
+SEEDS = ROOT / "tests" / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +44,8 @@ def test_every_source_has_its_archived_text(corpus):
 
 
 def test_archived_texts_are_exact_slices_of_the_seeds(corpus):
-    if not SEEDS.is_dir():
-        pytest.skip(f"no seed texts at {SEEDS} (set POLICYGRAPH_SEEDS); the quotes are still checked")
     seeds = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    assert seeds
     assert [s.id for s in corpus.by_kind("sources") if not any(s.text in seed for seed in seeds)] == []
 
 
