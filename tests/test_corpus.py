@@ -4,7 +4,6 @@ verbatim from the seed texts, no orphan, no duplicate."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 

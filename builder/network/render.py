@@ -108,6 +108,10 @@ class NetworkRenderer:
         self.select = Selection(corpus)
         self._ego_nodes: dict[tuple[str, int], dict] = {}
         self._edges: dict[tuple[str, str], dict] = {}
+        # every kind's colour and shape as vis-network groups (all kinds in every file: the
+        # explorer adds nodes from ego network files), and the statuses drawn dashed
+        self._groups = {t.id: {"color": t.color, "shape": t.shape} for t in self.v.kinds.values()}
+        self._dashed = [s for s, status in self.v.statuses.items() if not status.truthy]
 
     # -- data --------------------------------------------------------------------
 
@@ -157,12 +161,7 @@ class NetworkRenderer:
         predicates = sorted({e["predicate"] for e in data.edges})
         return {"types": {t: self.v.types[t].label.site for t in types},
                 "predicates": {p: self.v.predicates[p].label.site for p in predicates},
-                "dashed": [s for s, status in self.v.statuses.items() if not status.truthy]}
-
-    def options(self, options: dict) -> dict:
-        """The options of a network file: `options`, and each kind's colour and shape as
-        vis-network groups (every kind: the explorer adds nodes from ego network files)."""
-        return {**options, "groups": {t.id: {"color": t.color, "shape": t.shape} for t in self.v.kinds.values()}}
+                "dashed": self._dashed}
 
     def legend(self, entities) -> list[dict]:
         present = {e.type for e in entities}
@@ -215,12 +214,14 @@ class NetworkRenderer:
         self.net.height = height
         return Markup(self.net.generate_html())
 
-    def payload(self, data: NetworkData, options: dict) -> bytes:
-        """A network's data as UTF-8 JSON (as a str, non-Latin-1 text would take two
-        bytes a character)."""
-        self.net.nodes, self.net.edges, self.net.options = data.nodes, data.edges, self.options(options)
+    def payload(self, data: NetworkData, options: dict, **extra) -> bytes:
+        """A network's data file as UTF-8 JSON (as a str, non-Latin-1 text would take two
+        bytes a character): nodes, edges, `options` with the kinds' groups, the labels
+        they need (key), and `extra`."""
+        self.net.nodes, self.net.edges = data.nodes, data.edges
+        self.net.options = {**options, "groups": self._groups}
         nodes, edges, *_ = self.net.get_network_data()
-        return json.dumps({"nodes": nodes, "edges": edges, "options": self.net.options, **self.key(data)},
+        return json.dumps({"nodes": nodes, "edges": edges, "options": self.net.options, **self.key(data), **extra},
                           ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
     # -- files -------------------------------------------------------------------
@@ -244,10 +245,8 @@ class NetworkRenderer:
             yield theme_network_file(theme.id), self.payload(data, EGO_OPTIONS)
         data = self.whole("explorer/", explorer_limit)
         cut = {"connected": data.connected} if data.connected else {}
-        yield EXPLORER_FILE, json.dumps(
-            {"nodes": data.nodes, "edges": data.edges, "options": self.options(explorer_options(len(data.edges))),
-             "legend": data.legend, "hub_degree": data.hub_degree, **self.key(data), **cut},
-            ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        yield EXPLORER_FILE, self.payload(data, explorer_options(len(data.edges)), legend=data.legend,
+                                          hub_degree=data.hub_degree, **cut)
 
 
 def json_data(value) -> Markup:
