@@ -56,17 +56,17 @@ def _csv(rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def network(corpus: Corpus, dynamic: bool = False) -> nx.MultiDiGraph:
-    """The multigraph, with typed attributes; `dynamic`: with each edge's and dated node's
-    time interval as `start` and `end` (GEXF spells)."""
+def network(corpus: Corpus, nodes: list[dict], edges: list[dict], dynamic: bool = False) -> nx.MultiDiGraph:
+    """The multigraph of the rows (node_rows, edge_row of each relation in order), with
+    typed attributes; `dynamic`: with each edge's and dated node's time interval as
+    `start` and `end` (GEXF spells)."""
     graph = nx.MultiDiGraph(name="policygraph")
-    for row in node_rows(corpus):
+    for row in nodes:
         attributes = {k: v for k, v in row.items() if k != "id" and v != ""}
         if dynamic and row["date"]:
             attributes["start"] = corpus[row["id"]].when.earliest
         graph.add_node(row["id"], **attributes)
-    for relation in corpus.relations:
-        row = edge_row(corpus, relation)
+    for relation, row in zip(corpus.relations, edges, strict=True):
         attributes = {k: v for k, v in row.items() if k not in ("source", "target") and v != ""}
         if dynamic and relation.dates:
             attributes["start"] = min(d.earliest for d in relation.dates)
@@ -76,12 +76,13 @@ def network(corpus: Corpus, dynamic: bool = False) -> nx.MultiDiGraph:
 
 
 def render_network_exports(corpus: Corpus) -> dict[str, bytes]:
+    nodes, edges = node_rows(corpus), [edge_row(corpus, r) for r in corpus.relations]
     graphml, gexf = io.BytesIO(), io.BytesIO()
-    nx.write_graphml(network(corpus), graphml, encoding="utf-8")
-    nx.write_gexf(network(corpus, dynamic=True), gexf, encoding="utf-8")
+    nx.write_graphml(network(corpus, nodes, edges), graphml, encoding="utf-8")
+    nx.write_gexf(network(corpus, nodes, edges, dynamic=True), gexf, encoding="utf-8")
     return {
-        "nodes.csv": _csv(node_rows(corpus)),
-        "edges.csv": _csv([edge_row(corpus, r) for r in corpus.relations]),
+        "nodes.csv": _csv(nodes),
+        "edges.csv": _csv(edges),
         "graph.graphml": graphml.getvalue(),
         "graph.gexf": _without_date(gexf.getvalue()),
     }
