@@ -85,6 +85,7 @@ def test_two_hops_fit_in_view(page, real_site, serve):
     drawn(page, serve(real_site) + "people/david-sacks/")
     page.locator("figure.pg-network").scroll_into_view_if_needed()
     page.click(".pg-network-widen")
+    page.wait_for_selector("figure.pg-network[data-hops='2']")  # the second hop fetched
     page.wait_for_timeout(4000)  # stabilisation, then the fit
     outside = page.evaluate("""() => {
         const n = window.policygraph.networks[0];
@@ -192,3 +193,54 @@ def test_a_network_draws_what_the_corpus_says(page, real_site, serve):
     color = page.evaluate("(id) => window.policygraph.networks[0].network.body.nodes[id].options.color.background",
                           hidden)
     assert color == nodes[hidden]["color"]
+
+
+def test_two_hops_are_assembled_from_the_neighbours_files(page, real_site, serve):
+    """An ego network's file holds one hop; "Show two hops" fetches the files of the
+    neighbours it walks through and adds the entities the file names as its second hop
+    (select.py) and every relation among the entities shown that those files hold: each
+    file holds the relations among its entity and its neighbours."""
+    from builder.network.select import Selection
+    from builder.paths import page_url
+    from builder.pipeline import load_corpus
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    select = Selection(corpus)
+    entity = max((e for e in corpus.entities.values() if not corpus.is_source(e.id)),
+                 key=lambda e: (len(select.ego(e.id).second), len(select.ego(e.id).walked), e.id))
+    ego = select.ego(entity.id)
+    assert ego.second and ego.walked
+    shown = {entity.id, *ego.first, *ego.second}
+
+    def closed(entity_id: str) -> set[str]:
+        return {entity_id, *corpus.neighbours(entity_id)}
+
+    files = [closed(x) for x in (entity.id, *ego.walked)]
+    expected = {(r.subject, r.predicate, r.target, min(d.earliest for d in r.dates) if r.dates else "")
+                for r in corpus.relations if r.subject in shown and r.target in shown
+                and any(r.subject in f and r.target in f for f in files)}
+    beyond = {(r.subject, r.target) for r in corpus.relations if r.subject in shown and r.target in shown} - \
+        {(s, t) for s, _, t, _ in expected}
+    site = serve(real_site)
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    drawn(page, site + page_url(entity))
+    one = page.evaluate("window.policygraph.networks[0].view.getIds()")
+    assert set(one) == {entity.id, *ego.first}
+    with page.expect_response(lambda r: r.url.endswith(".network.json") and r.url != site + page_url(entity)):
+        page.click(".pg-network-widen")
+    page.wait_for_selector("figure.pg-network[data-hops='2']")
+    seen = page.evaluate("""() => {
+        const n = window.policygraph.networks[0];
+        return {ids: n.view.getIds(), second: n.nodes.get().filter((x) => x.hop === 2).map((x) => [x.id, x.url]),
+                keys: n.edges.get().map((e) => [e.from, e.predicate, e.to, e.t0 || ""]),
+                status: n.figure.querySelector('.pg-network-status').textContent};
+    }""")
+    assert set(seen["ids"]) == shown and len(seen["ids"]) == len(shown)
+    assert {tuple(k) for k in seen["keys"]} == expected and len(seen["keys"]) == len(expected)
+    assert {i: url for i, url in seen["second"]} == {i: site + page_url(corpus[i]) for i in ego.second}
+    assert f"Added {len(ego.second)} entities" in seen["status"] and not failed
+    print(f"{entity.id}: {len(ego.first)} neighbours, {len(ego.walked)} files fetched, {len(ego.second)} second hop, "
+          f"{len(expected)} relations; {len(beyond)} among those shown in no file fetched")
+    page.click(".pg-network-widen")
+    assert page.get_attribute("figure.pg-network", "data-hops") == "1"
+    assert set(page.evaluate("window.policygraph.networks[0].view.getIds()")) == set(one)

@@ -140,7 +140,7 @@ def test_entity_page_widens_to_two_hops_and_sorts(sized_page, real_site, serve):
     show_networks(page)
     one = page.evaluate("window.policygraph.networks[0].view.length")
     page.click(".pg-network-widen")
-    assert page.get_attribute("figure.pg-network", "data-hops") == "2"
+    page.wait_for_selector("figure.pg-network[data-hops='2']")
     assert page.evaluate("window.policygraph.networks[0].view.length") > one
     page.click(".pg-relation-sort button[data-key='date']")
     dates = page.eval_on_selector_all("#holds-role-at-white-house ~ *, span.pg-rel", "s => s.map(x => x.dataset.date || '')")

@@ -91,6 +91,7 @@ class NetworkData:
     legend: list[dict] = field(default_factory=list)
     hub_degree: int | None = None
     connected: int | None = None  # the explorer's, when it opens on part of the graph: of how many
+    second: list[str] = field(default_factory=list)  # an ego network's second hop, added on request
 
 
 class NetworkRenderer:
@@ -169,15 +170,19 @@ class NetworkRenderer:
                 for t in self.v.kinds.values() if t.id in present]
 
     def ego(self, entity_id: str, from_page: str) -> NetworkData:
-        """The entity, its neighbours and the relations among them; plus, marked `hop: 2`
-        and shown on request, entities two relations away (see select.py). Node tooltips
-        give name and type, not the summary: an edit to a summary then changes no other
-        page's network (see site/preview.py)."""
+        """The entity, its neighbours and the relations among them. The second hop
+        (select.py) is not in the file: it names those entities (`second`) and gives each
+        neighbour walked through to them the address of its own file (`expand`), from
+        which the page adds them on request. Node tooltips give name and type, not the
+        summary: an edit to a summary then changes no other page's network (see
+        site/preview.py)."""
         ego = self.select.ego(entity_id)
+        walked = set(ego.walked)
         nodes = [self.node(self.corpus[entity_id], from_page, summary=False, borderWidth=3, size=22)]
-        nodes += [self.ego_node(i, from_page) for i in ego.first]
-        nodes += [self.ego_node(i, from_page, hop=2) for i in ego.second]
-        return NetworkData(nodes, [self.edge(r) for r in ego.relations], self.ego_legend(entity_id))
+        nodes += [self.ego_node(i, from_page, expand=relative_url(from_page, network_file(self.corpus[i])))
+                  if i in walked else self.ego_node(i, from_page) for i in ego.first]
+        return NetworkData(nodes, [self.edge(r) for r in ego.relations], self.ego_legend(entity_id),
+                           second=ego.second)
 
     def subgraph(self, ids, from_page: str, highlight: set[str] = frozenset()) -> NetworkData:
         """A set of entities and the relations among them (a theme's network)."""
@@ -237,7 +242,9 @@ class NetworkRenderer:
         (entity ids), just those entities' ego networks (the preview's quick update)."""
         for entity in self.corpus.entities.values():
             if has_ego_network(self.corpus, entity) and (only is None or entity.id in only):
-                yield network_file(entity), self.payload(self.ego(entity.id, page_url(entity)), EGO_OPTIONS)
+                data = self.ego(entity.id, page_url(entity))
+                second = {"second": data.second} if data.second else {}
+                yield network_file(entity), self.payload(data, EGO_OPTIONS, **second)
         if only is not None:
             return
         for theme in themes:

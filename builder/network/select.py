@@ -1,6 +1,11 @@
 """Which entities and relations a network shows: the ego network of an entity (one hop,
 and a second hop shown on request), a theme's subgraph, and the whole connected graph.
-Pure functions of the corpus, in a stable order; drawing them is render.py's job."""
+Pure functions of the corpus, in a stable order; drawing them is render.py's job.
+
+An ego network's file holds its first hop. Its second hop is assembled by the page on
+request (site_src/assets/network.js) from the files of the neighbours it walks through:
+the entities the file lists as its second hop, and the relations among everything shown
+that those files hold (each file holds every relation among its entity and neighbours)."""
 
 from __future__ import annotations
 
@@ -36,11 +41,14 @@ def explorer_hub_degree(degrees: list[int]) -> int:
 
 @dataclass(frozen=True)
 class Ego:
-    """An ego network: the entity, its neighbours (first hop), up to SECOND_HOP_LIMIT
-    entities two relations away, and the relations among them, in drawing order."""
+    """An ego network: the entity, its neighbours (first hop) and the relations among
+    them, in drawing order; the neighbours it walks through to a second hop (`walked`:
+    not hubs, with an ego network of their own) and up to SECOND_HOP_LIMIT entities
+    beyond them (`second`, the most connected)."""
 
     center: str
     first: tuple[str, ...]
+    walked: list[str]
     second: list[str]
     relations: list[Relation]
 
@@ -55,20 +63,11 @@ class Selection:
         corpus, degree = self.corpus, self.corpus.degrees
         first = corpus.neighbours(entity_id)
         members = {entity_id, *first}
-        second = self.most_connected([f for f in first if degree[f] <= WALK_DEGREE], exclude=members,
-                                     limit=second_hop)
-        everyone = members.union(second)
+        walked = [f for f in first if degree[f] <= WALK_DEGREE and has_ego_network(corpus, corpus[f])]
+        second = self.most_connected(walked, exclude=members, limit=second_hop)
         relations = list(corpus.outgoing(entity_id))
-        outward = []  # first hop -> second hop, after the relations among the first hop
-        for i in first:
-            for r in corpus.outgoing(i):
-                if r.target in members:
-                    relations.append(r)
-                elif r.target in everyone:
-                    outward.append(r)
-        relations += [r for i in second for r in corpus.outgoing(i) if r.target in members]
-        relations += outward
-        return Ego(entity_id, first, second, relations)
+        relations += [r for i in first for r in corpus.outgoing(i) if r.target in members]
+        return Ego(entity_id, first, walked, second, relations)
 
     def most_connected(self, through: list[str], exclude: set[str], limit: int) -> list[str]:
         """Up to `limit` neighbours of the `through` entities, not in `exclude`: the most

@@ -162,8 +162,9 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             self.preview = Preview(corpus, themes, project.vocabulary_text, pages, dict(parts))
         self.parts = parts
         # In the preview, the networks of the re-rendered pages come with them; the data
-        # process rewrites every network a moment later (a relation changes networks two
-        # hops away, beyond the pages re-rendered).
+        # process rewrites every network a moment later (a relation changes the degrees
+        # that rank the second hop named in networks two hops away, beyond the pages
+        # re-rendered).
         immediate = dict(NetworkRenderer(corpus).files(only=only)) if only is not None else {}
         for src, content in immediate.items():
             add_file(files, FreedFile.generated(config, src, content=content))

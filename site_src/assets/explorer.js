@@ -5,7 +5,7 @@
  * network's file. Text reaches the page through textContent only. */
 
 import { el } from "./dom.js";
-import { keepLabelsApart, loadVis, openOnActivate, revealLabels, state, themed, touchVeil, visEdges, visNodes } from "./network.js";
+import { edgeKey, keepLabelsApart, loadVis, openOnActivate, revealLabels, state, themed, touchVeil, visEdges, visNodes } from "./network.js";
 
 // The most connected entities labelled on the overview (those whose labels fit apart).
 const EXPLORER_LABELS = 15;
@@ -204,9 +204,10 @@ class Explorer {
     }
     const page = new URL(node.url, document.baseURI);  // the ego network's addresses are relative to it
     const centre = this.network.getPositions([id])[id];
-    const fresh = ego.nodes.filter((n) => n.hop !== 2 && !this.nodes.get(n.id));
+    const fresh = ego.nodes.filter((n) => !this.nodes.get(n.id));
     const radius = Math.max(60, 40 / this.network.getScale()) + 6 * fresh.length;
-    const items = new Map(visNodes(ego).map((n) => [n.id, n]));
+    // the ego network's own `expand` addresses are not the explorer's (added nodes show all their relations)
+    const items = new Map(visNodes(ego).map(({ expand, ...n }) => [n.id, n]));
     this.nodes.add(fresh.map((n, i) => ({
       ...items.get(n.id), url: new URL(n.url, page).href,
       x: Math.round(centre.x + radius * Math.cos((2 * Math.PI * i) / fresh.length)),
@@ -223,11 +224,6 @@ class Explorer {
       + `${edges.length.toLocaleString("en")} relations around ${node.name}.`;
     this.root.setAttribute("data-expanded", `${id} ${fresh.length} ${edges.length}`);
   }
-}
-
-/* One relation, as drawn: the same in the explorer's data and in an ego network's. */
-function edgeKey(edge) {
-  return `${edge.from}\u0000${edge.predicate}\u0000${edge.to}\u0000${edge.t0 || ""}`;
 }
 
 export async function mount(root) {

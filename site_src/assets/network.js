@@ -61,6 +61,44 @@ export function visEdges(data) {
   });
 }
 
+/* One relation, as drawn: the same in every network file that holds it. */
+export function edgeKey(edge) {
+  return `${edge.from}\u0000${edge.predicate}\u0000${edge.to}\u0000${edge.t0 || ""}`;
+}
+
+async function fetchJson(address) {
+  const response = await fetch(address);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
+
+/* An ego network's second hop, from the network files of the neighbours it walks through
+ * (their `expand`): the entities the file names as its second hop (`second`) and every
+ * relation those files hold among the entities then shown. Addresses in a neighbour's
+ * file are relative to the neighbour's page. */
+async function secondHop(data) {
+  const wanted = new Set(data.second);
+  const shown = new Set([...data.nodes.map((node) => node.id), ...data.second]);
+  const files = await Promise.all(data.nodes.filter((node) => node.expand).map(async (node) => ({
+    page: new URL(node.url, document.baseURI),
+    data: await fetchJson(new URL(node.expand, document.baseURI).href) })));
+  const found = new Map();
+  const keys = new Set(data.edges.map(edgeKey));
+  const edges = [];
+  for (const file of files) {
+    for (const node of visNodes(file.data)) {
+      if (wanted.has(node.id) && !found.has(node.id)) {
+        const { expand, borderWidth, size, ...drawn } = node;
+        found.set(node.id, { ...drawn, url: new URL(node.url, file.page).href, hop: 2 });
+      }
+    }
+    const fresh = file.data.edges.filter((edge) => shown.has(edge.from) && shown.has(edge.to) && !keys.has(edgeKey(edge)));
+    fresh.forEach((edge) => keys.add(edgeKey(edge)));
+    edges.push(...visEdges({ ...file.data, edges: fresh }));
+  }
+  return { nodes: data.second.filter((id) => found.has(id)).map((id) => found.get(id)), edges };
+}
+
 export function fontColor() {
   return document.body.getAttribute("data-md-color-scheme") === "slate" ? "#e6e6e6" : "#222222";
 }
@@ -226,10 +264,28 @@ function draw(vis, figure, data) {
   labels.rank(data.edges);
   labels.place();
   revealLabels(network, nodes, edges, labels.placed);
-  if (data.nodes.some((node) => node.hop === 2)) {
+  if (data.second && data.second.length) {
     const button = el("button", { type: "button", className: "md-button pg-network-widen", textContent: "Show two hops" });
     button.setAttribute("aria-pressed", "false");
-    button.addEventListener("click", () => {
+    let added = null;  // the second hop, fetched on the first request
+    button.addEventListener("click", async () => {
+      if (!added) {
+        button.disabled = true;
+        button.textContent = "Loading the second hop…";
+        try {
+          added = await secondHop(data);
+        } catch (error) {
+          button.disabled = false;
+          button.textContent = "Show two hops";
+          status.textContent = `The second hop could not be loaded (${error.message}).`;
+          return;
+        }
+        nodes.add(added.nodes);
+        edges.add(added.edges.map((edge, index) => ({ id: `h${index}`, ...edge, fullLabel: edge.label, label: "" })));
+        labels.rank([...data.edges, ...added.edges]);
+        button.disabled = false;
+        status.textContent = `Added ${added.nodes.length} entities two relations away and ${added.edges.length} relations.`;
+      }
       wide.on = !wide.on;
       view.refresh();
       button.textContent = wide.on ? "Show one hop" : "Show two hops";
@@ -237,7 +293,9 @@ function draw(vis, figure, data) {
       figure.setAttribute("data-hops", wide.on ? "2" : "1");
       refit(network);
     });
+    const status = el("span", { className: "pg-network-status", role: "status" });
     figure.insertBefore(button, canvas.closest(".pg-network-frame") || canvas);
+    figure.insertBefore(status, canvas.closest(".pg-network-frame") || canvas);
   }
   openOnActivate(network, nodes, canvas);
   figure.setAttribute("data-ready", "true");
@@ -259,9 +317,7 @@ async function drawNow(figures) {
   }
   await Promise.all(figures.map(async (figure) => {
     try {
-      const response = await fetch(new URL(figure.dataset.src, document.baseURI).href);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      draw(vis, figure, await response.json());
+      draw(vis, figure, await fetchJson(new URL(figure.dataset.src, document.baseURI).href));
     } catch (error) {
       fail(figure, `The network could not be loaded (${error.message}).`);
     }
