@@ -102,3 +102,41 @@ def test_theme_membership_changes_are_re_rendered():
     differing = {i for i in new_pages if new_pages[i] != old_pages.get(i)}
     assert outsider.id in differing
     assert differing <= affected_pages(before, after, themes_before, themes_after)
+
+
+def test_an_edit_in_the_entities_folder_starts_a_rebuild(tmp_path):
+    """Under `mkdocs serve` the entities folder is watched through the system's file
+    events (site/watch.py): MkDocs' own live-reload server rebuilds when a file in it is
+    written, renamed into it or removed, as it does for the folders it polls itself."""
+    import threading
+    import time
+
+    from mkdocs.livereload import LiveReloadServer
+
+    from builder.site.watch import NativeWatch
+
+    entities = tmp_path / "entities"
+    (entities / "people").mkdir(parents=True)
+    builds = threading.Semaphore(0)
+    server = LiveReloadServer(builder=builds.release, host="127.0.0.1", port=0, root=str(tmp_path))
+    watch = NativeWatch(server, entities)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        time.sleep(1)  # MkDocs' observer takes its first look at the marker
+        edits = [lambda: (entities / "people/ada.yaml").write_text("name: Ada\n", encoding="utf-8"),
+                 lambda: (tmp_path / "new.yaml").replace(entities / "people/new.yaml"),
+                 lambda: (entities / "people/ada.yaml").unlink()]
+        (tmp_path / "new.yaml").write_text("name: New\n", encoding="utf-8")
+        for edit in edits:
+            edit()
+            assert builds.acquire(timeout=10), "no rebuild"
+            time.sleep(0.8)  # the events of one edit start one rebuild
+            while builds.acquire(blocking=False):
+                pass
+        assert str(entities) not in server._watched_paths  # not polled by MkDocs as well
+    finally:
+        server.shutdown()
+        watch.stop()
+        thread.join(timeout=10)
+    assert not watch.marker_dir.exists()

@@ -2,7 +2,8 @@
 in `on_config` (before MkDocs cleans or writes anything), hands every generated page to
 MkDocs in memory in `on_files` while the data process writes the data files, puts the
 pages' HTML parts in place in `on_post_page`, indexes the pages for search and moves the
-data files into the site in `on_post_build`, and under `mkdocs serve` watches the entity files."""
+data files into the site in `on_post_build`, and under `mkdocs serve` watches the entity
+files (site/watch.py)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from builder.site.files import FreedFile, GeneratedFile, LateFile, add_file, mov
 from builder.site.git import last_changed, last_commit_date, repository_prefix
 from builder.site.preview import Preview, affected_pages
 from builder.site.search import index_site
+from builder.site.watch import NativeWatch
 from builder.tools.schema import SCHEMA_DIR, render_schemas
 from builder.vocabulary import DEFAULT_PATH
 
@@ -97,6 +99,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.parsed: ParsedFiles | None = None
         self.data_result: DataResult | None = None  # what the last data process reported
         self.search_lock = threading.Lock()  # one search indexing at a time (the preview's run in threads)
+        self.watch: NativeWatch | None = None  # the entities folder's, under mkdocs serve
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         pipeline.batch_gc()
@@ -119,7 +122,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             self.project = pipeline.read_project(paths, self.parsed)
         except PolicygraphError as error:
             raise PluginError(str(error)) from None
-        self.on_shutdown()  # a previous build's data process, if a rebuild overtook it
+        self._cancel_data_jobs()  # a previous build's data process, if a rebuild overtook it
         self.prefix = repository_prefix(paths.entities, paths.root)
         if config.nav:
             config.nav = with_stories(with_kind_indexes(config.nav, self.project.corpus.vocabulary),
@@ -241,11 +244,17 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             job.remove()
 
     def on_build_error(self, error: Exception) -> None:
-        self.on_shutdown()
+        self._cancel_data_jobs()
 
     def on_shutdown(self) -> None:
         """Stops a data process still running (also reached when a build is interrupted:
-        KeyboardInterrupt skips on_build_error)."""
+        KeyboardInterrupt skips on_build_error) and the preview's watch."""
+        self._cancel_data_jobs()
+        if self.watch is not None:
+            self.watch.stop()
+            self.watch = None
+
+    def _cancel_data_jobs(self) -> None:
         with self.lock:
             for job in (self.data_job, self.pending):
                 if job is not None:
@@ -260,7 +269,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         paths = self._paths(config)
-        server.watch(str(paths.entities))
+        if self.watch is None:
+            self.watch = NativeWatch(server, paths.entities)
         server.watch(str(paths.vocabulary))
         for folder in (paths.themes, paths.queries):
             if folder.is_dir():
