@@ -143,6 +143,53 @@ def test_the_preview_parses_only_the_files_that_changed(tmp_path, monkeypatch):
     assert any(data.get("name") == "Ada Edited" for _, data, _ in edited)
 
 
+def test_the_preview_reads_again_only_the_files_whose_size_or_times_changed(tmp_path, monkeypatch):
+    """With the preview's ParsedFiles, an entity file is read again only when its size,
+    modification time, change time or inode differ from when it was last read: a rewrite
+    of the same size, even with its modification time put back, is read; a file changed
+    a moment before it was read is read again on the next build (the clock's tick may
+    hide a second change)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from builder.pipeline import read_entities
+    from builder.read.yaml import ParsedFiles
+    from builder.vocabulary import DEFAULT_PATH, load_vocabulary
+
+    from conftest import MINI
+    shutil.copytree(MINI, tmp_path / "entities")
+    hour_ago = os.stat(tmp_path / "entities").st_mtime_ns - 3600 * 10**9
+    for path in (tmp_path / "entities").rglob("*.yaml"):
+        os.utime(path, ns=(hour_ago, hour_ago))
+    vocabulary = load_vocabulary(DEFAULT_PATH)
+    monkeypatch.setattr(ParsedFiles, "RACY_NS", 0)  # the change times, which utime cannot set back, are now
+    read_now: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (self.suffix == ".yaml" and read_now.append(self.name)) or real(self))
+
+    def names(cache) -> dict[str, str]:
+        read_now.clear()
+        return {raw.id: raw.data.get("name") for raw in read_entities(tmp_path / "entities", vocabulary, tmp_path,
+                                                                  cache).entities}
+
+    cache = ParsedFiles()
+    first = names(cache)
+    assert len(read_now) == len(first) > 3
+    assert names(cache) == first and read_now == []
+    ada = tmp_path / "entities" / "people" / "ada-example.yaml"
+    text = ada.read_text(encoding="utf-8")
+    ada.write_text(text.replace("name: Ada Example", "name: Ada Exampla", 1), encoding="utf-8")
+    os.utime(ada, ns=(hour_ago, hour_ago))  # the same size and modification time: the change time differs
+    assert names(cache)["ada-example"] == "Ada Exampla" and read_now == ["ada-example.yaml"]
+    monkeypatch.setattr(ParsedFiles, "RACY_NS", 10**18)  # every file changed "a moment ago"
+    names(cache)
+    assert read_now == []  # each kept from a read that was not racy
+    ada.write_text(text, encoding="utf-8")
+    assert names(cache)["ada-example"] == "Ada Example" and read_now == ["ada-example.yaml"]
+    assert names(cache)["ada-example"] == "Ada Example" and read_now == ["ada-example.yaml"]  # racy: read again
+
+
 def test_the_preview_checks_on_their_own_only_the_files_that_changed(tmp_path, monkeypatch):
     """With the preview's ParsedFiles, a file parsed to the same data is not checked on
     its own again, nor a quote against an unchanged source text; the corpus equals a fresh

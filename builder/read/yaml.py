@@ -7,7 +7,10 @@ refused instead of silently accepted."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,10 +80,29 @@ class ParsedFiles:
     a file whose text has not changed is not parsed again (parsing is most of reading
     10,000 files). Keyed by the file's path, holding its latest text only."""
 
+    # A file changed less than this long before it was read may change again within the
+    # same tick of the file system's clock, its size and times unchanged: read it again.
+    RACY_NS = 2_000_000_000
+
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[str, tuple[dict, dict, dict]]] = {}
+        self._texts: dict[str, tuple[tuple, str]] = {}
         self._checked = Checked()
         self._vocabulary = None
+
+    def text(self, path: Path, info: os.stat_result, shown: str) -> str:
+        """The file's text: read again only if its size, times or inode changed since it
+        was last read here (as make and git tell a changed file)."""
+        key = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+        kept = self._texts.get(shown)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        text = decode(path.read_bytes(), shown)
+        if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > self.RACY_NS:
+            self._texts[shown] = (key, text)
+        else:
+            self._texts.pop(shown, None)
+        return text
 
     def parse(self, text: str, shown: str) -> tuple[dict, dict, dict]:
         kept = self._parsed.get(shown)
@@ -171,27 +193,28 @@ def load_text(path: Path, shown: str) -> tuple[str | None, EntityError | None]:
 def load_file(path: Path, kind: str, root: Path, shown: str | None = None,
               parsed: ParsedFiles | None = None) -> tuple[RawEntity | None, EntityError | None]:
     shown = shown or _display(path, root)
-    if path.is_symlink():
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        return None, EntityError(Location(shown), f"cannot read the file: {exc.strerror}", "check its permissions")
+    if stat.S_ISLNK(info.st_mode):
         return None, EntityError(Location(shown), "symbolic links are not allowed in entities/",
                                  "replace the link with the file itself")
-    if path.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         return None, EntityError(Location(shown), "a folder stands where an entity file should be",
                                  f"entity files go directly in entities/{kind}/; move or remove this folder")
     if path.suffix != ".yaml":
         hint = f"rename it to {path.stem}.yaml" if path.suffix in (".yml", ".YAML", ".YML") else \
             "only <id>.yaml files belong here"
         return None, EntityError(Location(shown), "not an entity file: the name must end in .yaml", hint)
+    if info.st_size > MAX_FILE_BYTES:
+        return None, EntityError(Location(shown), f"file too large ({info.st_size:,} bytes; the limit is "
+                                 f"{MAX_FILE_BYTES:,})", "an entity file holds one entity: split long descriptions or relations")
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, EntityError(Location(shown), f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})",
-                                     "an entity file holds one entity: split long descriptions or relations")
-        data = path.read_bytes()
+        text = parsed.text(path, info, shown) if parsed else decode(path.read_bytes(), shown)
+        value, value_marks, key_marks = parsed.parse(text, shown) if parsed else parse_yaml(text, shown)
     except OSError as exc:
         return None, EntityError(Location(shown), f"cannot read the file: {exc.strerror}", "check its permissions")
-    try:
-        text = decode(data, shown)
-        value, value_marks, key_marks = parsed.parse(text, shown) if parsed else parse_yaml(text, shown)
     except EntityError as error:
         return None, error
     return RawEntity(id=path.stem, kind=kind, path=shown, data=value,
