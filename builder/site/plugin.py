@@ -7,8 +7,10 @@ files (site/watch.py)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import pickle
 import threading
 from pathlib import Path
 
@@ -92,6 +94,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.parts: dict[str, dict[str, bytes]] = {}
         self.data_job: DataJob | None = None
         self.pending: DataJob | None = None
+        self.data_start = None  # the preview's data process, started after its build (DataJob's arguments)
+        self.builds = 0  # counts the builds begun, for the preview's data process
         self.lock = threading.Lock()
         self.serving = False
         self.incremental = False  # mkdocs serve --dirty: re-render only the pages an edit changes
@@ -143,10 +147,16 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         only = affected_pages(previous.corpus, corpus, previous.themes, themes) if previous else None
         # On every core for a build; on one while the preview serves (its server runs threads).
         rendered = pipeline.render_pages(ctx, only, workers=render_workers())
-        # The data process starts now, not before the pages: they render on every core.
-        self.data_job = DataJob(corpus, themes, config.site_url, Release(
+        start = functools.partial(DataJob, corpus, themes, config.site_url, Release(
             modified=last_commit_date(self._paths(config).root), endpoint=self.config.sparql_endpoint),
             beside=Path(config.site_dir), background=self.serving)
+        # A build's data process starts now, beside MkDocs (not before the pages: they render
+        # on every core); the preview's once the pages are written (handing it the corpus
+        # takes half a second at 10,000 entities, which the edited page would wait for).
+        if self.serving:
+            self.data_start = start
+        else:
+            self.data_job = start()
         pages, parts, kept = rendered.markdown, rendered.parts, set()
         entity_pages = {page_src(e) for e in corpus.entities.values()} | {theme_src(t.id) for t in themes}
         if previous is not None:
@@ -209,8 +219,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         job, self.data_job = self.data_job, None
         site, language = Path(config.site_dir), config.theme.get("language") or "en"
         if self.serving:
-            self.pending = job
-            threading.Thread(target=self._move_data_files, args=(job, site), daemon=True).start()
+            start, self.data_start = self.data_start, None
+            threading.Thread(target=self._data_in_background, args=(start, self.builds, site), daemon=True).start()
             threading.Thread(target=self._index_preview, args=(site, language), daemon=True).start()
             return
         try:
@@ -230,7 +240,17 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             except BuildError as error:
                 log.warning(f"policygraph: {error}")
 
-    def _move_data_files(self, job: DataJob, site: Path) -> None:
+    def _data_in_background(self, start, build: int, site: Path) -> None:
+        """The preview's data process: started unless a newer build began meanwhile,
+        then its files moved into the site."""
+        with self.lock:
+            if start is None or build != self.builds:
+                return
+            try:
+                job = self.pending = start()
+            except (OSError, pickle.PicklingError) as error:
+                log.error(f"policygraph: the data process could not start ({error})")
+                return
         try:
             result = job.finish()
         except BuildError as error:
@@ -256,6 +276,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
 
     def _cancel_data_jobs(self) -> None:
         with self.lock:
+            self.builds += 1  # a preview's data process not started yet never starts
             for job in (self.data_job, self.pending):
                 if job is not None:
                     job.cancel()
