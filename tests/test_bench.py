@@ -43,8 +43,8 @@ def test_preview_benchmark_sees_each_edit():
 
 @pytest.mark.browser
 def test_reader_benchmark_reports_what_a_reader_transfers():
-    """In Chromium over a small site: an entity page on arrival and with its network drawn,
-    two searches, the explorer's first draw, and the query page's decision, each with a number."""
+    """In Chromium over a small site: an entity page on arrival, with its network drawn
+    and with its second hop (the neighbours' network files), two searches, the explorer's first draw, and the query page's decision, each with a number."""
     result = subprocess.run([sys.executable, "-m", "builder.dev.bench", "--reader", "80", "--runs", "1"], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -52,6 +52,7 @@ def test_reader_benchmark_reports_what_a_reader_transfers():
     arrival = float(figures["entity page, first visit, first screen, KB"].replace(",", ""))
     drawn = float(figures["entity page, first visit, with its network drawn, KB (in all)"].replace(",", ""))
     assert 10 < arrival <= drawn and drawn > 50
+    assert float(figures["entity page, its network's second hop, KB (more)"].replace(",", "")) > 0.5
     assert float(figures["search, first query, KB"].replace(",", "")) > 1
     assert float(figures["explorer first draw, KB (page included)"].replace(",", "")) > 50
     assert int(figures["explorer entities drawn"].replace(",", "")) > 10
