@@ -44,6 +44,12 @@ def kind_index_src(kind: str) -> str:
 
 
 THEMES_INDEX = "themes/index.md"
+TIMELINE = "timeline.md"
+
+
+def timeline_src(period: str) -> str:
+    """A period's page of a timeline split by period (`2024`, `2024-03`)."""
+    return f"timeline/{period}.md"
 
 
 def theme_src(theme_id: str) -> str:

@@ -374,3 +374,42 @@ def test_lists_in_sentences_keep_their_spaces(real_site):
     assert re.search(r"<code>pg:\w+</code>, <code>pg:\w+</code>", sparql)
     home = (real_site / "index.html").read_text(encoding="utf-8")
     assert re.search(r"</a> · <a ", home)
+
+
+@pytest.mark.site
+def test_a_large_timeline_is_a_page_per_period(tmp_path, monkeypatch, page, serve):
+    """Above TIMELINE_PAGE_ITEMS dated items the timeline is a page per year, and a year
+    over the limit a page per month: every item on exactly one page, in its period, newest
+    first; the newest period at timeline/; every page lists the periods (its own marked)
+    and filters its items by actor."""
+    from builder.dev.synthetic import generate
+    from builder.pages import timeline as timelines
+    from builder.pages.items import timeline
+
+    from conftest import build
+    limit = 25
+    monkeypatch.setattr(timelines, "TIMELINE_PAGE_ITEMS", limit)
+    entities = generate(tmp_path, 150, seed=3)
+    items = timeline(load_corpus(entities, root=tmp_path))
+    periods = timelines.periods(items, limit)
+    assert len(items) > limit and len(periods) > 2
+    assert any(len(p.label) == 7 for p in periods) and any(len(p.label) == 4 for p in periods)
+    site = build(tmp_path, entities)
+    url = serve(site)
+    seen = []
+    for period in periods:
+        page.goto(url + ("timeline/" if period.src == "timeline.md" else f"timeline/{period.label}/"))
+        page.wait_for_selector("#pg-timeline[data-ready='true']", state="attached")
+        dates = page.eval_on_selector_all(".pg-timeline-item", "items => items.map(i => i.dataset.date)")
+        assert dates == sorted(dates, reverse=True) and len(dates) == len(period.items)
+        assert all(d.startswith(period.label) for d in dates)
+        current = page.eval_on_selector_all(".pg-timeline-periods a[aria-current='page']", "as => as.map(a => a.textContent)")
+        assert current == [period.label]
+        listed = page.eval_on_selector_all(".pg-timeline-periods a", "as => as.map(a => a.textContent)")
+        assert listed == [p.label for p in periods]
+        seen += page.eval_on_selector_all(".pg-timeline-item a", "as => as.map(a => a.href)")
+        assert len(dates) <= limit or len(period.label) == 7  # a month holds what it holds
+    assert len(seen) == len(items) and page.title().startswith(f"Timeline: {periods[-1].label}")
+    page.fill(".pg-timeline-actor", "zzz-nobody")
+    assert page.get_attribute("#pg-timeline", "data-shown") == "0"
+    assert page.text_content(".pg-timeline-count") == f"0 of {len(periods[-1].items)} items"

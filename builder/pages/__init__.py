@@ -47,7 +47,7 @@ def other_pages(ctx: Context) -> dict[str, Page]:
     pages["vocab.md"] = Page(reference.vocabulary_page(ctx))
     pages["vocab/shapes.md"] = Page(reference.shapes_page(ctx), listed=False)
     pages["data/index.md"] = Page(reference.dataset_page(ctx), listed=False)
-    pages["timeline.md"] = Page(timeline.timeline_page(ctx))
+    pages.update(timeline.timeline_pages(ctx))
     pages["coverage.md"] = Page(indexes.coverage(ctx))
     pages[THEMES_INDEX] = Page(themes.themes_index(ctx))
     for theme in ctx.themes:

@@ -1,19 +1,67 @@
-"""The timeline page (every dated item, filterable by theme and actor) and the RSS feed
-of the newest items."""
+"""The timeline (every dated item, filterable by theme and actor; split by period at
+scale) and the RSS feed of the newest items."""
 
 from __future__ import annotations
 
 import datetime
 import email.utils
+from dataclasses import dataclass
 
 from builder.model import EDate
-from builder.pages.context import Context
-from builder.paths import page_url
+from builder.pages.context import Context, Page
+from builder.pages.items import Item
+from builder.paths import TIMELINE, page_url, relative_md, relative_url, timeline_src
 
 
-def timeline_page(ctx: Context) -> str:
-    return ctx.env.get_template("timeline.md.j2").render(
-        count=len(ctx.items), themes=ctx.themes, timeline=ctx.timeline_html(ctx.items, "timeline/"))
+# Above this many dated items the timeline is a page per year, and a year of more items
+# than this a page per month: every item on one page would not fit a reader's browser.
+TIMELINE_PAGE_ITEMS = 2_000
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str  # "2024" or "2024-03"; "" when the timeline is one page
+    src: str
+    items: list[Item]
+
+
+def periods(items: list[Item], limit: int) -> list[Period]:
+    """The timeline's pages, newest first: one page when it holds at most `limit` items;
+    else one a year, and for a year of more than `limit` items one a month (its items
+    dated to the year only on a page of their own, labelled by the year). The newest
+    period's page is the timeline's own."""
+    if len(items) <= limit:
+        return [Period("", TIMELINE, items)]
+    years: dict[str, list[Item]] = {}
+    for item in items:
+        years.setdefault(item.when.text[:4], []).append(item)
+    groups: dict[str, list[Item]] = {}
+    for year, dated in years.items():
+        if len(dated) <= limit:
+            groups[year] = dated
+            continue
+        for item in dated:
+            groups.setdefault(item.when.text[:4] if item.when.precision == "year" else item.when.text[:7],
+                              []).append(item)
+    labels = sorted(groups, reverse=True)
+    return [Period(label, TIMELINE if i == 0 else timeline_src(label), groups[label]) for i, label in enumerate(labels)]
+
+
+def timeline_pages(ctx: Context, limit: int | None = None) -> dict[str, Page]:
+    """The timeline (every dated item, filterable by theme and actor), by source path;
+    only its first page in the navigation."""
+    split = periods(ctx.items, TIMELINE_PAGE_ITEMS if limit is None else limit)
+    pages = {}
+    for period in split:
+        at = "timeline/" if period.src == TIMELINE else period.src.removesuffix(".md") + "/"
+        others = [{"label": p.label, "link": relative_md(period.src, p.src), "count": len(p.items),
+                   "current": p is period} for p in split] if len(split) > 1 else []
+        pages[period.src] = Page(ctx.env.get_template("timeline.md.j2").render(
+            title="Timeline" if period.src == TIMELINE else f"Timeline: {period.label}",
+            count=len(period.items), total=len(ctx.items), period=period.label, periods=others,
+            feed=relative_md(period.src, "feed.xml"), script=relative_url(at, "assets/timeline.js"),
+            themes=ctx.themes, timeline=ctx.timeline_html(period.items, at)), listed=period.src == TIMELINE)
+    return pages
 
 
 def rfc822(value: EDate) -> str:
