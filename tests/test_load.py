@@ -215,21 +215,30 @@ def test_the_preview_checks_on_their_own_only_the_files_that_changed(tmp_path, m
     real_quote = checks.quote_problem
     monkeypatch.setattr(checks, "quote_problem", lambda quote, text: quoted.append(quote) or real_quote(quote, text))
 
+    referring: list[str] = []
+    real_references = checks._Checker.check_references
+    monkeypatch.setattr(checks._Checker, "check_references",
+                        lambda self, raw, *rest: referring.append(raw.path) or real_references(self, raw, *rest))
+
     def load(cache, vocabulary=None):
         checked.clear()
         quoted.clear()
+        referring.clear()
         return load_corpus(tmp_path / "entities", vocabulary or load_vocabulary(DEFAULT_PATH), tmp_path, cache)
 
     cache = ParsedFiles()
     first = load(cache)
-    assert len(checked) == len(first) > 3 and quoted
-    assert load(cache).entities == first.entities and checked == [] and quoted == []
+    assert len(checked) == len(first) == len(referring) > 3 and quoted
+    assert load(cache).entities == first.entities and checked == [] and quoted == [] and referring == []
     load(cache, load_vocabulary(DEFAULT_PATH))  # an equal vocabulary read again: nothing checked again
     assert checked == []
     ada = tmp_path / "entities" / "people" / "ada-example.yaml"
     ada.write_text(ada.read_text(encoding="utf-8").replace("name: Ada Example", "name: Ada Edited", 1), encoding="utf-8")
     edited = load(cache)
     assert checked == ["entities/people/ada-example.yaml"]
+    # the references of Ada and of the entities that refer to her are checked again, no others
+    assert sorted(referring) == sorted(e.path for e in edited.entities.values() if e.id == "ada-example" or any(
+        "ada-example" in (r.target, *(c.source for c in r.citations)) for r in e.relations))
     assert edited.entities == load(None).entities and edited.entities != first.entities
     ada.write_text(ada.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
     for _ in range(2):  # the file's own mistake, found again from what was kept

@@ -67,7 +67,7 @@ class _Checker:
         self.check_look_alikes(drafts)
         former: dict[str, str] = {}
         for raw, entity in drafts:
-            self.check_references(raw, entity, entities, names, seen)
+            self.check_references_kept(raw, entity, entities, names, seen)
             self.check_replaces(raw, entity, seen, former)
         return Corpus(list(entities.values()), self.v)
 
@@ -363,6 +363,35 @@ class _Checker:
                         translations=tuple((k, collapse_spaces(v)) for k, v in translations.items()))
 
     # -- cross-references ------------------------------------------------------
+
+    def check_references_kept(self, raw: RawEntity, entity: Entity, entities: dict[str, Entity],
+                              names: dict[str, str], files: dict[str, RawEntity]) -> None:
+        """check_references, skipped in the preview for an entity that passed them in the
+        last build, unchanged, with each entity it refers to unchanged (the same objects:
+        validation keeps them for unchanged files)."""
+        if self.kept is None:
+            return self.check_references(raw, entity, entities, names, files)
+        referred = tuple(entities.get(i) for i in self.referred_ids(entity))
+        last = self.kept.references.get(raw.path)
+        if last is not None and last[0] is entity and len(last[1]) == len(referred) and \
+                all(a is b for a, b in zip(last[1], referred)):
+            return
+        before = len(self.errors)
+        self.check_references(raw, entity, entities, names, files)
+        if len(self.errors) == before and None not in referred:
+            self.kept.references[raw.path] = (entity, referred)
+        else:
+            self.kept.references.pop(raw.path, None)
+
+    def referred_ids(self, entity: Entity) -> list[str]:
+        """Every entity check_references reads for this one: its relations' targets and
+        sources, and the publishers or authors its facts name."""
+        ids = [i for r in entity.relations for i in (r.target, *(c.source for c in r.citations))]
+        for key, value in entity.facts.items():
+            reference = AGENT.reference(value) if self.v.keys[key].kind == AGENT.name else None
+            if reference is not None:
+                ids.append(reference[1])
+        return ids
 
     def check_references(self, raw: RawEntity, entity: Entity, entities: dict[str, Entity],
                          names: dict[str, str], files: dict[str, RawEntity]) -> None:

@@ -67,12 +67,14 @@ class LoadResult:
 @dataclass
 class Checked:
     """What validation keeps between the preview's builds (read/validate.py): each file's
-    own checks (by path: its data, archived text, entity and own mistakes) and each
-    quote's check against its source's text (by source id: the text, and per quote the
-    problem found or None)."""
+    own checks (by path: its data, archived text, entity and own mistakes), each quote's
+    check against its source's text (by source id: the text, and per quote the problem
+    found or None), and the entities whose references passed (by path: the entity and
+    the entities it refers to)."""
 
     files: dict[str, tuple] = field(default_factory=dict)
     quotes: dict[str, tuple[str, dict]] = field(default_factory=dict)
+    references: dict[str, tuple] = field(default_factory=dict)
 
 
 class ParsedFiles:
