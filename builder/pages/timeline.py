@@ -12,7 +12,6 @@ from builder.pages.context import Context, Page
 from builder.pages.items import Item
 from builder.paths import TIMELINE, page_url, relative_md, relative_url, timeline_src
 
-
 # Above this many dated items the timeline is a page per year, and a year of more items
 # than this a page per month: every item on one page would not fit a reader's browser.
 TIMELINE_PAGE_ITEMS = 2_000
