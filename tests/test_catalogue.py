@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from builder.dev.answers import answer, answer_path, store
+from builder.dev.bench import stop_serving
 from builder.pipeline import load_corpus
 from builder.read.catalogue import load_catalogue
 
@@ -143,5 +144,4 @@ def test_the_preview_reports_a_broken_query_and_recovers(tmp_path):
                                                     "SELECT * WHERE { ?s ?p ?o }\n")
         wait_for(lambda: query_page_shows("Third title"))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_serving(server)

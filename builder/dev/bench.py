@@ -16,6 +16,7 @@ import gc
 import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -340,6 +341,17 @@ def explorer_benchmark(n: int, seed: int, runs: int = 3) -> str:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def stop_serving(server: subprocess.Popen) -> None:
+    """Stop `mkdocs serve` as Ctrl-C does, so that it cleans up after itself (its site
+    folder, the plugin's watch); terminate it if it does not stop."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.terminate()
+        server.wait()
+
+
 def preview_benchmark(n: int, seed: int, runs: int = 5) -> str:
     """`mkdocs serve --livereload --dirty` (as `make serve`) over a synthetic N-entity
     corpus: the time from saving an entity file to the served page showing the edit,
@@ -404,8 +416,7 @@ def preview_benchmark(n: int, seed: int, runs: int = 5) -> str:
                          f"(runs: {', '.join(f'{v:.2f}' for v in values)})" for name, values in times.items())
     finally:
         if server is not None:
-            server.terminate()
-            server.wait()
+            stop_serving(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
