@@ -244,3 +244,23 @@ def test_two_hops_are_assembled_from_the_neighbours_files(page, real_site, serve
     page.click(".pg-network-widen")
     assert page.get_attribute("figure.pg-network", "data-hops") == "1"
     assert set(page.evaluate("window.policygraph.networks[0].view.getIds()")) == set(one)
+
+
+def test_a_second_hop_that_fails_to_load_says_so_and_can_be_asked_again(page, real_site, serve):
+    """A neighbour's file that does not arrive: the page says the second hop could not be
+    loaded, keeps one hop and the button's focus, and loads it when asked again."""
+    site = serve(real_site)
+    drawn(page, site + "people/david-sacks/")
+    failing = {"on": True}
+    page.route("**/*.network.json", lambda route: route.abort() if failing["on"] and not route.request.url.endswith(
+        "/david-sacks.network.json") else route.continue_())
+    page.focus(".pg-network-widen")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('.pg-network-status').textContent.includes('could not be loaded')")
+    assert page.get_attribute("figure.pg-network", "data-hops") in (None, "1")
+    assert page.evaluate("document.activeElement.classList.contains('pg-network-widen')")
+    assert page.text_content(".pg-network-widen") == "Show two hops"
+    failing["on"] = False
+    page.keyboard.press("Enter")
+    page.wait_for_selector("figure.pg-network[data-hops='2']")
+    assert page.text_content(".pg-network-status").startswith("Added ")

@@ -268,22 +268,27 @@ function draw(vis, figure, data) {
     const button = el("button", { type: "button", className: "md-button pg-network-widen", textContent: "Show two hops" });
     button.setAttribute("aria-pressed", "false");
     let added = null;  // the second hop, fetched on the first request
+    let loading = false;  // the button stays focusable while it loads (a disabled one loses the focus)
     button.addEventListener("click", async () => {
+      if (loading) return;
       if (!added) {
-        button.disabled = true;
+        loading = true;
+        button.setAttribute("aria-busy", "true");
         button.textContent = "Loading the second hop…";
+        status.textContent = "";
         try {
           added = await secondHop(data);
         } catch (error) {
-          button.disabled = false;
-          button.textContent = "Show two hops";
           status.textContent = `The second hop could not be loaded (${error.message}).`;
           return;
+        } finally {
+          loading = false;
+          button.removeAttribute("aria-busy");
+          button.textContent = wide.on ? "Show one hop" : "Show two hops";
         }
         nodes.add(added.nodes);
         edges.add(added.edges.map((edge, index) => ({ id: `h${index}`, ...edge, fullLabel: edge.label, label: "" })));
         labels.rank([...data.edges, ...added.edges]);
-        button.disabled = false;
         status.textContent = `Added ${added.nodes.length} entities two relations away and ${added.edges.length} relations.`;
       }
       wide.on = !wide.on;
