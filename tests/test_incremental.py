@@ -19,7 +19,8 @@ from builder.pages.context import Context
 from builder.paths import page_src
 from builder.pipeline import load_corpus
 from builder.read.themes import load_themes
-from builder.site.preview import affected_pages
+from builder.pages.items import timeline
+from builder.site.preview import Preview, affected_pages, kept_items
 
 from conftest import ROOT
 
@@ -85,6 +86,12 @@ def test_every_changed_page_is_re_rendered(synthetic, tmp_path, name):
         assert len(affected) < len(after) / 10
     if name in ("add relation", "drop relation"):  # narrower than everything two relations away
         assert len(affected) < len(two_hops(before, entity_id) | two_hops(after, entity_id))
+    # the dated items the preview keeps from the last build give the same timeline
+    made: dict = {}
+    timeline(before, made)
+    kept = kept_items(Preview(before, [], "", {}, {}, made), after)
+    assert timeline(after, dict(kept)) == timeline(after)
+    assert entity_id not in kept and len(kept) > len(after) * 0.9
 
 
 def test_theme_membership_changes_are_re_rendered():

@@ -130,8 +130,10 @@ class Context:
 
     def __init__(self, corpus: Corpus, site_url: str, *, changed: dict[str, str] | None = None,
                  edit_url_base: str | None = None, file_prefix: str = "entities/",
-                 themes: list[Theme] | None = None) -> None:
+                 themes: list[Theme] | None = None, made_items: dict[str, list[Item]] | None = None) -> None:
         self.corpus = corpus
+        # each entity's dated items, some kept from the preview's last build (items.timeline)
+        self.made_items = {} if made_items is None else made_items
         self.v = corpus.vocabulary
         self.themes = themes or []
         self.theme_index = themes_of(self.themes)
@@ -155,7 +157,7 @@ class Context:
 
     @cached_property
     def items(self) -> list[Item]:
-        return timeline(self.corpus)
+        return timeline(self.corpus, self.made_items)
 
     @cached_property
     def items_by_actor(self) -> dict[str, list[Item]]:

@@ -71,11 +71,25 @@ def sentence(corpus: Corpus, relation: Relation, language: str) -> str:
     return re.sub(r"\{subject\}|\{object\}", lambda m: names[m.group(0)], template)
 
 
-def timeline(corpus: Corpus) -> list[Item]:
-    """Every dated item, oldest first."""
-    kinds = corpus.vocabulary.timeline_kinds
-    items = [i for e in corpus.entities.values() if e.kind in kinds for i in [_entity_item(e)] if i]
-    items += [i for r in corpus.relations for i in [_relation_item(corpus, r)] if i]
+def entity_items(corpus: Corpus, entity: Entity) -> list[Item]:
+    """The dated items an entity's file makes: its own (a dated entity of a timeline
+    kind) and its dated relations'. A relation's item also reads its target's name and
+    date."""
+    own = _entity_item(entity) if entity.kind in corpus.vocabulary.timeline_kinds else None
+    return ([own] if own else []) + [i for r in entity.relations for i in [_relation_item(corpus, r)] if i]
+
+
+def timeline(corpus: Corpus, made: dict[str, list[Item]] | None = None) -> list[Item]:
+    """Every dated item, oldest first. `made`: each entity's items (entity_items), kept
+    from an earlier corpus for the entities whose items cannot have changed (the
+    preview's, see site/preview.py); filled with the others."""
+    made = {} if made is None else made
+    items = []
+    for entity in corpus.entities.values():
+        mine = made.get(entity.id)
+        if mine is None:
+            mine = made[entity.id] = entity_items(corpus, entity)
+        items += mine
     unique = {(item.when, item.title, item.entity.id): item for item in sorted(items, key=lambda item: item.key,
                                                                                 reverse=True)}
     return sorted(unique.values(), key=lambda item: item.key)

@@ -36,7 +36,7 @@ from builder.site.assets import asset_files
 from builder.site.datajob import DataJob, DataResult, data_file_names
 from builder.site.files import FreedFile, GeneratedFile, LateFile, add_file, move_tree
 from builder.site.git import last_changed, last_commit_date, repository_prefix
-from builder.site.preview import Preview, affected_pages
+from builder.site.preview import Preview, affected_pages, kept_items
 from builder.site.search import index_site
 from builder.site.watch import NativeWatch
 from builder.tools.schema import SCHEMA_DIR, render_schemas
@@ -141,10 +141,11 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         project = self.project
         assert project is not None
         corpus, themes = project.corpus, project.themes
-        ctx = Context(corpus, config.site_url, changed=last_changed(self._paths(config).entities),
-                      edit_url_base=self.config.edit_url_base, file_prefix=self.prefix, themes=themes)
         previous = self.preview if self.preview and self.preview.vocabulary == project.vocabulary_text else None
         only = affected_pages(previous.corpus, corpus, previous.themes, themes) if previous else None
+        ctx = Context(corpus, config.site_url, changed=last_changed(self._paths(config).entities),
+                      edit_url_base=self.config.edit_url_base, file_prefix=self.prefix, themes=themes,
+                      made_items=kept_items(previous, corpus) if previous else None)
         # On every core for a build; on one while the preview serves (its server runs threads).
         rendered = pipeline.render_pages(ctx, only, workers=render_workers())
         start = functools.partial(DataJob, corpus, themes, config.site_url, Release(
@@ -172,7 +173,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             page.unchanged = src in kept
             add_file(files, page)
         if self.incremental:
-            self.preview = Preview(corpus, themes, project.vocabulary_text, pages, dict(parts))
+            self.preview = Preview(corpus, themes, project.vocabulary_text, pages, dict(parts), ctx.made_items)
         self.parts = parts
         # In the preview, the networks of the re-rendered pages come with them; the data
         # process rewrites every network a moment later (a relation changes the degrees

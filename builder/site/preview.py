@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.model import Corpus
+from builder.pages.items import Item
 from builder.read.themes import Theme, themes_of
 
 
@@ -37,11 +38,24 @@ class Preview:
     vocabulary: str
     pages: dict[str, str]
     parts: dict[str, dict[str, bytes]]
+    items: dict[str, list[Item]]  # each entity's dated items (pages.items.entity_items)
 
 
 def _changed(old: Corpus, new: Corpus) -> set[str]:
     ids = set(old.entities) | set(new.entities)
-    return {i for i in ids if old.entities.get(i) != new.entities.get(i)}
+    # unchanged files give the same entity objects (read/validate.py keeps them): `is` first
+    return {i for i in ids if old.entities.get(i) is not new.entities.get(i)
+            and old.entities.get(i) != new.entities.get(i)}
+
+
+def kept_items(previous: Preview, new: Corpus) -> dict[str, list[Item]]:
+    """The last build's dated items of each entity whose items cannot differ in `new`:
+    not the changed entities', nor those of the entities with a relation to one (an
+    item names both ends, and reads its target's date)."""
+    changed = _changed(previous.corpus, new)
+    stale = changed | {r.subject for i in changed for corpus in (previous.corpus, new) if i in corpus
+                       for r in corpus.incoming(i)}
+    return {i: items for i, items in previous.items.items() if i not in stale}
 
 
 def _ends(corpus: Corpus, entity_id: str) -> set[str]:
