@@ -16,10 +16,10 @@ import yaml
 from builder.dev.synthetic import generate
 from builder.pages import render_pages
 from builder.pages.context import Context
+from builder.pages.items import timeline
 from builder.paths import page_src
 from builder.pipeline import load_corpus
 from builder.read.themes import load_themes
-from builder.pages.items import timeline
 from builder.site.preview import Preview, affected_pages, kept_items
 
 from conftest import ROOT
