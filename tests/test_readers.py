@@ -403,10 +403,13 @@ def test_a_large_timeline_is_a_page_per_period(tmp_path, monkeypatch, page, serv
         dates = page.eval_on_selector_all(".pg-timeline-item", "items => items.map(i => i.dataset.date)")
         assert dates == sorted(dates, reverse=True) and len(dates) == len(period.items)
         assert all(d.startswith(period.label) for d in dates)
-        current = page.eval_on_selector_all(".pg-timeline-periods a[aria-current='page']", "as => as.map(a => a.textContent)")
-        assert current == [period.label]
-        listed = page.eval_on_selector_all(".pg-timeline-periods a", "as => as.map(a => a.textContent)")
-        assert listed == [p.label for p in periods]
+        named = "as => as.map(a => [a.getAttribute('aria-label') || a.textContent, a.href])"
+        current = page.eval_on_selector_all(".pg-timeline-periods a[aria-current='page']", named)
+        assert len(current) == 1 and current[0][0].startswith(period.label) and current[0][1] == page.url
+        listed = page.eval_on_selector_all(".pg-timeline-periods a", named)
+        assert [name[:len(p.label)] for (name, _), p in zip(listed, periods)] == [p.label for p in periods]
+        assert [href for _, href in listed] == [url + ("timeline/" if p.src == "timeline.md" else f"timeline/{p.label}/")
+                                               for p in periods]
         seen += page.eval_on_selector_all(".pg-timeline-item a", "as => as.map(a => a.href)")
         assert len(dates) <= limit or len(period.label) == 7  # a month holds what it holds
     assert len(seen) == len(items) and page.title().startswith(f"Timeline: {periods[-1].label}")

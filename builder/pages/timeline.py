@@ -50,14 +50,22 @@ def timeline_pages(ctx: Context, limit: int | None = None) -> dict[str, Page]:
     """The timeline (every dated item, filterable by theme and actor), by source path;
     only its first page in the navigation."""
     split = periods(ctx.items, TIMELINE_PAGE_ITEMS if limit is None else limit)
+    split_years = {p.label[:4] for p in split if len(p.label) == 7}
     pages = {}
     for period in split:
         at = "timeline/" if period.src == TIMELINE else period.src.removesuffix(".md") + "/"
-        others = [{"label": p.label, "link": relative_md(period.src, p.src), "count": len(p.items),
-                   "current": p is period} for p in split] if len(split) > 1 else []
+        years: list[dict] = []  # the periods a year at a time, newest first
+        for p in split if len(split) > 1 else []:
+            year = p.label[:4]
+            if not years or years[-1]["year"] != year:
+                years.append({"year": year, "split": year in split_years, "periods": []})
+            shown = p.label[5:] if len(p.label) == 7 else "year only" if year in split_years else p.label
+            named = f"{p.label}, dated to the year only" if shown == "year only" else p.label
+            years[-1]["periods"].append({"shown": shown, "label": named, "link": relative_md(period.src, p.src),
+                                         "count": len(p.items), "current": p is period})
         pages[period.src] = Page(ctx.env.get_template("timeline.md.j2").render(
             title="Timeline" if period.src == TIMELINE else f"Timeline: {period.label}",
-            count=len(period.items), total=len(ctx.items), period=period.label, periods=others,
+            count=len(period.items), total=len(ctx.items), period=period.label, years=years,
             feed=relative_md(period.src, "feed.xml"), script=relative_url(at, "assets/timeline.js"),
             themes=ctx.themes, timeline=ctx.timeline_html(period.items, at)), listed=period.src == TIMELINE)
     return pages
