@@ -52,6 +52,11 @@ def timeline_src(period: str) -> str:
     return f"timeline/{period}.md"
 
 
+def timeline_url(src: str) -> str:
+    """The address of a timeline page (TIMELINE or a timeline_src)."""
+    return "timeline/" if src == TIMELINE else src.removesuffix(".md") + "/"
+
+
 def theme_src(theme_id: str) -> str:
     return f"themes/{theme_id}.md"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from builder.model import EDate
 from builder.pages.context import Context, Page
 from builder.pages.items import Item
-from builder.paths import TIMELINE, page_url, relative_md, relative_url, timeline_src
+from builder.paths import TIMELINE, page_url, relative_md, relative_url, timeline_src, timeline_url
 
 # Above this many dated items the timeline is a page per year, and a year of more items
 # than this a page per month: every item on one page would not fit a reader's browser.
@@ -53,7 +53,7 @@ def timeline_pages(ctx: Context, limit: int | None = None) -> dict[str, Page]:
     split_years = {p.label[:4] for p in split if len(p.label) == 7}
     pages = {}
     for period in split:
-        at = "timeline/" if period.src == TIMELINE else period.src.removesuffix(".md") + "/"
+        at = timeline_url(period.src)
         years: list[dict] = []  # the periods a year at a time, newest first
         for p in split if len(split) > 1 else []:
             year = p.label[:4]
