@@ -59,6 +59,10 @@ class PolicygraphPluginConfig(base.Config):
     sparql_endpoint = c.Optional(c.Type(str))
     # Oxigraph's WebAssembly build, installed by `npm ci` (package.json pins it).
     oxigraph_dir = c.Type(str, default="node_modules/oxigraph")
+    # How `mkdocs serve` sees edits of the entity files: the system's file events, or
+    # MkDocs' polling (slower at scale, but it also sees edits that send no event, as on
+    # some network drives and container bind mounts).
+    watch = c.Choice(("events", "polling"), default="events")
 
 
 def with_kind_indexes(nav: list, vocabulary) -> list:
@@ -103,7 +107,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.parsed: ParsedFiles | None = None
         self.data_result: DataResult | None = None  # what the last data process reported
         self.search_lock = threading.Lock()  # one search indexing at a time (the preview's run in threads)
-        self.watch: NativeWatch | None = None  # the entities folder's, under mkdocs serve
+        self.native_watch: NativeWatch | None = None  # the entities folder's, under mkdocs serve
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         pipeline.batch_gc()
@@ -271,9 +275,9 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         """Stops a data process still running (also reached when a build is interrupted:
         KeyboardInterrupt skips on_build_error) and the preview's watch."""
         self._cancel_data_jobs()
-        if self.watch is not None:
-            self.watch.stop()
-            self.watch = None
+        if self.native_watch is not None:
+            self.native_watch.stop()
+            self.native_watch = None
 
     def _cancel_data_jobs(self) -> None:
         with self.lock:
@@ -291,8 +295,10 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         paths = self._paths(config)
-        if self.watch is None:
-            self.watch = NativeWatch(server, paths.entities)
+        if self.config.watch == "polling":
+            server.watch(str(paths.entities))
+        elif self.native_watch is None:
+            self.native_watch = NativeWatch(server, paths.entities)
         server.watch(str(paths.vocabulary))
         for folder in (paths.themes, paths.queries):
             if folder.is_dir():
