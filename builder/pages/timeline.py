@@ -51,21 +51,20 @@ def timeline_pages(ctx: Context, limit: int | None = None) -> dict[str, Page]:
     only its first page in the navigation."""
     split = periods(ctx.items, TIMELINE_PAGE_ITEMS if limit is None else limit)
     split_years = {p.label[:4] for p in split if len(p.label) == 7}
+    years: list[dict] = []  # the periods a year at a time, newest first, for every page's list
+    for p in split if len(split) > 1 else []:
+        year = p.label[:4]
+        if not years or years[-1]["year"] != year:
+            years.append({"year": year, "split": year in split_years, "periods": []})
+        shown = p.label[5:] if len(p.label) == 7 else "year only" if year in split_years else p.label
+        years[-1]["periods"].append({"period": p, "shown": shown, "count": len(p.items),
+                                     "label": f"{p.label}, dated to the year only" if shown == "year only" else p.label})
     pages = {}
     for period in split:
         at = timeline_url(period.src)
-        years: list[dict] = []  # the periods a year at a time, newest first
-        for p in split if len(split) > 1 else []:
-            year = p.label[:4]
-            if not years or years[-1]["year"] != year:
-                years.append({"year": year, "split": year in split_years, "periods": []})
-            shown = p.label[5:] if len(p.label) == 7 else "year only" if year in split_years else p.label
-            named = f"{p.label}, dated to the year only" if shown == "year only" else p.label
-            years[-1]["periods"].append({"shown": shown, "label": named, "link": relative_md(period.src, p.src),
-                                         "count": len(p.items), "current": p is period})
         pages[period.src] = Page(ctx.env.get_template("timeline.md.j2").render(
             title="Timeline" if period.src == TIMELINE else f"Timeline: {period.label}",
-            count=len(period.items), total=len(ctx.items), period=period.label, years=years,
+            count=len(period.items), total=len(ctx.items), period=period, years=years, relative=relative_md,
             feed=relative_md(period.src, "feed.xml"), script=relative_url(at, "assets/timeline.js"),
             themes=ctx.themes, timeline=ctx.timeline_html(period.items, at)), listed=period.src == TIMELINE)
     return pages

@@ -387,11 +387,14 @@ class _Checker:
         """Every entity check_references reads for this one: its relations' targets and
         sources, and the publishers or authors its facts name."""
         ids = [i for r in entity.relations for i in (r.target, *(c.source for c in r.citations))]
+        return ids + [entity_id for _, _, (_, entity_id) in self.agent_references(entity)]
+
+    def agent_references(self, entity: Entity):
+        """(key, value, (kind, id)) of each fact naming a publisher or author as `<kind>/<id>`."""
         for key, value in entity.facts.items():
             reference = AGENT.reference(value) if self.v.keys[key].kind == AGENT.name else None
             if reference is not None:
-                ids.append(reference[1])
-        return ids
+                yield key, value, reference
 
     def check_references(self, raw: RawEntity, entity: Entity, entities: dict[str, Entity],
                          names: dict[str, str], files: dict[str, RawEntity]) -> None:
@@ -457,11 +460,7 @@ class _Checker:
 
     def check_agents(self, raw: RawEntity, entity: Entity, entities: dict[str, Entity]) -> None:
         """A publisher or author given as `<kind>/<id>` must be that entity."""
-        for key, value in entity.facts.items():
-            reference = AGENT.reference(value) if self.v.keys[key].kind == AGENT.name else None
-            if reference is None:
-                continue
-            kind, entity_id = reference
+        for key, value, (kind, entity_id) in self.agent_references(entity):
             found = entities.get(entity_id)
             if found is None or found.kind != kind:
                 hint = f"it is {found.kind}/{entity_id}" if found else (

@@ -5,7 +5,7 @@
  * network's file. Text reaches the page through textContent only. */
 
 import { el } from "./dom.js";
-import { edgeKey, keepLabelsApart, loadVis, openOnActivate, revealLabels, state, themed, touchVeil, visEdges, visNodes } from "./network.js";
+import { edgeKey, fetchJson, foreignNodes, keepLabelsApart, loadVis, openOnActivate, revealLabels, state, themed, touchVeil, visEdges, visNodes } from "./network.js";
 
 // The most connected entities labelled on the overview (those whose labels fit apart).
 const EXPLORER_LABELS = 15;
@@ -192,12 +192,9 @@ class Explorer {
   async expand(id) {
     const node = this.nodes.get(id);
     const status = this.form.querySelector(".pg-explorer-found");
-    const source = new URL(node.expand, document.baseURI);
     let ego;
     try {
-      const response = await fetch(source.href);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      ego = await response.json();
+      ego = await fetchJson(new URL(node.expand, document.baseURI).href);
     } catch (error) {
       status.textContent = `The relations of ${node.name} could not be loaded (${error.message}).`;
       return;
@@ -206,10 +203,9 @@ class Explorer {
     const centre = this.network.getPositions([id])[id];
     const fresh = ego.nodes.filter((n) => !this.nodes.get(n.id));
     const radius = Math.max(60, 40 / this.network.getScale()) + 6 * fresh.length;
-    // the ego network's own `expand` addresses are not the explorer's (added nodes show all their relations)
-    const items = new Map(visNodes(ego).map(({ expand, ...n }) => [n.id, n]));
+    const items = new Map(foreignNodes(ego, page).map((n) => [n.id, n]));
     this.nodes.add(fresh.map((n, i) => ({
-      ...items.get(n.id), url: new URL(n.url, page).href,
+      ...items.get(n.id),
       x: Math.round(centre.x + radius * Math.cos((2 * Math.PI * i) / fresh.length)),
       y: Math.round(centre.y + radius * Math.sin((2 * Math.PI * i) / fresh.length)) })));
     const edges = ego.edges.filter((e) => this.nodes.get(e.from) && this.nodes.get(e.to) && !this.keys.has(edgeKey(e)));

@@ -66,10 +66,17 @@ export function edgeKey(edge) {
   return `${edge.from}\u0000${edge.predicate}\u0000${edge.to}\u0000${edge.t0 || ""}`;
 }
 
-async function fetchJson(address) {
+export async function fetchJson(address) {
   const response = await fetch(address);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return response.json();
+}
+
+/* The nodes of an ego network's file drawn on another page: as visNodes, their pages'
+ * addresses resolved against `page` (the file's own page), without the styling of the
+ * file's focus nor its `expand` addresses (relative to that page). */
+export function foreignNodes(data, page) {
+  return visNodes(data).map(({ expand, borderWidth, size, ...node }) => ({ ...node, url: new URL(node.url, page).href }));
 }
 
 /* An ego network's second hop, from the network files of the neighbours it walks through
@@ -86,11 +93,8 @@ async function secondHop(data) {
   const keys = new Set(data.edges.map(edgeKey));
   const edges = [];
   for (const file of files) {
-    for (const node of visNodes(file.data)) {
-      if (wanted.has(node.id) && !found.has(node.id)) {
-        const { expand, borderWidth, size, ...drawn } = node;
-        found.set(node.id, { ...drawn, url: new URL(node.url, file.page).href, hop: 2 });
-      }
+    for (const node of foreignNodes(file.data, file.page)) {
+      if (wanted.has(node.id) && !found.has(node.id)) found.set(node.id, { ...node, hop: 2 });
     }
     const fresh = file.data.edges.filter((edge) => shown.has(edge.from) && shown.has(edge.to) && !keys.has(edgeKey(edge)));
     fresh.forEach((edge) => keys.add(edgeKey(edge)));
