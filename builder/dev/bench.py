@@ -80,7 +80,7 @@ def builder_stages(entities: Path) -> dict[str, float]:
     from builder.pages.context import Context
     from builder.pages.parallel import render_workers
     from builder.pipeline import batch_gc, read_entities
-    from builder.rdf.entity import render_entity_rdf
+    from builder.rdf.entity import entity_rdf_files
     from builder.rdf.export import data_exports, rdf_prefixes, serialize_corpus
     from builder.read.validate import validate
     from builder.vocabulary import load_vocabulary
@@ -94,7 +94,7 @@ def builder_stages(entities: Path) -> dict[str, float]:
     stages.run("networks", _network_files, NetworkRenderer(corpus))
     serialized = stages.run("graph", serialize_corpus, corpus, SITE_URL)
     prefixes = rdf_prefixes(corpus.vocabulary, SITE_URL)
-    stages.run("exports", render_entity_rdf, serialized, corpus, SITE_URL, prefixes)
+    stages.run("exports", lambda: sum(len(content) for _, content in entity_rdf_files(serialized, corpus, SITE_URL, prefixes)))
     stages.run("exports", lambda: dict(data_exports(corpus, SITE_URL, serialized)))
     times = stages.times
     for stage in STAGES[:-1]:

@@ -11,19 +11,20 @@ it uses."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from builder.model import Corpus
 from builder.paths import Iris, turtle_file
 from builder.rdf.export import Serialized, turtle
 
 
-def render_entity_rdf(serialized: Serialized, corpus: Corpus, site_url: str,
-                      prefixes: dict[str, str]) -> dict[str, bytes]:
-    """Turtle for every entity, by file path in the site (`<kind>/<id>.ttl`)."""
+def entity_rdf_files(serialized: Serialized, corpus: Corpus, site_url: str,
+                     prefixes: dict[str, str]) -> Iterator[tuple[str, bytes]]:
+    """Turtle for every entity, by file path in the site (`<kind>/<id>.ttl`), one file at a
+    time (all of them at once would be a tenth of the site held in memory)."""
     iris = Iris.for_site(site_url)
-    files = {}
     for entity in corpus.entities.values():
         page = str(iris.page(entity))
         nt = b"".join(sorted(serialized.by_entity.get(page, ())))  # unique: see export.serialize
         used = {prefix: namespace for prefix, namespace in prefixes.items() if b"<" + namespace.encode() in nt}
-        files[turtle_file(entity)] = turtle(nt, {"": page + "#", **used})
-    return files
+        yield turtle_file(entity), turtle(nt, {"": page + "#", **used})

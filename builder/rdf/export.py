@@ -170,10 +170,21 @@ class Release:
     endpoint: str | None = None
 
 
-def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release: Release = Release()):
+def network_exports(corpus: Corpus) -> list[tuple[str, bytes]]:
+    """The whole network in the graph tools' formats (CSV, GraphML, GEXF), by published
+    name, compressed where they are published compressed."""
+    names = {f.name for f in published(len(corpus.relations))}
+    return [(name + ".gz", _gzip(content)) if name + ".gz" in names else (name, content)
+            for name, content in render_network_exports(corpus).items()]
+
+
+def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release: Release = Release(),
+                 network: list[tuple[str, bytes]] | None = None):
     """Every file published under data/, by name, in an order that lets each big piece go
     before the next is made, checked against the shapes before any is given out (raises
-    ShapeErrors), and the dataset description last (it gives each file's size)."""
+    ShapeErrors), and the dataset description last (it gives each file's size). The
+    `network` exports may be made beforehand (`network_exports`): the data process makes
+    them before the graph, whose lines are then the only big thing it holds."""
     vocabulary = build_vocabulary_graph(corpus.vocabulary, site_url).serialize(format="turtle", encoding="utf-8")
     shapes = shacl_shapes(corpus.vocabulary, site_url)
     violations = check(corpus, site_url, serialized.lines, vocabulary, shapes)
@@ -195,8 +206,9 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
     yield give("vocabulary.ttl", vocabulary)
     yield give("shapes.ttl", shapes.serialize(format="turtle", encoding="utf-8"))
     del shapes
-    for name, content in render_network_exports(corpus).items():
-        yield give(name + ".gz", _gzip(content)) if name + ".gz" in names else give(name, content)
+    for name, content in network if network is not None else network_exports(corpus):
+        yield give(name, content)
+    del network
     if "graph.ttl" in names:
         yield give("graph.ttl", turtle(nt, rdf_prefixes(corpus.vocabulary, site_url)))
     if "graph.jsonld" in names:

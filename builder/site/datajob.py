@@ -30,8 +30,8 @@ from builder.network.render import NetworkRenderer
 from builder.network.select import has_ego_network
 from builder.paths import EXPLORER_FILE, SITE_MARKER, network_file, published, theme_network_file, turtle_file
 from builder.processes import die_with_parent, in_background
-from builder.rdf.entity import render_entity_rdf
-from builder.rdf.export import Release, data_exports, rdf_prefixes, serialize_corpus
+from builder.rdf.entity import entity_rdf_files
+from builder.rdf.export import Release, data_exports, network_exports, rdf_prefixes, serialize_corpus
 
 
 def data_file_names(corpus: Corpus, themes=()) -> list[str]:
@@ -55,10 +55,12 @@ def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: 
             target.write_bytes(content)
 
     write(NetworkRenderer(corpus).files(themes))
+    network = network_exports(corpus)
     serialized = serialize_corpus(corpus, site_url)
-    exports = data_exports(corpus, site_url, serialized, release)
+    exports = data_exports(corpus, site_url, serialized, release, network)
+    del network
     first = next(exports)  # the shapes are checked before anything of the graph is written
-    write(render_entity_rdf(serialized, corpus, site_url, rdf_prefixes(corpus.vocabulary, site_url)).items())
+    write(entity_rdf_files(serialized, corpus, site_url, rdf_prefixes(corpus.vocabulary, site_url)))
     serialized.by_entity.clear()
     write((f"data/{name}", content) for name, content in [first, *exports])
 
