@@ -17,6 +17,7 @@ from builder.dev.synthetic import generate
 from builder.pages import render_pages
 from builder.pages.context import Context
 from builder.pages.items import timeline
+from builder.pages.timeline import timeline_pages
 from builder.paths import page_src
 from builder.pipeline import load_corpus
 from builder.read.themes import load_themes
@@ -25,6 +26,7 @@ from builder.site.preview import Preview, affected_pages, kept_items
 from conftest import ROOT
 
 SITE = "https://policygraph.example.org/"
+TIMELINE_LIMIT = 40  # dated items per timeline page, low enough to split the synthetic timeline
 
 
 def render(corpus, themes) -> dict[str, tuple]:
@@ -89,9 +91,25 @@ def test_every_changed_page_is_re_rendered(synthetic, tmp_path, name):
     # the dated items the preview keeps from the last build give the same timeline
     made: dict = {}
     timeline(before, made)
-    kept = kept_items(Preview(before, [], "", {}, {}, made), after)
+    kept = kept_items(Preview(before, [], "", {}, {}, made, {}), after)
     assert timeline(after, dict(kept)) == timeline(after)
     assert entity_id not in kept and len(kept) > len(after) * 0.9
+    # and the timeline pages the preview keeps give the same pages (split by period here,
+    # as at scale): a period's list is made again only if one of its items is new
+    last = Context(before, SITE, made_items=made)
+    timeline_pages(last, limit=TIMELINE_LIMIT)
+    ctx = Context(after, SITE, made_items=dict(kept), made_timelines=last.timelines)
+    pages = timeline_pages(ctx, limit=TIMELINE_LIMIT)
+    assert len(pages) > 3
+    assert pages == timeline_pages(Context(after, SITE), limit=TIMELINE_LIMIT)
+    reused = set()
+    for at, now in ctx.timelines.items():
+        was = last.timelines.get(at)
+        same_items = was is not None and len(was.items) == len(now.items) \
+            and all(a is b for a, b in zip(was.items, now.items))
+        assert (was is not None and now.html is was.html) == same_items, at
+        reused |= {at} if same_items else set()
+    assert reused
 
 
 def test_theme_membership_changes_are_re_rendered():

@@ -116,6 +116,13 @@ def test_contributor_markup_is_escaped(tmp_path, site_build):
     assert "<strong>bold</strong>" in html
     assert "<title>&lt;img src=x onerror=alert(1)&gt; - policygraph</title>" in html
     assert "<h1 id=\"img-srcx-onerroralert1\">&lt;img src=x onerror=alert(1)&gt;" in html
+    # the kind's index (an HTML part, not Markdown) shows the same text, as text
+    index = (site / "people/index.html").read_text(encoding="utf-8")
+    scan = _Attributes()
+    scan.feed(index)
+    assert scan.handlers == [] and scan.script_urls == [] and "<img src=x" not in index
+    assert ('<td><a href="p/">&lt;img src=x onerror=alert(1)&gt;</a></td>\n<td>Person</td>\n'
+            '<td>[x](javascript:alert(1)) {: onclick=x}</td>') in index
 
 
 def test_bad_entities_stop_the_build_and_keep_the_old_site(tmp_path, site_build):

@@ -41,7 +41,7 @@ def render_pages(ctx: Context, only: set[str] | None = None, workers: int = 1) -
 
 def other_pages(ctx: Context) -> dict[str, Page]:
     """The pages that are not an entity's: indexes, home, timeline, themes..."""
-    pages = {kind_index_src(kind): Page(indexes.kind_index(ctx, kind)) for kind in ctx.v.kinds}
+    pages = {kind_index_src(kind): indexes.kind_index(ctx, kind) for kind in ctx.v.kinds}
     pages["index.md"] = indexes.home(ctx)
     pages["explorer.md"] = Page(indexes.explorer(ctx))
     pages["vocab.md"] = Page(reference.vocabulary_page(ctx))

@@ -125,15 +125,28 @@ class TimelineRow(NamedTuple):
     status: str
 
 
+class MadeTimeline(NamedTuple):
+    """A timeline page's list of items as one build rendered it, kept for the next
+    build of the preview (Context.period_timeline_html)."""
+
+    items: list[Item]
+    theme_index: dict[str, list[str]]
+    html: Markup
+
+
 class Context:
     """The shared state of one rendering of the site's pages."""
 
     def __init__(self, corpus: Corpus, site_url: str, *, changed: dict[str, str] | None = None,
                  edit_url_base: str | None = None, file_prefix: str = "entities/",
-                 themes: list[Theme] | None = None, made_items: dict[str, list[Item]] | None = None) -> None:
+                 themes: list[Theme] | None = None, made_items: dict[str, list[Item]] | None = None,
+                 made_timelines: dict[str, MadeTimeline] | None = None) -> None:
         self.corpus = corpus
         # each entity's dated items, some kept from the preview's last build (items.timeline)
         self.made_items = {} if made_items is None else made_items
+        # the timeline pages' lists: the preview's last build's, and this one's
+        self.made_timelines = made_timelines or {}
+        self.timelines: dict[str, MadeTimeline] = {}
         self.v = corpus.vocabulary
         self.themes = themes or []
         self.theme_index = themes_of(self.themes)
@@ -198,6 +211,20 @@ class Context:
             if value is not None:
                 rows.append((key.replace("_", " ").capitalize(), self.v.keys[key].value_kind.show(value)))
         return rows
+
+    def period_timeline_html(self, items: list[Item], from_page: str) -> Markup:
+        """`timeline_html` for a timeline page, or the HTML the preview's last build made
+        for that page if it listed the very same items (item objects are kept between
+        builds unless an entity they concern changed: see site/preview.kept_items) and
+        the entities' themes are the same."""
+        made = self.made_timelines.get(from_page)
+        if made is not None and made.theme_index == self.theme_index and len(made.items) == len(items) \
+                and all(a is b for a, b in zip(made.items, items)):
+            html = made.html
+        else:
+            html = self.timeline_html(items, from_page)
+        self.timelines[from_page] = MadeTimeline(items, self.theme_index, html)
+        return html
 
     def timeline_html(self, items: list[Item], from_page: str) -> Markup:
         rows = []

@@ -4,34 +4,50 @@ and the explorer's page (whose data, laid out, comes from the data process)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup
 
 from builder.model import EDate
 from builder.pages.context import Context, Page, show_date
 from builder.pages.items import Item, within
+from builder.pages.text import text_html
 from builder.paths import kind_index_src, page_src, page_url, published, theme_url
 from builder.read.themes import Theme
 
 
-def kind_index(ctx: Context, kind: str) -> str:
+class IndexRow(NamedTuple):
+    href: str
+    name: Markup
+    type: Markup
+    summary: Markup
+    dates: Markup
+    degree: int
+
+
+def kind_index(ctx: Context, kind: str) -> Page:
     """A kind's entities in a table. Its date column: the entity's own date for a kind
     whose entities have one (events, laws...), else the date of the latest dated item
-    that concerns it; a column no row fills is left out."""
+    that concerns it; a column no row fills is left out. The table is an HTML part (a
+    Markdown table of thousands of rows is seconds of Python-Markdown at every build),
+    written as Python-Markdown wrote it (text_html)."""
     base = ctx.v.kinds[kind]
-    src = kind_index_src(kind)
     sources = kind in ctx.v.source_kinds
     dated_kind = bool(base.when)
     rows = []
     for entity in sorted(ctx.corpus.by_kind(kind), key=lambda e: (e.name.lower(), e.id)):
         items = ctx.items_by_actor.get(entity.id)
         when = entity.when if dated_kind else (items[-1].when if items else None)
-        rows.append({"entity": entity, "link": ctx.link(src, entity),
-                     "type": ctx.v.types[entity.type_id].label.site,
-                     "dates": show_date(when) if when else "",
-                     "degree": len(ctx.corpus.cited_by(entity.id)) if sources else ctx.corpus.degree(entity.id)})
-    date_label = ("Date" if dated_kind else "Latest dated item") if any(r["dates"] for r in rows) else None
-    return ctx.env.get_template("kind_index.md.j2").render(base=base, kind=kind, rows=rows, date_label=date_label)
+        rows.append(IndexRow(
+            page_url(entity).removeprefix(f"{kind}/"), text_html(entity.name),
+            text_html(ctx.v.types[entity.type_id].label.site),
+            text_html(entity.summary or entity.facts.get("publisher") or ""),
+            text_html(show_date(when) if when else ""),
+            len(ctx.corpus.cited_by(entity.id)) if sources else ctx.corpus.degree(entity.id)))
+    date_label = ("Date" if dated_kind else "Latest dated item") if any(r.dates for r in rows) else None
+    parts = {"entity-table": str(ctx.parts_macros.entity_table(
+        rows, date_label, "Claims" if sources else "Relations")).encode()} if rows else {}
+    return Page(ctx.env.get_template("kind_index.md.j2").render(base=base, count=len(rows)), parts)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import re
 
 import markdown
 import nh3
+from markupsafe import Markup
 
 # Characters that start Markdown syntax in an inline position (link text, list item
 # after its marker, table cell): emphasis, code, links and images, attr_list's `{`
@@ -32,9 +33,19 @@ _BLOCK_START = re.compile(r"^(#|>|[-+*](?=\s|$)|!!!|\?\?\?|(\d+)[.)](?=\s|$))")
 def md_inline(text: str) -> str:
     """Escape text for an inline position in generated Markdown, or a line of its own: no
     HTML, no Markdown syntax, inline or block."""
-    escaped = html.escape(re.sub(r"[ \t\r\n]+", " ", str(text)).strip(), quote=False)
+    escaped = html.escape(_collapsed(text), quote=False)
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", escaped)
     return _BLOCK_START.sub(_escape_block_start, escaped, count=1)
+
+
+def text_html(text: str) -> Markup:
+    """Plain text in HTML as Python-Markdown writes `md_inline(text)`: whitespace
+    collapsed, `&`, `<` and `>` escaped, quotes left as they are."""
+    return Markup(html.escape(_collapsed(text), quote=False))
+
+
+def _collapsed(text) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", str(text)).strip()
 
 
 def _escape_block_start(match: re.Match) -> str:

@@ -66,7 +66,7 @@ def timeline_pages(ctx: Context, limit: int | None = None) -> dict[str, Page]:
             title="Timeline" if period.src == TIMELINE else f"Timeline: {period.label}",
             count=len(period.items), total=len(ctx.items), period=period, years=years, relative=relative_md,
             feed=relative_md(period.src, "feed.xml"), script=relative_url(at, "assets/timeline.js"),
-            themes=ctx.themes, timeline=ctx.timeline_html(period.items, at)), listed=period.src == TIMELINE)
+            themes=ctx.themes, timeline=ctx.period_timeline_html(period.items, at)), listed=period.src == TIMELINE)
     return pages
 
 

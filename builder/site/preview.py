@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.model import Corpus
+from builder.pages.context import MadeTimeline
 from builder.pages.items import Item
 from builder.read.themes import Theme, themes_of
 
@@ -39,6 +40,7 @@ class Preview:
     pages: dict[str, str]
     parts: dict[str, dict[str, bytes]]
     items: dict[str, list[Item]]  # each entity's dated items (pages.items.entity_items)
+    timelines: dict[str, MadeTimeline]  # the timeline pages' lists (Context.period_timeline_html)
 
 
 def _changed(old: Corpus, new: Corpus) -> set[str]:
