@@ -35,6 +35,7 @@ from builder.read.yaml import ParsedFiles
 from builder.site.assets import asset_files
 from builder.site.datajob import DataJob, DataResult, data_file_names
 from builder.site.files import FreedFile, GeneratedFile, LateFile, add_file, move_tree
+from builder.site.fragments import SharedFragments
 from builder.site.git import last_changed, last_commit_date, repository_prefix
 from builder.site.preview import Preview, affected_pages, kept_items
 from builder.site.search import index_site
@@ -108,6 +109,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.data_result: DataResult | None = None  # what the last data process reported
         self.search_lock = threading.Lock()  # one search indexing at a time (the preview's run in threads)
         self.native_watch: NativeWatch | None = None  # the entities folder's, under mkdocs serve
+        self.listed: set[str] = set()  # the source paths of the pages in the nav
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         pipeline.batch_gc()
@@ -137,8 +139,13 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
                                       self.project.themes)
         return config
 
+    def on_nav(self, nav, config: MkDocsConfig, files: Files):
+        self.listed = {page.file.src_uri for page in nav.pages}
+        return nav
+
     def on_env(self, env, config: MkDocsConfig, files: Files):
         env.trim_blocks = env.lstrip_blocks = True
+        env.globals["shared_fragment"] = SharedFragments(self.listed)
         return env
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
