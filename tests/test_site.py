@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -264,3 +266,30 @@ def test_a_summary_cannot_make_blocks(tmp_path, site_build):
     site = site_build(site_config(tmp_path, entities), tmp_path / "site")
     html = (site / "organizations/demo-agency/index.html").read_text(encoding="utf-8")
     assert html.count("<h1") == 1 and "# A second title" in html
+
+
+def _nav_targets(site: Path, page: Path) -> list[str]:
+    """The pages (addresses from the site root) the page's main navigation links to; not
+    the links into the current page's own sections, which the theme nests in its item."""
+    html = page.read_text(encoding="utf-8")
+    nav = html[html.index('class="md-sidebar md-sidebar--primary"'):html.index('class="md-sidebar md-sidebar--secondary"')]
+    url = "/" + page.parent.relative_to(site).as_posix() + "/"
+    return [urljoin(url, href) for href in re.findall(r'<a href="([^"#]*)"', nav)]
+
+
+def test_every_page_navigation_leads_where_the_nav_says(real_site):
+    """The navigation is rendered once per folder for the pages outside it
+    (site/fragments.py): from every page, in every folder, its links reach the same
+    pages, and the nav's own pages mark where they are."""
+    pages = sorted(p for p in real_site.rglob("index.html") if "pagefind" not in p.parts)
+    expected = _nav_targets(real_site, real_site / "index.html")
+    assert "/people/" in expected and "/timeline/" in expected
+    folders = set()
+    for page in pages:
+        assert _nav_targets(real_site, page) == expected, page
+        folders.add(page.parent.parent)
+    assert len(folders) > 5
+    people = (real_site / "people/index.html").read_text(encoding="utf-8")
+    assert 'md-nav__item--active' in people
+    entity = next((real_site / "people").glob("*/index.html")).read_text(encoding="utf-8")
+    assert 'md-nav__item--active' not in entity
