@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import resource
 import shutil
@@ -105,6 +106,25 @@ def builder_stages(entities: Path) -> dict[str, float]:
     return times
 
 
+_STAGES = """
+import json, sys
+from pathlib import Path
+from builder.dev.bench import builder_stages
+print(json.dumps(builder_stages(Path(sys.argv[1]))))
+"""
+
+
+def stages_in_child(entities: Path) -> dict[str, float]:
+    """`builder_stages` in a child interpreter: what the stages held (a corpus and its
+    graph: gigabytes at 100,000 entities) goes back to the system with it, instead of
+    staying in this process beside the whole site's build."""
+    result = subprocess.run([sys.executable, "-c", _STAGES, str(entities)], cwd=ROOT, capture_output=True,
+                            text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    if result.returncode != 0:
+        raise SystemExit(f"the builder's stages failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.splitlines()[-1])
+
+
 def _network_files(networks) -> None:
     """What the data process makes of the networks: every ego network and the explorer's."""
     for _ in networks.files():
@@ -190,7 +210,7 @@ def measure(sizes: list[int], runs: int, seed: int) -> dict[int, dict]:
         for run in range(runs):
             for n in sizes:
                 print(f"N={n:,}, run {run + 1} of {runs}...", file=sys.stderr, flush=True)
-                stage_runs[n].append(builder_stages(corpora[n]))
+                stage_runs[n].append(stages_in_child(corpora[n]))
                 builds[n].append(whole_build(folders[n], corpora[n]))
         return {n: _figures(stage_runs[n], builds[n]) for n in sizes}
     finally:
