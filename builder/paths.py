@@ -10,6 +10,7 @@ page's URL (`#works-for-white-house`)."""
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -75,6 +76,12 @@ def relative_url(from_page: str, to_page: str) -> str:
     if from_page == to_page:
         return "./"
     return "../" * from_page.count("/") + to_page
+
+
+def shortest_url(from_page: str, to_page: str) -> str:
+    """The shortest relative link between two page addresses, as MkDocs writes the links
+    of Markdown pages: timeline/2024/ -> ../2023/, timeline/ -> 2023/, itself -> ./."""
+    return posixpath.relpath(to_page or ".", from_page or ".") + "/" if from_page != to_page else "./"
 
 
 def relative_md(from_src: str, to_src: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from builder.model import EDate
 from builder.pages.context import Context, Page
 from builder.pages.items import Item
-from builder.paths import TIMELINE, page_url, relative_md, relative_url, timeline_src, timeline_url
+from builder.paths import TIMELINE, page_url, relative_md, relative_url, shortest_url, timeline_src, timeline_url
 
 # Above this many dated items the timeline is a page per year, and a year of more items
 # than this a page per month: every item on one page would not fit a reader's browser.
@@ -62,11 +62,21 @@ def timeline_pages(ctx: Context, limit: int | None = None) -> dict[str, Page]:
     pages = {}
     for period in split:
         at = timeline_url(period.src)
+        # the periods and the items are HTML parts: Python-Markdown would walk them on every
+        # page, and the preview re-renders every page when a count changes
+        # (the list last on the page: without its last newline, as Python-Markdown ends a page)
+        parts = {"timeline": ctx.period_timeline_html(period.items, at).rstrip("\n")}
+        if years:
+            for year in years:
+                for p in year["periods"]:
+                    p["href"] = shortest_url(at, timeline_url(p["period"].src))
+            parts["periods"] = ctx.parts_macros.timeline_periods(years, period)
         pages[period.src] = Page(ctx.env.get_template("timeline.md.j2").render(
             title="Timeline" if period.src == TIMELINE else f"Timeline: {period.label}",
-            count=len(period.items), total=len(ctx.items), period=period, years=years, relative=relative_md,
+            count=len(period.items), total=len(ctx.items), period=period, years=years,
             feed=relative_md(period.src, "feed.xml"), script=relative_url(at, "assets/timeline.js"),
-            themes=ctx.themes, timeline=ctx.period_timeline_html(period.items, at)), listed=period.src == TIMELINE)
+            themes=ctx.themes), {name: str(html).encode() for name, html in parts.items()},
+            listed=period.src == TIMELINE)
     return pages
 
 
