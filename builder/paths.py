@@ -10,7 +10,6 @@ page's URL (`#works-for-white-house`)."""
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -81,7 +80,13 @@ def relative_url(from_page: str, to_page: str) -> str:
 def shortest_url(from_page: str, to_page: str) -> str:
     """The shortest relative link between two page addresses, as MkDocs writes the links
     of Markdown pages: timeline/2024/ -> ../2023/, timeline/ -> 2023/, itself -> ./."""
-    return posixpath.relpath(to_page or ".", from_page or ".") + "/" if from_page != to_page else "./"
+    if from_page == to_page:
+        return "./"
+    here, there = from_page.split("/")[:-1], to_page.split("/")[:-1]
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "".join(folder + "/" for folder in there[common:])
 
 
 def relative_md(from_src: str, to_src: str) -> str:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime
 import email.utils
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from markupsafe import Markup
 
 from builder.model import EDate
 from builder.pages.context import Context, Page
@@ -60,6 +63,7 @@ def timeline_pages(ctx: Context, limit: int | None = None) -> dict[str, Page]:
         years[-1]["periods"].append({"period": p, "shown": shown, "count": len(p.items),
                                      "label": f"{p.label}, dated to the year only" if shown == "year only" else p.label})
     pages = {}
+    lines: dict[tuple[str, int], Markup] = {}
     for period in split:
         at = timeline_url(period.src)
         # the periods and the items are HTML parts: Python-Markdown would walk them on every
@@ -67,10 +71,7 @@ def timeline_pages(ctx: Context, limit: int | None = None) -> dict[str, Page]:
         # (the list last on the page: without its last newline, as Python-Markdown ends a page)
         parts = {"timeline": ctx.period_timeline_html(period.items, at).rstrip("\n")}
         if years:
-            for year in years:
-                for p in year["periods"]:
-                    p["href"] = shortest_url(at, timeline_url(p["period"].src))
-            parts["periods"] = ctx.parts_macros.timeline_periods(years, period)
+            parts["periods"] = periods_list(ctx, years, period, lines)
         pages[period.src] = Page(ctx.env.get_template("timeline.md.j2").render(
             title="Timeline" if period.src == TIMELINE else f"Timeline: {period.label}",
             count=len(period.items), total=len(ctx.items), period=period, years=years,
@@ -78,6 +79,34 @@ def timeline_pages(ctx: Context, limit: int | None = None) -> dict[str, Page]:
             themes=ctx.themes), {name: str(html).encode() for name, html in parts.items()},
             listed=period.src == TIMELINE)
     return pages
+
+
+class PeriodLink(NamedTuple):
+    shown: str
+    label: str
+    count: int
+    href: str
+    here: bool
+
+
+def periods_list(ctx: Context, years: list[dict], page: Period, made: dict[tuple[str, int], Markup]) -> Markup:
+    """The periods' list of a timeline page: a line per year. A year without the page's
+    own period has the same line on every page of a folder: made once, kept in `made`
+    (by folder and year) for the next page (hundreds of pages list hundreds of periods)."""
+    at = timeline_url(page.src)
+    folder = at.rstrip("/").rpartition("/")[0]
+    lines = []
+    for index, year in enumerate(years):
+        mine = any(p["period"] is page for p in year["periods"])
+        line = None if mine else made.get((folder, index))
+        if line is None:
+            line = ctx.parts_macros.timeline_year(year, [PeriodLink(
+                p["shown"], p["label"], p["count"], shortest_url(at, timeline_url(p["period"].src)),
+                p["period"] is page) for p in year["periods"]])
+            if not mine:
+                made[(folder, index)] = line
+        lines.append(line)
+    return ctx.parts_macros.timeline_periods(lines)
 
 
 def rfc822(value: EDate) -> str:
