@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -17,6 +18,7 @@ def suggest(word: str, candidates, *, prefix: str = "did you mean") -> str:
     return f"{prefix} '{close[0]}'?" if close else ""
 
 
+@functools.lru_cache(maxsize=1 << 18)  # names and ids, folded on every build of the preview
 def fold(text: str) -> str:
     """Fold a name or id to compare loosely: 'Council of the EU' ~ 'council-of-the-eu'."""
     text = unicodedata.normalize("NFKD", re.sub(r"[’'`]", "-", text)).encode("ascii", "ignore").decode().lower()

@@ -15,6 +15,11 @@ _WORD = re.compile(r"\w+")
 _MARKS = re.compile(r"[\u0300-\u036f]")
 
 
+# Names are checked on every build; the preview's builds meet the same names again.
+NAMES_KEPT = 1 << 18
+
+
+@functools.lru_cache(maxsize=NAMES_KEPT)
 def name_problem(name: str) -> tuple[str, str] | None:
     """What is wrong with a name on its own, and how to fix it; None if nothing."""
     if unicodedata.normalize("NFC", name) != name:
@@ -44,6 +49,7 @@ def _latin(char: str) -> str:
     return char
 
 
+@functools.lru_cache(maxsize=NAMES_KEPT)
 def skeleton(name: str) -> str:
     """The name as it looks: confusables folded to Latin, accents and case and spacing
     dropped. Two names with one skeleton are, to a reader, the same name."""
