@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from functools import cached_property
 
 from builder.model import Corpus, Entity, Relation
 
@@ -54,10 +53,12 @@ class Ego:
 
 
 class Selection:
-    """Network selections over one corpus (neighbour lists ranked once, reused)."""
+    """Network selections over one corpus (neighbour lists ranked once, when first
+    needed: the preview draws a few entities' networks, a build every one)."""
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
+        self._ranked: dict[str, list[tuple[int, str]]] = {}
 
     def ego(self, entity_id: str, second_hop: int = SECOND_HOP_LIMIT) -> Ego:
         corpus, degree = self.corpus, self.corpus.degrees
@@ -73,10 +74,9 @@ class Selection:
         """Up to `limit` neighbours of the `through` entities, not in `exclude`: the most
         connected first (ties by id), returned sorted by id. Merges the neighbour lists
         kept in rank order, so it reads about `limit` entries, not every candidate."""
-        ranked = self._ranked_neighbours
         chosen: list[str] = []
         seen = set(exclude)
-        for _, entity_id in heapq.merge(*(ranked[f] for f in through)):
+        for _, entity_id in heapq.merge(*(self.ranked_neighbours(f) for f in through)):
             if entity_id not in seen:
                 seen.add(entity_id)
                 chosen.append(entity_id)
@@ -84,10 +84,13 @@ class Selection:
                     break
         return sorted(chosen)
 
-    @cached_property
-    def _ranked_neighbours(self) -> dict[str, list[tuple[int, str]]]:
-        degree = self.corpus.degrees
-        return {i: sorted((-degree[n], n) for n in self.corpus.neighbours(i)) for i in self.corpus.entities}
+    def ranked_neighbours(self, entity_id: str) -> list[tuple[int, str]]:
+        """An entity's neighbours as (-degree, id), the most connected first."""
+        ranked = self._ranked.get(entity_id)
+        if ranked is None:
+            degree = self.corpus.degrees
+            ranked = self._ranked[entity_id] = sorted((-degree[n], n) for n in self.corpus.neighbours(entity_id))
+        return ranked
 
     def subgraph(self, ids) -> tuple[list[Entity], list[Relation]]:
         """A set of entities (by id order) and the relations among them (a theme's network)."""
