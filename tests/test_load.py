@@ -165,18 +165,30 @@ def test_the_preview_reads_again_only_the_files_whose_size_or_times_changed(tmp_
     vocabulary = load_vocabulary(DEFAULT_PATH)
     monkeypatch.setattr(ParsedFiles, "RACY_NS", 0)  # the change times, which utime cannot set back, are now
     read_now: list[str] = []
+    texts_read: list[str] = []  # the sources' archived texts
     real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (self.suffix == ".yaml" and read_now.append(self.name)) or real(self))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (self.suffix == ".yaml" and read_now.append(self.name))
+                        or (self.suffix == ".txt" and texts_read.append(self.name)) or real(self))
+    texts = sorted((tmp_path / "entities").rglob("*.txt"))
+    for path in texts:
+        os.utime(path, ns=(hour_ago, hour_ago))
 
     def names(cache) -> dict[str, str]:
         read_now.clear()
+        texts_read.clear()
         return {raw.id: raw.data.get("name") for raw in read_entities(tmp_path / "entities", vocabulary, tmp_path,
                                                                   cache).entities}
 
     cache = ParsedFiles()
     first = names(cache)
-    assert len(read_now) == len(first) > 3
-    assert names(cache) == first and read_now == []
+    assert len(read_now) == len(first) > 3 and len(texts_read) == len(texts) > 0
+    assert names(cache) == first and read_now == [] and texts_read == []
+    archived = texts[0].read_text(encoding="utf-8")
+    texts[0].write_text(archived.replace(archived[0], "X", 1), encoding="utf-8")  # the same size
+    os.utime(texts[0], ns=(hour_ago, hour_ago))
+    loaded = {raw.id: raw.text for raw in read_entities(tmp_path / "entities", vocabulary, tmp_path, cache).entities}
+    assert loaded[texts[0].stem].startswith("X") and texts_read == [texts[0].name]
+    texts[0].write_text(archived, encoding="utf-8")
     ada = tmp_path / "entities" / "people" / "ada-example.yaml"
     text = ada.read_text(encoding="utf-8")
     ada.write_text(text.replace("name: Ada Example", "name: Ada Exampla", 1), encoding="utf-8")

@@ -153,13 +153,13 @@ def _load_folder(child: Path, root: Path, with_texts: bool, parsed: ParsedFiles 
     """One entities/<kind>/ folder: its entity files, and their archived texts if the kind has them."""
     errors: list[EntityError] = []
     folder = _display(child, root)  # once per folder: resolving each file's path costs syscalls
-    texts: dict[str, Path] = {}
+    texts: dict[str, tuple[Path, os.stat_result]] = {}
     loaded: list[RawEntity] = []
     for path in sorted(child.iterdir()):
         if path.name.startswith(".") and not path.name.endswith(".yaml"):
             continue  # editor and VCS files (.gitkeep, .swp): never entities
-        if with_texts and path.suffix == ".txt" and not path.is_symlink() and path.is_file():
-            texts[path.stem] = path
+        if with_texts and path.suffix == ".txt" and (info := _regular_file(path)) is not None:
+            texts[path.stem] = (path, info)
             continue
         raw, error = load_file(path, child.name, root, shown=f"{folder}/{path.name}", parsed=parsed)
         if error is not None:
@@ -167,27 +167,37 @@ def _load_folder(child: Path, root: Path, with_texts: bool, parsed: ParsedFiles 
         elif raw is not None:
             loaded.append(raw)
     known = {raw.id for raw in loaded} | {Path(e.location.path).stem for e in errors}
-    for stem, path in texts.items():
+    for stem, (path, _) in texts.items():
         if stem not in known:
             errors.append(EntityError(Location(f"{folder}/{path.name}"), "archived text without its entity file",
                                       f"create {folder}/{stem}.yaml, or rename the text after its source's id"))
     for raw in loaded:
         if raw.id in texts:
             raw.text_path = f"{folder}/{raw.id}.txt"
-            raw.text, error = load_text(texts[raw.id], raw.text_path)
+            raw.text, error = load_text(*texts[raw.id], raw.text_path, parsed)
             if error is not None:
                 errors.append(error)
     return LoadResult(loaded, errors)
 
 
-def load_text(path: Path, shown: str) -> tuple[str | None, EntityError | None]:
-    """An archived source text: UTF-8 plain text, stored exactly as published."""
+def _regular_file(path: Path) -> os.stat_result | None:
+    """A regular file's status; None for a link, a folder or an unreadable file (load_file
+    then says what is wrong)."""
     try:
-        data = path.read_bytes()
+        info = path.lstat()
+    except OSError:
+        return None
+    return info if stat.S_ISREG(info.st_mode) else None
+
+
+def load_text(path: Path, info: os.stat_result, shown: str,
+              parsed: ParsedFiles | None = None) -> tuple[str | None, EntityError | None]:
+    """An archived source text: UTF-8 plain text, stored exactly as published (read again
+    by the preview only if it changed: see ParsedFiles.text)."""
+    try:
+        return (parsed.text(path, info, shown) if parsed else decode(path.read_bytes(), shown)), None
     except OSError as exc:
         return None, EntityError(Location(shown), f"cannot read the file: {exc.strerror}", "check its permissions")
-    try:
-        return decode(data, shown), None
     except EntityError as error:
         return None, error
 
