@@ -15,7 +15,8 @@ import yaml
 
 from builder.dev.synthetic import generate
 from builder.pages import render_pages
-from builder.pages.context import Context
+from builder.pages.context import Context, Made
+from builder.pages.indexes import kind_index
 from builder.pages.items import timeline
 from builder.pages.timeline import timeline_pages
 from builder.paths import page_src
@@ -91,25 +92,34 @@ def test_every_changed_page_is_re_rendered(synthetic, tmp_path, name):
     # the dated items the preview keeps from the last build give the same timeline
     made: dict = {}
     timeline(before, made)
-    kept = kept_items(Preview(before, [], "", {}, {}, made, {}), after)
+    kept = kept_items(Preview(before, [], "", {}, {}, Made(items=made)), after)
     assert timeline(after, dict(kept)) == timeline(after)
     assert entity_id not in kept and len(kept) > len(after) * 0.9
     # and the timeline pages the preview keeps give the same pages (split by period here,
     # as at scale): a period's list is made again only if one of its items is new
-    last = Context(before, SITE, made_items=made)
+    last = Context(before, SITE, last=Made(items=made))
     timeline_pages(last, limit=TIMELINE_LIMIT)
-    ctx = Context(after, SITE, made_items=dict(kept), made_timelines=last.timelines)
+    indexes = {kind: kind_index(last, kind) for kind in before.vocabulary.kinds}
+    ctx = Context(after, SITE, last=dataclasses.replace(last.made, items=dict(kept)))  # as the plugin does
     pages = timeline_pages(ctx, limit=TIMELINE_LIMIT)
     assert len(pages) > 3
     assert pages == timeline_pages(Context(after, SITE), limit=TIMELINE_LIMIT)
     reused = set()
-    for at, now in ctx.timelines.items():
-        was = last.timelines.get(at)
+    for at, now in ctx.made.timelines.items():
+        was = last.made.timelines.get(at)
         same_items = was is not None and len(was.items) == len(now.items) \
             and all(a is b for a, b in zip(was.items, now.items))
         assert (was is not None and now.html is was.html) == same_items, at
         reused |= {at} if same_items else set()
     assert reused
+    # and so do the kinds' indexes: a kind's page is made again only if one of its rows changed
+    fresh = Context(after, SITE)
+    for kind in after.vocabulary.kinds:
+        page = kind_index(ctx, kind)
+        assert page == kind_index(fresh, kind)
+        now, was = ctx.made.indexes[kind].rows, last.made.indexes[kind].rows
+        assert (page is indexes[kind]) == (len(now) == len(was) and all(a is b for a, b in zip(now, was))), kind
+    assert any(kind_index(ctx, kind) is indexes[kind] for kind in after.vocabulary.kinds)
 
 
 def test_theme_membership_changes_are_re_rendered():

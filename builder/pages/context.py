@@ -126,12 +126,39 @@ class TimelineRow(NamedTuple):
 
 
 class MadeTimeline(NamedTuple):
-    """A timeline page's list of items as one build rendered it, kept for the next
-    build of the preview (Context.period_timeline_html)."""
+    """A timeline page's list of items as one build rendered it (Context.period_timeline_html)."""
 
     items: list[Item]
     theme_index: dict[str, list[str]]
     html: Markup
+
+
+class MadeRow(NamedTuple):
+    """An entity's row of its kind's index, and what it shows (indexes.kind_index)."""
+
+    shown: tuple
+    row: tuple
+
+
+class MadeIndex(NamedTuple):
+    """A kind's index page, and the rows it was made from (indexes.kind_index)."""
+
+    rows: list[tuple]
+    page: Page
+
+
+@dataclass
+class Made:
+    """What one rendering of the pages made that the preview's next build may reuse, each
+    piece only if what it was made from is the same: each entity's dated items (see
+    site/preview.kept_items), the timeline pages' lists and the kinds' index pages (if
+    they list the very same items or rows, objects kept from that build), the kinds'
+    index rows (if they show the same values)."""
+
+    items: dict[str, list[Item]] = field(default_factory=dict)
+    timelines: dict[str, MadeTimeline] = field(default_factory=dict)
+    index_rows: dict[str, MadeRow] = field(default_factory=dict)
+    indexes: dict[str, MadeIndex] = field(default_factory=dict)
 
 
 class Context:
@@ -139,14 +166,12 @@ class Context:
 
     def __init__(self, corpus: Corpus, site_url: str, *, changed: dict[str, str] | None = None,
                  edit_url_base: str | None = None, file_prefix: str = "entities/",
-                 themes: list[Theme] | None = None, made_items: dict[str, list[Item]] | None = None,
-                 made_timelines: dict[str, MadeTimeline] | None = None) -> None:
+                 themes: list[Theme] | None = None, last: Made | None = None) -> None:
         self.corpus = corpus
-        # each entity's dated items, some kept from the preview's last build (items.timeline)
-        self.made_items = {} if made_items is None else made_items
-        # the timeline pages' lists: the preview's last build's, and this one's
-        self.made_timelines = made_timelines or {}
-        self.timelines: dict[str, MadeTimeline] = {}
+        # what the preview's last build made (its items already those kept: site/preview.py),
+        # and what this one makes (the kept items, with the others added)
+        self.last = last or Made()
+        self.made = Made(items=self.last.items)
         self.v = corpus.vocabulary
         self.themes = themes or []
         self.theme_index = themes_of(self.themes)
@@ -170,7 +195,7 @@ class Context:
 
     @cached_property
     def items(self) -> list[Item]:
-        return timeline(self.corpus, self.made_items)
+        return timeline(self.corpus, self.made.items)
 
     @cached_property
     def items_by_actor(self) -> dict[str, list[Item]]:
@@ -217,13 +242,13 @@ class Context:
         for that page if it listed the very same items (item objects are kept between
         builds unless an entity they concern changed: see site/preview.kept_items) and
         the entities' themes are the same."""
-        made = self.made_timelines.get(from_page)
+        made = self.last.timelines.get(from_page)
         if made is not None and made.theme_index == self.theme_index and len(made.items) == len(items) \
                 and all(a is b for a, b in zip(made.items, items)):
             html = made.html
         else:
             html = self.timeline_html(items, from_page)
-        self.timelines[from_page] = MadeTimeline(items, self.theme_index, html)
+        self.made.timelines[from_page] = MadeTimeline(items, self.theme_index, html)
         return html
 
     def timeline_html(self, items: list[Item], from_page: str) -> Markup:

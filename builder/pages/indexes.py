@@ -9,7 +9,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from builder.model import EDate
-from builder.pages.context import Context, Page, show_date
+from builder.pages.context import Context, MadeIndex, MadeRow, Page, show_date
 from builder.pages.items import Item, within
 from builder.pages.text import text_html
 from builder.paths import kind_index_src, page_src, page_url, published, theme_url
@@ -30,7 +30,8 @@ def kind_index(ctx: Context, kind: str) -> Page:
     whose entities have one (events, laws...), else the date of the latest dated item
     that concerns it; a column no row fills is left out. The table is an HTML part (a
     Markdown table of thousands of rows is seconds of Python-Markdown at every build),
-    written as Python-Markdown wrote it (text_html)."""
+    written as Python-Markdown wrote it (text_html). The preview's builds reuse the rows
+    and the page their last build made from the same things."""
     base = ctx.v.kinds[kind]
     sources = kind in ctx.v.source_kinds
     dated_kind = bool(base.when)
@@ -38,16 +39,26 @@ def kind_index(ctx: Context, kind: str) -> Page:
     for entity in sorted(ctx.corpus.by_kind(kind), key=lambda e: (e.name.lower(), e.id)):
         items = ctx.items_by_actor.get(entity.id)
         when = entity.when if dated_kind else (items[-1].when if items else None)
-        rows.append(IndexRow(
-            page_url(entity).removeprefix(f"{kind}/"), text_html(entity.name),
-            text_html(ctx.v.types[entity.type_id].label.site),
-            text_html(entity.summary or entity.facts.get("publisher") or ""),
-            text_html(show_date(when) if when else ""),
-            len(ctx.corpus.cited_by(entity.id)) if sources else ctx.corpus.degree(entity.id)))
-    date_label = ("Date" if dated_kind else "Latest dated item") if any(r.dates for r in rows) else None
-    parts = {"entity-table": str(ctx.parts_macros.entity_table(
-        rows, date_label, "Claims" if sources else "Relations")).encode()} if rows else {}
-    return Page(ctx.env.get_template("kind_index.md.j2").render(base=base, count=len(rows)), parts)
+        count = len(ctx.corpus.cited_by(entity.id)) if sources else ctx.corpus.degree(entity.id)
+        shown = (kind, entity.name, entity.type_id, entity.summary or entity.facts.get("publisher") or "", when, count)
+        made = ctx.last.index_rows.get(entity.id)
+        if made is None or made.shown != shown:
+            made = MadeRow(shown, IndexRow(
+                page_url(entity).removeprefix(f"{kind}/"), text_html(entity.name),
+                text_html(ctx.v.types[entity.type_id].label.site), text_html(shown[3]),
+                text_html(show_date(when) if when else ""), count))
+        ctx.made.index_rows[entity.id] = made
+        rows.append(made.row)
+    last = ctx.last.indexes.get(kind)
+    if last is not None and len(last.rows) == len(rows) and all(a is b for a, b in zip(last.rows, rows)):
+        page = last.page
+    else:
+        date_label = ("Date" if dated_kind else "Latest dated item") if any(r.dates for r in rows) else None
+        parts = {"entity-table": str(ctx.parts_macros.entity_table(
+            rows, date_label, "Claims" if sources else "Relations")).encode()} if rows else {}
+        page = Page(ctx.env.get_template("kind_index.md.j2").render(base=base, count=len(rows)), parts)
+    ctx.made.indexes[kind] = MadeIndex(rows, page)
+    return page
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ files (site/watch.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -156,8 +157,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         only = affected_pages(previous.corpus, corpus, previous.themes, themes) if previous else None
         ctx = Context(corpus, config.site_url, changed=last_changed(self._paths(config).entities),
                       edit_url_base=self.config.edit_url_base, file_prefix=self.prefix, themes=themes,
-                      made_items=kept_items(previous, corpus) if previous else None,
-                      made_timelines=previous.timelines if previous else None)
+                      last=dataclasses.replace(previous.made, items=kept_items(previous, corpus)) if previous else None)
         # On every core for a build; on one while the preview serves (its server runs threads).
         rendered = pipeline.render_pages(ctx, only, workers=render_workers())
         start = functools.partial(DataJob, corpus, themes, config.site_url, Release(
@@ -185,8 +185,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             page.unchanged = src in kept
             add_file(files, page)
         if self.incremental:
-            self.preview = Preview(corpus, themes, project.vocabulary_text, pages, dict(parts), ctx.made_items,
-                                   ctx.timelines)
+            self.preview = Preview(corpus, themes, project.vocabulary_text, pages, dict(parts), ctx.made)
         self.parts = parts
         # In the preview, the networks of the re-rendered pages come with them; the data
         # process rewrites every network a moment later (a relation changes the degrees

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.model import Corpus
-from builder.pages.context import MadeTimeline
+from builder.pages.context import Made
 from builder.pages.items import Item
 from builder.read.themes import Theme, themes_of
 
@@ -39,8 +39,7 @@ class Preview:
     vocabulary: str
     pages: dict[str, str]
     parts: dict[str, dict[str, bytes]]
-    items: dict[str, list[Item]]  # each entity's dated items (pages.items.entity_items)
-    timelines: dict[str, MadeTimeline]  # the timeline pages' lists (Context.period_timeline_html)
+    made: Made  # what its rendering made that the next may reuse (pages.context.Made)
 
 
 def _changed(old: Corpus, new: Corpus) -> set[str]:
@@ -57,7 +56,7 @@ def kept_items(previous: Preview, new: Corpus) -> dict[str, list[Item]]:
     changed = _changed(previous.corpus, new)
     stale = changed | {r.subject for i in changed for corpus in (previous.corpus, new) if i in corpus
                        for r in corpus.incoming(i)}
-    return {i: items for i, items in previous.items.items() if i not in stale}
+    return {i: items for i, items in previous.made.items.items() if i not in stale}
 
 
 def _ends(corpus: Corpus, entity_id: str) -> set[str]:
