@@ -77,6 +77,12 @@ def relative_url(from_page: str, to_page: str) -> str:
     return "../" * from_page.count("/") + to_page
 
 
+def page_folder(url: str) -> str:
+    """The folder a page's address is in: people/a/ -> people, timeline/ -> ''. Relative
+    links from every page of a folder to pages elsewhere are the same."""
+    return url.rstrip("/").rpartition("/")[0]
+
+
 def shortest_url(from_page: str, to_page: str) -> str:
     """The shortest relative link between two page addresses, as MkDocs writes the links
     of Markdown pages: timeline/2024/ -> ../2023/, timeline/ -> 2023/, itself -> ./."""

@@ -147,6 +147,12 @@ class MadeIndex(NamedTuple):
     page: Page
 
 
+def same_objects(kept: list, now: list) -> bool:
+    """Whether two lists hold the very same objects, in order (what Made's pieces were
+    made from, against what they would be made from now)."""
+    return len(kept) == len(now) and all(a is b for a, b in zip(kept, now))
+
+
 @dataclass
 class Made:
     """What one rendering of the pages made that the preview's next build may reuse, each
@@ -243,8 +249,7 @@ class Context:
         builds unless an entity they concern changed: see site/preview.kept_items) and
         the entities' themes are the same."""
         made = self.last.timelines.get(from_page)
-        if made is not None and made.theme_index == self.theme_index and len(made.items) == len(items) \
-                and all(a is b for a, b in zip(made.items, items)):
+        if made is not None and made.theme_index == self.theme_index and same_objects(made.items, items):
             html = made.html
         else:
             html = self.timeline_html(items, from_page)

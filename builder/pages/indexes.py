@@ -9,7 +9,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from builder.model import EDate
-from builder.pages.context import Context, MadeIndex, MadeRow, Page, show_date
+from builder.pages.context import Context, MadeIndex, MadeRow, Page, same_objects, show_date
 from builder.pages.items import Item, within
 from builder.pages.text import text_html
 from builder.paths import kind_index_src, page_src, page_url, published, theme_url
@@ -50,7 +50,7 @@ def kind_index(ctx: Context, kind: str) -> Page:
         ctx.made.index_rows[entity.id] = made
         rows.append(made.row)
     last = ctx.last.indexes.get(kind)
-    if last is not None and len(last.rows) == len(rows) and all(a is b for a, b in zip(last.rows, rows)):
+    if last is not None and same_objects(last.rows, rows):
         page = last.page
     else:
         date_label = ("Date" if dated_kind else "Latest dated item") if any(r.dates for r in rows) else None

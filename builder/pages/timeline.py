@@ -13,7 +13,16 @@ from markupsafe import Markup
 from builder.model import EDate
 from builder.pages.context import Context, Page
 from builder.pages.items import Item
-from builder.paths import TIMELINE, page_url, relative_md, relative_url, shortest_url, timeline_src, timeline_url
+from builder.paths import (
+    TIMELINE,
+    page_folder,
+    page_url,
+    relative_md,
+    relative_url,
+    shortest_url,
+    timeline_src,
+    timeline_url,
+)
 
 # Above this many dated items the timeline is a page per year, and a year of more items
 # than this a page per month: every item on one page would not fit a reader's browser.
@@ -94,7 +103,7 @@ def periods_list(ctx: Context, years: list[dict], page: Period, made: dict[tuple
     own period has the same line on every page of a folder: made once, kept in `made`
     (by folder and year) for the next page (hundreds of pages list hundreds of periods)."""
     at = timeline_url(page.src)
-    folder = at.rstrip("/").rpartition("/")[0]
+    folder = page_folder(at)
     lines = []
     for index, year in enumerate(years):
         mine = any(p["period"] is page for p in year["periods"])

@@ -7,9 +7,9 @@ People). `overrides/partials/nav.html` asks for it by name and page."""
 
 from __future__ import annotations
 
-import posixpath
-
 from markupsafe import Markup
+
+from builder.paths import page_folder
 
 
 class SharedFragments:
@@ -24,7 +24,7 @@ class SharedFragments:
     def __call__(self, name: str, page, caller) -> Markup:
         if page is None or page.file.src_uri in self.listed:
             return caller()
-        key = (name, posixpath.dirname(page.url.rstrip("/")))
+        key = (name, page_folder(page.url))
         made = self.made.get(key)
         if made is None:
             made = self.made[key] = caller()
