@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -293,3 +294,75 @@ def test_every_page_navigation_leads_where_the_nav_says(real_site):
     assert 'md-nav__item--active' in people
     entity = next((real_site / "people").glob("*/index.html")).read_text(encoding="utf-8")
     assert 'md-nav__item--active' not in entity
+
+
+class _Headings(HTMLParser):
+    """A page's headings (level, id, text without the permalink) in the article, and
+    the links of the theme's table of contents (the secondary sidebar)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[list] = []
+        self.toc: list[list[str]] = []
+        self._in: list | None = None
+        self._toc_depth = 0
+        self._link: list[str] | None = None
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("h1", "h2", "h3") and self._in is None:
+            self._in = [int(tag[1]), attrs.get("id"), ""]
+        if tag == "a" and "headerlink" in (attrs.get("class") or ""):
+            self._in and self.headings.append(self._in)
+            self._in = None
+        if tag == "nav" and "md-nav--secondary" in (attrs.get("class") or ""):
+            self._toc_depth = 1
+        elif tag == "nav" and self._toc_depth:
+            self._toc_depth += 1
+        if self._toc_depth and tag == "a":
+            self._link = [attrs.get("href"), ""]
+
+    def handle_endtag(self, tag):
+        if tag == "nav" and self._toc_depth:
+            self._toc_depth -= 1
+        if tag == "a" and self._link is not None:
+            self.toc.append([self._link[0], " ".join(self._link[1].split())])
+            self._link = None
+
+    def handle_data(self, data):
+        if self._in is not None:
+            self._in[2] += data
+        if self._link is not None:
+            self._link[1] += data
+
+
+def test_headings_and_table_of_contents_follow_the_names(tmp_path, site_build):
+    """Entity pages are written as HTML (pages/entity.py, not Markdown): the title is the
+    name as written, whatever it holds (a trailing `#`, markup, an ampersand), headings
+    get unique ids even when a name is a section's title, and the theme's table of
+    contents links to every heading."""
+    entities = tmp_path / "in" / "entities"
+    shutil.copytree(MINI, entities)
+    names = {"organizations/demo-agency.yaml": "Network",
+             "people/ada-example.yaml": "C# <b>Ada</b> & “Co” #",
+             "products/demo-bot.yaml": "Relations"}
+    for path, name in names.items():
+        file = entities / path
+        text = file.read_text(encoding="utf-8")
+        line = next(line for line in text.splitlines() if line.startswith("name:"))
+        text = text.replace(line, "name: " + json.dumps(name, ensure_ascii=False))
+        file.write_text(re.sub(r"\nnames:\n(  .*\n)+", "\n", text), encoding="utf-8")
+    site = site_build(site_config(tmp_path, entities), tmp_path / "site")
+    for path, name in names.items():
+        page = site / path.removesuffix(".yaml") / "index.html"
+        parser = _Headings()
+        parser.feed(page.read_text(encoding="utf-8"))
+        (level, first, title), *sections = parser.headings
+        assert (level, title) == (1, name), page
+        ids = [first] + [h[1] for h in sections]
+        assert len(set(ids)) == len(ids), (page, ids)
+        assert [h[2] for h in sections if h[2] == "Network"] and "Relations" in [h[2] for h in sections], page
+        assert parser.toc == [["#" + anchor, text] for _, anchor, text in sections], page  # the theme omits the h1
+    agency = (site / "organizations/demo-agency/index.html").read_text(encoding="utf-8")
+    assert '<h1 id="network">' in agency and '<h2 id="network_1">' in agency

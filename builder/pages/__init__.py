@@ -1,27 +1,29 @@
 """The site's generated pages, as Markdown for MkDocs, one module per family: entity
 articles (entity.py), indexes, home, coverage and explorer (indexes.py), the timeline
 and its feed (timeline.py), themes (themes.py), and the researchers' reference pages
-(reference.py). Each page function returns a `Page`: its Markdown, and the HTML parts
-put in after MkDocs renders it (see context.fill_parts)."""
+(reference.py). Each page function returns a `Page`: its Markdown (entity articles:
+their front matter, and their body as HTML), and the HTML parts put in after MkDocs
+renders it (see context.fill_parts)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from builder.pages import indexes, reference, themes, timeline
-from builder.pages.context import Context, Page
+from builder.pages.context import Body, Context, Page
 from builder.pages.parallel import SharedRendering
 from builder.paths import THEMES_INDEX, kind_index_src, theme_src
 
 
 @dataclass
 class Rendered:
-    """Pages by Markdown source path, their parts by the same path, and the pages the
-    navigation does not list."""
+    """Pages by Markdown source path, their parts and their bodies written as HTML by
+    the same path, and the pages the navigation does not list."""
 
     markdown: dict[str, str]
     parts: dict[str, dict[str, bytes]]
     unlisted: set[str]
+    bodies: dict[str, Body]
 
 
 def render_pages(ctx: Context, only: set[str] | None = None, workers: int = 1) -> Rendered:
@@ -36,7 +38,8 @@ def render_pages(ctx: Context, only: set[str] | None = None, workers: int = 1) -
     markdown.update({src: page.markdown for src, page in others.items()})
     every = {**entity_pages, **others}
     parts = {src: page.parts for src, page in every.items() if page.parts}
-    return Rendered(markdown, parts, {src for src, page in every.items() if not page.listed})
+    return Rendered(markdown, parts, {src for src, page in every.items() if not page.listed},
+                    {src: page.body for src, page in every.items() if page.body is not None})
 
 
 def other_pages(ctx: Context) -> dict[str, Page]:

@@ -10,6 +10,7 @@ HTML fragments come from autoescaping templates."""
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown.extensions.toc import slugify, strip_tags, unique
 from markupsafe import Markup
 
 from builder import TEMPLATES
@@ -25,7 +27,7 @@ from builder.network.render import NetworkRenderer, json_data
 from builder.network.select import WALK_DEGREE
 from builder.pages.evidence import Sources
 from builder.pages.items import Item, by_actor, timeline
-from builder.pages.text import md_inline
+from builder.pages.text import md_inline, text_html
 from builder.paths import Iris, page_src, page_url, relative_md, relative_url
 from builder.read.themes import Theme, themes_of
 
@@ -54,6 +56,8 @@ def html_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["json_data"] = json_data
+    env.filters["text"] = lambda value: value if isinstance(value, Markup) else text_html(value)
+    env.globals["placeholder"] = placeholder
     return env
 
 
@@ -101,14 +105,48 @@ def relation_when(relation: Relation) -> str:
     return ""
 
 
+class Heading(NamedTuple):
+    level: int
+    id: str
+    name: str  # its text, as HTML
+
+
+class Body(NamedTuple):
+    """A page written as HTML by a template rather than as Markdown: what MkDocs would
+    have made of the Markdown, its content and its headings (for the table of contents)."""
+
+    html: str
+    headings: tuple[Heading, ...]
+
+
+class Headings:
+    """A page's headings as Python-Markdown's toc extension (as mkdocs.yml configures it)
+    writes them: ids from the text, made unique in the page's order, and a permalink.
+    Called by a template in document order; collects them for the table of contents."""
+
+    def __init__(self) -> None:
+        self.found: list[Heading] = []
+        self.ids: set[str] = set()
+
+    def __call__(self, level: int, text: str) -> Markup:
+        shown = text_html(text)
+        name = strip_tags(shown)
+        anchor = unique(slugify(html.unescape(name), "-"), self.ids)
+        self.found.append(Heading(level, anchor, name))
+        return Markup('<h{0} id="{1}">{2}<a class="headerlink" href="#{1}" title="Permanent link">&para;</a>'
+                      '</h{0}>').format(level, anchor, shown)
+
+
 @dataclass
 class Page:
-    """A page's Markdown, its pre-rendered HTML parts (UTF-8) by part name, and whether
-    the site's navigation lists it (entity pages and reference pages are reached by links)."""
+    """A page's Markdown (or only its front matter, if its body is written as HTML), its
+    pre-rendered HTML parts (UTF-8) by part name, and whether the site's navigation lists
+    it (entity pages and reference pages are reached by links)."""
 
     markdown: str
     parts: dict[str, bytes] = field(default_factory=dict)
     listed: bool = True
+    body: Body | None = None
 
 
 # Rows handed to the HTML templates are named tuples, not dicts: Jinja reads `row.x`

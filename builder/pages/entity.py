@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from builder.model import Entity, Relation
 from builder.network.select import has_ego_network
-from builder.pages.context import HEAD_PART, Context, Page, relation_when
+from builder.pages.context import HEAD_PART, Body, Context, Headings, Page, relation_when
 from builder.pages.evidence import Evidence
 from builder.pages.search import SOURCE_WEIGHT, entity_names, search_words
 from builder.pages.text import sanitize_markdown
@@ -160,12 +160,15 @@ def entity_page(ctx: Context, entity: Entity) -> Page:
         entity, relative_url(url, "data/"), [f for f in published(len(ctx.corpus.relations)) if f.linked],
         source_file, ctx.changed.get(entity.id),
         ctx.edit_url_base + source_file if ctx.edit_url_base else None, str(ctx.iris.entity(entity)))
-    markdown = ctx.env.get_template("entity.md.j2").render(
+    headings = Headings()
+    body = ctx.html_env.get_template("entity.html.j2").render(
         entity=entity, type_label=ctx.type_label(entity), facts=ctx.facts(entity),
         description=Markup(sanitize_markdown(entity.description)) if entity.description else None,
-        groups=groups, parts=parts)
-    return Page(markdown, {name: str(html).encode() for name, html in parts.items()},  # UTF-8: half a str's memory
-                listed=False)
+        groups=groups, parts=parts, heading=headings)
+    front_matter = ctx.env.get_template("front_matter.md.j2").render(
+        title=entity.name, description=entity.summary or entity.name)
+    return Page(front_matter, {name: str(html).encode() for name, html in parts.items()},  # UTF-8: half a str's memory
+                listed=False, body=Body(body.strip(), tuple(headings.found)))
 
 
 def linked_data(ctx: Context, entity: Entity) -> dict:

@@ -1,13 +1,20 @@
 """The files the plugin hands to MkDocs: generated in memory, written later by the data
-process, or freed once written; and moving the data process's files into the site."""
+process, or freed once written; the pages it hands over as HTML; and moving the data
+process's files into the site."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+from markdown.extensions.toc import nest_toc_tokens
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from builder.pages.context import Body
 
 
 class LateFile(File):
@@ -38,6 +45,25 @@ class FreedFile(GeneratedFile):
         if self._content is not None:
             self._content = None
             self.abs_src_path = self.abs_dest_path
+
+
+class HtmlPage(Page):
+    """A generated page whose body a template wrote as HTML (pages.context.Body): MkDocs
+    reads its front matter as it does any page's, and takes the body and its table of
+    contents as they are instead of converting Markdown (a Python-Markdown instance set up
+    and run for each of thousands of entity pages)."""
+
+    def __init__(self, file: File, config: MkDocsConfig, body: Body) -> None:
+        super().__init__(None, file, config)
+        self.body = body
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        body = self.body
+        self.content = body.html
+        self.toc = get_toc(nest_toc_tokens([{"level": h.level, "id": h.id, "name": h.name} for h in body.headings]))
+        self._title_from_render = next((h.name for h in body.headings if h.level == 1), None)
+        self.present_anchor_ids = {h.id for h in body.headings}
+        self.links_to_anchors = {}
 
 
 def move_tree(folder: Path, site: Path) -> None:

@@ -35,7 +35,7 @@ from builder.read.catalogue import DEFAULT_FOLDER
 from builder.read.yaml import ParsedFiles
 from builder.site.assets import asset_files
 from builder.site.datajob import DataJob, DataResult, data_file_names
-from builder.site.files import FreedFile, GeneratedFile, LateFile, add_file, move_tree
+from builder.site.files import FreedFile, GeneratedFile, HtmlPage, LateFile, add_file, move_tree
 from builder.site.fragments import SharedFragments
 from builder.site.git import last_changed, last_commit_date, repository_prefix
 from builder.site.preview import Preview, affected_pages, kept_items
@@ -170,22 +170,25 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             self.data_start = start
         else:
             self.data_job = start()
-        pages, parts, kept = rendered.markdown, rendered.parts, set()
+        pages, parts, bodies, kept = rendered.markdown, rendered.parts, rendered.bodies, set()
         entity_pages = {page_src(e) for e in corpus.entities.values()} | {theme_src(t.id) for t in themes}
         if previous is not None:
             kept = {src for src in previous.pages if src not in pages and src in entity_pages}
             kept |= {src for src in pages if previous.pages.get(src) == pages[src]
-                     and previous.parts.get(src) == parts.get(src)}
+                     and previous.parts.get(src) == parts.get(src) and previous.bodies.get(src) == bodies.get(src)}
             pages = {**{src: previous.pages[src] for src in kept}, **pages}
             parts = {**{src: previous.parts[src] for src in kept if src in previous.parts}, **parts}
+            bodies = {**{src: previous.bodies[src] for src in kept if src in previous.bodies}, **bodies}
         for src, content in pages.items():
             inclusion = InclusionLevel.NOT_IN_NAV if src in rendered.unlisted or src in kept else \
                 InclusionLevel.UNDEFINED
             page = GeneratedFile.generated(config, src, content=content, inclusion=inclusion)
             page.unchanged = src in kept
             add_file(files, page)
+            if src in bodies:
+                HtmlPage(page, config, bodies[src])
         if self.incremental:
-            self.preview = Preview(corpus, themes, project.vocabulary_text, pages, dict(parts), ctx.made)
+            self.preview = Preview(corpus, themes, project.vocabulary_text, pages, dict(parts), bodies, ctx.made)
         self.parts = parts
         # In the preview, the networks of the re-rendered pages come with them; the data
         # process rewrites every network a moment later (a relation changes the degrees

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.model import Corpus
-from builder.pages.context import Made
+from builder.pages.context import Body, Made
 from builder.pages.items import Item
 from builder.read.themes import Theme, themes_of
 
@@ -39,6 +39,7 @@ class Preview:
     vocabulary: str
     pages: dict[str, str]
     parts: dict[str, dict[str, bytes]]
+    bodies: dict[str, Body]
     made: Made  # what its rendering made that the next may reuse (pages.context.Made)
 
 
