@@ -29,7 +29,7 @@ from builder.pages import reference
 from builder.pages.context import Context, fill_parts
 from builder.pages.parallel import render_workers
 from builder.pages.timeline import feed
-from builder.paths import THEMES_INDEX, entity_file, kind_index_src, page_src, theme_src
+from builder.paths import THEMES_INDEX, entity_file, kind_index_src, theme_src
 from builder.rdf.export import Release
 from builder.read.catalogue import DEFAULT_FOLDER
 from builder.read.yaml import ParsedFiles
@@ -38,7 +38,7 @@ from builder.site.datajob import DataJob, DataResult, data_file_names
 from builder.site.files import FreedFile, GeneratedFile, HtmlPage, LateFile, add_file, move_tree
 from builder.site.fragments import SharedFragments
 from builder.site.git import last_changed, last_commit_date, repository_prefix
-from builder.site.preview import Preview, affected_pages, kept_items
+from builder.site.preview import Preview, affected_pages, kept_items, with_kept
 from builder.site.search import index_site
 from builder.site.watch import NativeWatch
 from builder.tools.schema import SCHEMA_DIR, render_schemas
@@ -170,15 +170,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             self.data_start = start
         else:
             self.data_job = start()
-        pages, parts, bodies, kept = rendered.markdown, rendered.parts, rendered.bodies, set()
-        entity_pages = {page_src(e) for e in corpus.entities.values()} | {theme_src(t.id) for t in themes}
-        if previous is not None:
-            kept = {src for src in previous.pages if src not in pages and src in entity_pages}
-            kept |= {src for src in pages if previous.pages.get(src) == pages[src]
-                     and previous.parts.get(src) == parts.get(src) and previous.bodies.get(src) == bodies.get(src)}
-            pages = {**{src: previous.pages[src] for src in kept}, **pages}
-            parts = {**{src: previous.parts[src] for src in kept if src in previous.parts}, **parts}
-            bodies = {**{src: previous.bodies[src] for src in kept if src in previous.bodies}, **bodies}
+        rendered, kept = with_kept(previous, rendered, corpus, themes) if previous else (rendered, set())
+        pages, parts, bodies = rendered.markdown, rendered.parts, rendered.bodies
         for src, content in pages.items():
             inclusion = InclusionLevel.NOT_IN_NAV if src in rendered.unlisted or src in kept else \
                 InclusionLevel.UNDEFINED
