@@ -28,10 +28,11 @@ from pathlib import Path
 SITE_URL = "https://policygraph.example.org/"
 ROOT = Path(__file__).resolve().parents[2]
 STAGES = ("load", "validate", "pages", "networks", "graph", "exports", "builder total")
-# Pages render on every core (pages.SharedRendering); "pages" is timed so, and this too:
+# Pages render on the cores the data process leaves (pages.SharedRendering); "pages" is
+# timed so, and this too:
 ONE_CORE = "pages, on one core"
 # A site build writes the data files (networks, graph, exports) in a second process
-# (datafiles.DataJob), started once the pages are rendered, while MkDocs runs: these are
+# (datafiles.DataJob), started before the pages are rendered, while MkDocs runs: these are
 # the two paths, each loading and validating the entities itself.
 BUILD_PROCESS = ("load", "validate", "pages")
 DATA_PROCESS = ("load", "validate", "networks", "graph", "exports")

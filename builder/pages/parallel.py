@@ -1,4 +1,4 @@
-"""Entity pages rendered on every core: forked processes share the work with the
+"""Entity pages rendered on several cores: forked processes share the work with the
 build process (see SharedRendering)."""
 
 from __future__ import annotations
@@ -118,7 +118,9 @@ MAX_RENDER_WORKERS = 4  # each fork copies the memory it touches: 378 MB at 10,0
 
 
 def render_workers() -> int:
-    """How many processes may render pages: the cores this process may run on, up to
-    MAX_RENDER_WORKERS."""
+    """How many processes may render a build's pages: the cores this process may run on
+    but the one the data process (site/datajob.py), started beside them, keeps busy, up
+    to MAX_RENDER_WORKERS. On two cores, one: forks competing with it for the second
+    core made the build slower, not faster (`make bench`)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, MAX_RENDER_WORKERS))
+    return max(1, min(cores - 1, MAX_RENDER_WORKERS))

@@ -1,7 +1,7 @@
 """The data files, written beside the pages: every network's data (each entity's ego
 network, each theme's, the explorer's laid-out graph) and everything made from the RDF
 graph (the files under `data/`, each entity's Turtle). A second process writes them
-while MkDocs renders the pages in the first, so a build uses both cores. No page's
+while the first renders the pages and MkDocs builds them, so a build uses both cores. No page's
 HTML depends on them: pages link to them, and their scripts fetch them.
 
 The second process is a fresh interpreter (`python -m builder.site.datajob`: no forked

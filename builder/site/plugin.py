@@ -158,18 +158,19 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         ctx = Context(corpus, config.site_url, changed=last_changed(self._paths(config).entities),
                       edit_url_base=self.config.edit_url_base, file_prefix=self.prefix, themes=themes,
                       last=dataclasses.replace(previous.made, items=kept_items(previous, corpus)) if previous else None)
-        # On every core for a build; on one while the preview serves (its server runs threads).
-        rendered = pipeline.render_pages(ctx, only, workers=render_workers())
         start = functools.partial(DataJob, corpus, themes, config.site_url, Release(
             modified=last_commit_date(self._paths(config).root), endpoint=self.config.sparql_endpoint),
             beside=Path(config.site_dir), background=self.serving)
-        # A build's data process starts now, beside MkDocs (not before the pages: they render
-        # on every core); the preview's once the pages are written (handing it the corpus
+        # A build's data process starts now, beside the pages' rendering (it is the longest
+        # of a build's stages); the preview's once the pages are written (handing it the corpus
         # takes half a second at 10,000 entities, which the edited page would wait for).
         if self.serving:
             self.data_start = start
         else:
             self.data_job = start()
+        # On the cores the data process leaves for a build; on one while the preview serves
+        # (its server runs threads).
+        rendered = pipeline.render_pages(ctx, only, workers=render_workers())
         rendered, kept = with_kept(previous, rendered, corpus, themes) if previous else (rendered, set())
         pages, parts, bodies = rendered.markdown, rendered.parts, rendered.bodies
         for src, content in pages.items():
