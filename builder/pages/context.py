@@ -129,12 +129,20 @@ class Headings:
         self.ids: set[str] = set()
 
     def __call__(self, level: int, text: str) -> Markup:
-        shown = text_html(text)
-        name = strip_tags(shown)
-        anchor = unique(slugify(html.unescape(name), "-"), self.ids)
+        shown, name, slug = _heading_text(text)
+        anchor = unique(slug, self.ids)
         self.found.append(Heading(level, anchor, name))
         return Markup('<h{0} id="{1}">{2}<a class="headerlink" href="#{1}" title="Permanent link">&para;</a>'
                       '</h{0}>').format(level, anchor, shown)
+
+
+@functools.lru_cache(maxsize=1024)  # section titles and relation labels recur on every page
+def _heading_text(text: str) -> tuple[Markup, str, str]:
+    """A heading's text as HTML, as the table of contents names it, and its id before
+    it is made unique."""
+    shown = text_html(text)
+    name = strip_tags(shown)
+    return shown, name, slugify(html.unescape(name), "-")
 
 
 @dataclass

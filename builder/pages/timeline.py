@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import heapq
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -126,7 +127,7 @@ def rfc822(value: EDate) -> str:
 
 
 def feed(ctx: Context, limit: int = 30) -> str:
-    newest = sorted(ctx.items, key=lambda item: item.key, reverse=True)[:limit]
+    newest = heapq.nlargest(limit, ctx.items, key=lambda item: item.key)
     rows = [{"title": item.title, "description": item.summary or item.entity.summary,
              "link": f"{ctx.iris.site_url}{page_url(item.entity)}" + (f"#{item.anchor}" if item.anchor else ""),
              "pub_date": rfc822(item.when)} for item in newest]
