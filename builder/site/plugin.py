@@ -134,6 +134,10 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         except PolicygraphError as error:
             raise PluginError(str(error)) from None
         self._cancel_data_jobs()  # a previous build's data process, if a rebuild overtook it
+        if self.preview is not None:
+            # The sitemap lists every page for crawlers, no preview reader: the rebuilds leave
+            # the first build's (an entity added meanwhile is missing from it).
+            config.theme.static_templates.discard("sitemap.xml")
         self.prefix = repository_prefix(paths.entities, paths.root)
         if config.nav:
             config.nav = with_stories(with_kind_indexes(config.nav, self.project.corpus.vocabulary),
