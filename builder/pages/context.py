@@ -40,6 +40,9 @@ def _finalize(value):
     return md_inline(value)
 
 
+# The environments are kept for the process's life: the preview's every build would
+# otherwise compile every template again (Jinja reloads a template whose file changed).
+@functools.lru_cache(maxsize=1)
 def template_environment() -> Environment:
     """For Markdown pages: every value escaped for Markdown and HTML unless marked safe."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False, finalize=_finalize,
@@ -51,6 +54,7 @@ def template_environment() -> Environment:
     return env
 
 
+@functools.lru_cache(maxsize=1)
 def html_environment() -> Environment:
     """For HTML and XML fragments: everything is escaped unless marked safe."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
