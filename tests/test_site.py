@@ -279,15 +279,25 @@ def _nav_targets(site: Path, page: Path) -> list[str]:
 
 
 def test_every_page_navigation_leads_where_the_nav_says(real_site):
-    """The navigation is rendered once per folder for the pages outside it
-    (site/fragments.py): from every page, in every folder, its links reach the same
-    pages, and the nav's own pages mark where they are."""
+    """The navigation and the header around the page's title are rendered once per
+    folder for the pages outside the navigation (site/fragments.py): from every page, in
+    every folder, their links reach the same pages, the header names the page, and the
+    nav's own pages mark where they are."""
     pages = sorted(p for p in real_site.rglob("index.html") if "pagefind" not in p.parts)
     expected = _nav_targets(real_site, real_site / "index.html")
     assert "/people/" in expected and "/timeline/" in expected
     folders = set()
     for page in pages:
         assert _nav_targets(real_site, page) == expected, page
+        html = page.read_text(encoding="utf-8")
+        url = "/" + page.parent.relative_to(real_site).as_posix() + "/"
+        header = html[html.index('<header class="md-header'):html.index("</header>")]
+        logo = re.search(r'<a href="([^"]*)" title="[^"]*" class="md-header__button md-logo"', header).group(1)
+        search = re.search(r'data-ui="([^"]*)"', header).group(1)
+        assert (urljoin(url, logo).rstrip("/"), urljoin(url, search)) == ("", "/pagefind/pagefind-component-ui.js"), page
+        title = re.search(r"<title>(.*?)(?: - policygraph)?</title>", html).group(1)
+        topic = re.search(r'data-md-component="header-topic">\s*<span class="md-ellipsis">\s*(.*?)\s*</span>', header)
+        assert topic.group(1) == title or page == real_site / "index.html", page
         folders.add(page.parent.parent)
     assert len(folders) > 5
     people = (real_site / "people/index.html").read_text(encoding="utf-8")
