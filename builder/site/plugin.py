@@ -13,6 +13,7 @@ import logging
 import os
 import pickle
 import threading
+import time
 from pathlib import Path
 
 from mkdocs.config import base
@@ -45,6 +46,7 @@ from builder.tools.schema import SCHEMA_DIR, render_schemas
 from builder.vocabulary import DEFAULT_PATH
 
 log = logging.getLogger("mkdocs.plugins.policygraph")
+PREVIEW_DATA_DELAY = 1.0  # seconds
 
 
 class PolicygraphPluginConfig(base.Config):
@@ -111,6 +113,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.search_lock = threading.Lock()  # one search indexing at a time (the preview's run in threads)
         self.native_watch: NativeWatch | None = None  # the entities folder's, under mkdocs serve
         self.listed: set[str] = set()  # the source paths of the pages in the nav
+        self.theme_env = None  # the preview's theme environment, and what it was made for
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         pipeline.batch_gc()
@@ -149,6 +152,16 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         return nav
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
+        if self.serving:
+            # The preview's builds share its first build's theme environment: MkDocs makes
+            # a new one for each build, whose templates are compiled again. Reloading a
+            # template whose file changed keeps edits of the overrides showing.
+            key = (tuple(config.theme.dirs), str(config.theme.locale))
+            if self.theme_env is not None and self.theme_env[0] == key:
+                env = self.theme_env[1]
+            else:
+                env.auto_reload = True
+                self.theme_env = (key, env)
         env.trim_blocks = env.lstrip_blocks = True
         env.globals["shared_fragment"] = SharedFragments(self.listed)
         return env
@@ -255,8 +268,11 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
                 log.warning(f"policygraph: {error}")
 
     def _data_in_background(self, start, build: int, site: Path) -> None:
-        """The preview's data process: started unless a newer build began meanwhile,
-        then its files moved into the site."""
+        """The preview's data process: started a moment after the build unless a newer
+        build began meanwhile, then its files moved into the site. The moment lets the
+        server answer the reloading page first: handing the process the corpus holds
+        the interpreter (the server's threads too) for most of a second at 10,000 entities."""
+        time.sleep(PREVIEW_DATA_DELAY)
         with self.lock:
             if start is None or build != self.builds:
                 return
