@@ -75,7 +75,7 @@ def move_tree(folder: Path, site: Path) -> None:
 
 
 def add_file(files: Files, file: File) -> None:
-    existing = files.get_file_from_path(file.src_uri)
+    existing = files.src_uris.get(file.src_uri)  # a src_uri is already a POSIX path
     if existing is not None:
         raise PluginError(f"policygraph: {file.src_uri} is generated; remove it from the docs folder")
     files.append(file)
