@@ -1,7 +1,8 @@
 """An entity's article: infobox facts, description, relations in both directions, each
 with its evidence in place (pages/evidence.py), its network, its dated items, "see
-also" and its data links. The bulky parts (relation lists, network, timeline) are HTML
-parts, put in after MkDocs renders the Markdown."""
+also" and its data links. The article is HTML from templates/entity.html.j2 (MkDocs
+takes it as it is: site/files.HtmlPage), with placeholders for the bulky parts
+(relation lists, network, timeline), put in once MkDocs has set the page in its theme."""
 
 from __future__ import annotations
 
