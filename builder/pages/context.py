@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markdown.extensions.toc import slugify, strip_tags, unique
 from markupsafe import Markup
 
@@ -239,7 +239,8 @@ class Context:
         self.html_env = html_environment()
         self.networks = NetworkRenderer(corpus)
         self.sources = Sources(corpus)
-        self.parts_macros = self.html_env.get_template("entity_parts.html.j2").module
+        self.templates: dict[str, Template] = {}
+        self.parts_macros = self.template("entity_parts.html.j2").module
 
     def warm(self) -> None:
         """Build the indexes every page reads now (before forking renderers, so that no
@@ -276,6 +277,16 @@ class Context:
         return frozenset(e.id for e in self.corpus.sources())
 
     # -- helpers -------------------------------------------------------------------
+
+    def template(self, name: str) -> Template:
+        """A template, looked up once per rendering (a lookup checks the file's time, and
+        entity pages are thousands): Markdown ones (`.md.j2`) escape for Markdown and
+        HTML, the others autoescape HTML."""
+        template = self.templates.get(name)
+        if template is None:
+            env = self.env if name.endswith(".md.j2") else self.html_env
+            template = self.templates[name] = env.get_template(name)
+        return template
 
     def link(self, from_src: str, entity: Entity) -> Markup:
         return Markup(relative_md(from_src, page_src(entity)))
@@ -317,4 +328,4 @@ class Context:
                 title=item.title, summary=item.summary, href=href, themes=themes,
                 actor_names=[self.corpus[a].name for a in item.actors],
                 status="" if status == self.v.default_status else status))
-        return Markup(self.html_env.get_template("timeline.html.j2").render(items=rows))
+        return Markup(self.template("timeline.html.j2").render(items=rows))

@@ -162,11 +162,11 @@ def entity_page(ctx: Context, entity: Entity) -> Page:
         source_file, ctx.changed.get(entity.id),
         ctx.edit_url_base + source_file if ctx.edit_url_base else None, str(ctx.iris.entity(entity)))
     headings = Headings()
-    body = ctx.html_env.get_template("entity.html.j2").render(
+    body = ctx.template("entity.html.j2").render(
         entity=entity, type_label=ctx.type_label(entity), facts=ctx.facts(entity),
         description=Markup(sanitize_markdown(entity.description)) if entity.description else None,
         groups=groups, parts=parts, heading=headings)
-    front_matter = ctx.env.get_template("front_matter.md.j2").render(
+    front_matter = ctx.template("front_matter.md.j2").render(
         title=entity.name, description=entity.summary or entity.name)
     return Page(front_matter, {name: str(html).encode() for name, html in parts.items()},  # UTF-8: half a str's memory
                 listed=False, body=Body(body.strip(), tuple(headings.found)))

@@ -56,7 +56,7 @@ def kind_index(ctx: Context, kind: str) -> Page:
         date_label = ("Date" if dated_kind else "Latest dated item") if any(r.dates for r in rows) else None
         parts = {"entity-table": str(ctx.parts_macros.entity_table(
             rows, date_label, "Claims" if sources else "Relations")).encode()} if rows else {}
-        page = Page(ctx.env.get_template("kind_index.md.j2").render(base=base, count=len(rows)), parts)
+        page = Page(ctx.template("kind_index.md.j2").render(base=base, count=len(rows)), parts)
     ctx.made.indexes[kind] = MadeIndex(rows, page)
     return page
 
@@ -97,7 +97,7 @@ def home(ctx: Context) -> Page:
                   key=lambda e: (-corpus.degree(e.id), e.name.lower()))[:12]
     source_dates = sorted(s.sort_date for s in corpus.sources() if s.sort_date)
     parts = {"stories": ctx.parts_macros.stories(stories(ctx))} if ctx.themes else {}
-    markdown = ctx.env.get_template("home.md.j2").render(
+    markdown = ctx.template("home.md.j2").render(
         kinds=kinds, relations=len(corpus.relations), entities=len(corpus) - len(source_dates),
         sources=len(list(corpus.sources())),
         first_source=show_date(EDate.parse(source_dates[0])) if source_dates else "",
@@ -111,7 +111,7 @@ def home(ctx: Context) -> Page:
 def explorer(ctx: Context) -> str:
     connected = ctx.networks.select.connected()
     shown, drawn = ctx.networks.select.overview()
-    return ctx.env.get_template("explorer.md.j2").render(
+    return ctx.template("explorer.md.j2").render(
         legend=ctx.networks.legend(shown), count=len(connected), relations=len(ctx.corpus.relations),
         shown=len(shown), drawn=len(drawn))
 
@@ -137,7 +137,7 @@ def coverage(ctx: Context) -> str:
                            "date": show_date(source.facts.get("date")),
                            "entities": len({r.subject for r in backed} | {r.target for r in backed})})
     thin = [e for e in sorted(entities, key=lambda e: (e.name.lower(), e.id)) if c.degree(e.id) == 1]
-    return ctx.env.get_template("coverage.md.j2").render(
+    return ctx.template("coverage.md.j2").render(
         statuses=[ctx.v.statuses[s] for s in shown],
         entities=len(entities), relations=len(c.relations), sources=len(c.sources()),
         citations=sum(len(r.citations) for r in c.relations), by_type=by_type, by_predicate=by_predicate,

@@ -25,7 +25,7 @@ BROWSER_QUERY_LIMIT = 150 * 1024 * 1024
 
 def query_page(ctx: Context, examples: list[dict], endpoint: str | None = None) -> str:
     ordered = sorted(prefixes(ctx).items(), key=lambda item: -len(item[1]))
-    return ctx.env.get_template("query.md.j2").render(
+    return ctx.template("query.md.j2").render(
         examples=examples, prefixes=ordered, endpoint=endpoint or "", site_url=ctx.iris.site_url,
         browser_limit=BROWSER_QUERY_LIMIT)
 
@@ -52,7 +52,7 @@ def sparql_docs(ctx: Context, examples: list[dict]) -> str:
                             f"{ctx.corpus[relation.target].name}",
                    "turtle": fence(excerpt.serialize(format="turtle"), "turtle")}
     downloads = [{"name": f.name, "format": f.format, "what": f.what} for f in published(len(ctx.corpus.relations))]
-    return ctx.env.get_template("sparql.md.j2").render(
+    return ctx.template("sparql.md.j2").render(
         site_url=ctx.iris.site_url, namespace=str(ctx.iris.vocab), example=example,
         statuses=list(ctx.v.statuses.values()), predicates=list(ctx.v.predicates.values()),
         truthy=[s for s in ctx.v.statuses if s in ctx.v.truthy_statuses],
@@ -71,7 +71,7 @@ def vocabulary_page(ctx: Context) -> str:
     statuses = [{"s": s, "iri": str(iris.status(s.id)), "anchor": s.id} for s in v.statuses.values()]
     others = [{"anchor": name, "kind": kind.split("#")[-1], "comment": comment}
               for name, kind, comment in auxiliary_terms(v)]
-    return ctx.env.get_template("vocab.md.j2").render(
+    return ctx.template("vocab.md.j2").render(
         terms=others,
         types=types, predicates=predicates, statuses=statuses, namespace=str(iris.vocab),
         keys=list(v.keys.values()), languages=v.label_languages, site_language=v.site_language,
@@ -82,7 +82,7 @@ def dataset_page(ctx: Context) -> str:
     """The page at data/, where the dataset's IRI (`data/#dataset`) and its files' IRIs
     (`data/#graph-nt`...) lead."""
     files = [{"file": f, "anchor": f.name.replace(".", "-")} for f in published(len(ctx.corpus.relations))]
-    return ctx.env.get_template("dataset.md.j2").render(
+    return ctx.template("dataset.md.j2").render(
         files=files, entities=len(ctx.corpus), relations=len(ctx.corpus.relations),
         sources=len(ctx.corpus.sources()), site_url=ctx.iris.site_url, dataset=str(ctx.iris.dataset))
 
@@ -97,13 +97,13 @@ def shapes_page(ctx: Context) -> str:
         what = ", ".join(sorted({str(p).split("#")[-1] for p in shapes.predicates(node) if str(p).startswith(str(SH))}))
         message = shapes.value(node, SH.message)
         rows.append({"anchor": str(node)[len(base):], "what": what, "message": str(message) if message else ""})
-    return ctx.env.get_template("shapes.md.j2").render(rows=rows)
+    return ctx.template("shapes.md.j2").render(rows=rows)
 
 
 def redirects(ctx: Context) -> dict[str, str]:
     """A page at each old address of a renamed or merged entity (`replaces`), leading to
     the entity's page: old links and IRIs keep resolving."""
-    template = ctx.html_env.get_template("redirect.html.j2")
+    template = ctx.template("redirect.html.j2")
     pages = {}
     for entity in ctx.corpus.entities.values():
         for old in entity.facts.get("replaces", ()):

@@ -14,7 +14,7 @@ from builder.read.themes import Theme
 def themes_index(ctx: Context) -> str:
     rows = [{"theme": t, "link": Markup(f"{t.id}.md"), "members": len(t.members),
              "dated": len(within(ctx.items, set(t.members)))} for t in ctx.themes]
-    return ctx.env.get_template("themes_index.md.j2").render(rows=rows)
+    return ctx.template("themes_index.md.j2").render(rows=rows)
 
 
 def theme_page(ctx: Context, theme: Theme) -> str:
@@ -27,7 +27,7 @@ def theme_page(ctx: Context, theme: Theme) -> str:
     rows = [{"entity": e, "link": ctx.link(src, e), "type": ctx.type_label(e), "degree": corpus.degree(e.id)}
             for e in sorted(members, key=lambda e: (-corpus.degree(e.id), e.name.lower()))]
     dated = within(ctx.items, set(theme.members))
-    return ctx.env.get_template("theme.md.j2").render(
+    return ctx.template("theme.md.j2").render(
         theme=theme, members=rows, network=network, dated=len(dated),
         intro=Markup(sanitize_markdown(theme.intro)) if theme.intro else None,
         lead=[{"name": corpus[i].name, "link": ctx.link(src, corpus[i])} for i in theme.lead],

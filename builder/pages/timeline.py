@@ -82,7 +82,7 @@ def timeline_pages(ctx: Context, limit: int | None = None) -> dict[str, Page]:
         parts = {"timeline": ctx.period_timeline_html(period.items, at).rstrip("\n")}
         if years:
             parts["periods"] = periods_list(ctx, years, period, lines)
-        pages[period.src] = Page(ctx.env.get_template("timeline.md.j2").render(
+        pages[period.src] = Page(ctx.template("timeline.md.j2").render(
             title="Timeline" if period.src == TIMELINE else f"Timeline: {period.label}",
             count=len(period.items), total=len(ctx.items), period=period, years=years,
             feed=relative_md(period.src, "feed.xml"), script=relative_url(at, "assets/timeline.js"),
@@ -131,4 +131,4 @@ def feed(ctx: Context, limit: int = 30) -> str:
     rows = [{"title": item.title, "description": item.summary or item.entity.summary,
              "link": f"{ctx.iris.site_url}{page_url(item.entity)}" + (f"#{item.anchor}" if item.anchor else ""),
              "pub_date": rfc822(item.when)} for item in newest]
-    return ctx.html_env.get_template("feed.xml.j2").render(items=rows, site_url=ctx.iris.site_url)
+    return ctx.template("feed.xml.j2").render(items=rows, site_url=ctx.iris.site_url)
