@@ -92,7 +92,7 @@ def test_every_changed_page_is_re_rendered(synthetic, tmp_path, name):
     # the dated items the preview keeps from the last build give the same timeline
     made: dict = {}
     timeline(before, made)
-    kept = kept_items(Preview(before, [], "", {}, {}, {}, Made(items=made)), after)
+    kept = kept_items(Preview(before, [], "", {}, Made(items=made)), after)
     assert timeline(after, dict(kept)) == timeline(after)
     assert entity_id not in kept and len(kept) > len(after) * 0.9
     # and the timeline pages the preview keeps give the same pages (split by period here,

@@ -10,20 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.pages import indexes, reference, themes, timeline
-from builder.pages.context import Body, Context, Page
+from builder.pages.context import Context, Page
 from builder.pages.parallel import SharedRendering
 from builder.paths import THEMES_INDEX, kind_index_src, theme_src
 
 
 @dataclass
 class Rendered:
-    """Pages by Markdown source path, their parts and their bodies written as HTML by
-    the same path, and the pages the navigation does not list."""
+    """The pages by Markdown source path, entity pages first."""
 
-    markdown: dict[str, str]
-    parts: dict[str, dict[str, bytes]]
-    unlisted: set[str]
-    bodies: dict[str, Body]
+    pages: dict[str, Page]
+
+    @property
+    def markdown(self) -> dict[str, str]:
+        return {src: page.markdown for src, page in self.pages.items()}
+
+    @property
+    def parts(self) -> dict[str, dict[str, bytes]]:
+        return {src: page.parts for src, page in self.pages.items() if page.parts}
 
 
 def render_pages(ctx: Context, only: set[str] | None = None, workers: int = 1) -> Rendered:
@@ -34,12 +38,7 @@ def render_pages(ctx: Context, only: set[str] | None = None, workers: int = 1) -
     with SharedRendering(ctx, ids, workers) as shared:
         others = other_pages(ctx)
         entity_pages = shared.finish()
-    markdown = {src: page.markdown for src, page in entity_pages.items()}
-    markdown.update({src: page.markdown for src, page in others.items()})
-    every = {**entity_pages, **others}
-    parts = {src: page.parts for src, page in every.items() if page.parts}
-    return Rendered(markdown, parts, {src for src, page in every.items() if not page.listed},
-                    {src: page.body for src, page in every.items() if page.body is not None})
+    return Rendered({**entity_pages, **others})
 
 
 def other_pages(ctx: Context) -> dict[str, Page]:

@@ -187,20 +187,18 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             self.data_job = start()
         # On the cores the data process leaves for a build; on one while the preview serves
         # (its server runs threads).
-        rendered = pipeline.render_pages(ctx, only, workers=render_workers())
-        rendered, kept = with_kept(previous, rendered, corpus, themes) if previous else (rendered, set())
-        pages, parts, bodies = rendered.markdown, rendered.parts, rendered.bodies
-        for src, content in pages.items():
-            inclusion = InclusionLevel.NOT_IN_NAV if src in rendered.unlisted or src in kept else \
-                InclusionLevel.UNDEFINED
-            page = GeneratedFile.generated(config, src, content=content, inclusion=inclusion)
-            page.unchanged = src in kept
-            add_file(files, page)
-            if src in bodies:
-                HtmlPage(page, config, bodies[src])
+        pages = pipeline.render_pages(ctx, only, workers=render_workers()).pages
+        pages, kept = with_kept(previous, pages, corpus, themes) if previous else (pages, set())
+        for src, page in pages.items():
+            inclusion = InclusionLevel.NOT_IN_NAV if not page.listed or src in kept else InclusionLevel.UNDEFINED
+            file = GeneratedFile.generated(config, src, content=page.markdown, inclusion=inclusion)
+            file.unchanged = src in kept
+            add_file(files, file)
+            if page.body is not None:
+                HtmlPage(file, config, page.body)
         if self.incremental:
-            self.preview = Preview(corpus, themes, project.vocabulary_text, pages, dict(parts), bodies, ctx.made)
-        self.parts = parts
+            self.preview = Preview(corpus, themes, project.vocabulary_text, pages, ctx.made)
+        self.parts = {src: page.parts for src, page in pages.items() if page.parts}
         # In the preview, the networks of the re-rendered pages come with them; the data
         # process rewrites every network a moment later (a relation changes the degrees
         # that rank the second hop named in networks two hops away, beyond the pages

@@ -21,12 +21,10 @@ themes. So:
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from builder.model import Corpus
-from builder.pages import Rendered
-from builder.pages.context import Body, Made
+from builder.pages.context import Made, Page
 from builder.pages.items import Item
 from builder.paths import page_src, theme_src
 from builder.read.themes import Theme, themes_of
@@ -40,25 +38,19 @@ class Preview:
     corpus: Corpus
     themes: list
     vocabulary: str
-    pages: dict[str, str]
-    parts: dict[str, dict[str, bytes]]
-    bodies: dict[str, Body]
+    pages: dict[str, Page]
     made: Made  # what its rendering made that the next may reuse (pages.context.Made)
 
 
-def with_kept(previous: Preview, rendered: Rendered, corpus: Corpus, themes: list) -> tuple[Rendered, set[str]]:
+def with_kept(previous: Preview, pages: dict[str, Page], corpus: Corpus,
+              themes: list) -> tuple[dict[str, Page], set[str]]:
     """The pages just rendered, with the last build's pages of the entities and themes
     not rendered again; and the pages kept (those, and the re-rendered ones that came
     out the same), which MkDocs need not write again."""
-    pages, parts, bodies = rendered.markdown, rendered.parts, rendered.bodies
     entity_pages = {page_src(e) for e in corpus.entities.values()} | {theme_src(t.id) for t in themes}
     kept = {src for src in previous.pages if src not in pages and src in entity_pages}
-    kept |= {src for src in pages if previous.pages.get(src) == pages[src]
-             and previous.parts.get(src) == parts.get(src) and previous.bodies.get(src) == bodies.get(src)}
-    return dataclasses.replace(
-        rendered, markdown={**{src: previous.pages[src] for src in kept}, **pages},
-        parts={**{src: previous.parts[src] for src in kept if src in previous.parts}, **parts},
-        bodies={**{src: previous.bodies[src] for src in kept if src in previous.bodies}, **bodies}), kept
+    kept |= {src for src, page in pages.items() if previous.pages.get(src) == page}
+    return {**{src: previous.pages[src] for src in kept}, **pages}, kept
 
 
 def _changed(old: Corpus, new: Corpus) -> set[str]:
