@@ -83,18 +83,6 @@ def page_folder(url: str) -> str:
     return url.rstrip("/").rpartition("/")[0]
 
 
-def shortest_url(from_page: str, to_page: str) -> str:
-    """The shortest relative link between two page addresses, as MkDocs writes the links
-    of Markdown pages: timeline/2024/ -> ../2023/, timeline/ -> 2023/, itself -> ./."""
-    if from_page == to_page:
-        return "./"
-    here, there = from_page.split("/")[:-1], to_page.split("/")[:-1]
-    common = 0
-    while common < min(len(here), len(there)) and here[common] == there[common]:
-        common += 1
-    return "../" * (len(here) - common) + "".join(folder + "/" for folder in there[common:])
-
-
 def relative_md(from_src: str, to_src: str) -> str:
     """Relative link between two Markdown sources (MkDocs resolves and checks these)."""
     return "../" * from_src.count("/") + to_src

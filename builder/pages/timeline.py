@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from markupsafe import Markup
+from mkdocs.utils import get_relative_url
 
 from builder.model import EDate
 from builder.pages.context import Context, Page
@@ -20,7 +21,6 @@ from builder.paths import (
     page_url,
     relative_md,
     relative_url,
-    shortest_url,
     timeline_src,
     timeline_url,
 )
@@ -111,7 +111,7 @@ def periods_list(ctx: Context, years: list[dict], page: Period, made: dict[tuple
         line = None if mine else made.get((folder, index))
         if line is None:
             line = ctx.parts_macros.timeline_year(year, [PeriodLink(
-                p["shown"], p["label"], p["count"], shortest_url(at, timeline_url(p["period"].src)),
+                p["shown"], p["label"], p["count"], get_relative_url(timeline_url(p["period"].src), at),
                 p["period"] is page) for p in year["periods"]])
             if not mine:
                 made[(folder, index)] = line

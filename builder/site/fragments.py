@@ -3,7 +3,8 @@ most of the work of rendering a page into the theme, and on every page outside t
 navigation (entity and source pages: all but a few dozen) it is the same for every page
 of a folder: no item is active, and its links are relative to the page's address, so
 the same from every page of a folder (`people/a/` and `people/b/` both link `../` for
-People). `overrides/partials/nav.html` asks for it by name and page."""
+People); so is the header around the page's title. `overrides/partials/nav.html` and
+`partials/header.html` ask for them by name and page."""
 
 from __future__ import annotations
 
