@@ -17,12 +17,12 @@ from builder.dev.synthetic import generate
 from builder.pages import render_pages
 from builder.pages.context import Context, Made
 from builder.pages.indexes import kind_index
-from builder.pages.items import timeline
+from builder.pages.items import Item, timeline
 from builder.pages.timeline import timeline_pages
 from builder.paths import page_src
 from builder.pipeline import load_corpus
 from builder.read.themes import load_themes
-from builder.site.preview import Preview, affected_pages, kept_items
+from builder.site.preview import Preview, affected_pages, stale_items
 
 from conftest import ROOT
 
@@ -89,18 +89,26 @@ def test_every_changed_page_is_re_rendered(synthetic, tmp_path, name):
         assert len(affected) < len(after) / 10
     if name in ("add relation", "drop relation"):  # narrower than everything two relations away
         assert len(affected) < len(two_hops(before, entity_id) | two_hops(after, entity_id))
-    # the dated items the preview keeps from the last build give the same timeline
+    # the dated items the preview keeps from the last build give the same timeline, made
+    # again only for the entities an edit may change; the last build's items stand for
+    # those made again that show the same
     made: dict = {}
-    timeline(before, made)
-    kept = kept_items(Preview(before, [], "", {}, Made(items=made)), after)
-    assert timeline(after, dict(kept)) == timeline(after)
-    assert entity_id not in kept and len(kept) > len(after) * 0.9
+    order = timeline(before, made)
+    stale = stale_items(Preview(before, [], "", {}, Made(items=made)), after)
+    assert entity_id in stale and len(stale) < len(after) * 0.1
+    kept = {i: items for i, items in made.items() if i not in stale}
+    merged = timeline(after, dict(kept), made, order)
+    full = timeline(after)
+    assert len(merged) == len(full) and all(map(Item.shows_as, merged, full))
+    assert (merged is order) == (len(order) == len(full) and all(map(Item.shows_as, order, full)))
+    was = {id(item) for item in order}
+    assert sum(id(item) in was for item in merged) > len(merged) * 0.9
     # and the timeline pages the preview keeps give the same pages (split by period here,
     # as at scale): a period's list is made again only if one of its items is new
-    last = Context(before, SITE, last=Made(items=made))
+    last = Context(before, SITE, last=Made(items=made, timeline=order))
     timeline_pages(last, limit=TIMELINE_LIMIT)
     indexes = {kind: kind_index(last, kind) for kind in before.vocabulary.kinds}
-    ctx = Context(after, SITE, last=dataclasses.replace(last.made, items=dict(kept)))  # as the plugin does
+    ctx = Context(after, SITE, last=last.made, stale_items=stale)  # as the plugin does
     pages = timeline_pages(ctx, limit=TIMELINE_LIMIT)
     assert len(pages) > 3
     assert pages == timeline_pages(Context(after, SITE), limit=TIMELINE_LIMIT)
@@ -185,3 +193,54 @@ def test_an_edit_in_the_entities_folder_starts_a_rebuild(tmp_path, mode):
         marker = plugin.native_watch.marker_dir if plugin.native_watch else None
         plugin.on_shutdown()
     assert marker is None or not marker.exists()
+
+
+@pytest.mark.site
+def test_the_preview_writes_the_pages_a_clean_build_writes(tmp_path, monkeypatch):
+    """`mkdocs serve --dirty` after edits of every kind, one after the other (the
+    timeline split by period, as at scale): every page the preview's site holds is the
+    page a clean build of the same files writes, those it kept from earlier builds and
+    those it wrote again alike."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.config.defaults import MkDocsConfig
+
+    import builder.pages.timeline
+    import builder.site.plugin
+    from conftest import site_config
+
+    monkeypatch.setattr(builder.pages.timeline, "TIMELINE_PAGE_ITEMS", TIMELINE_LIMIT)
+    monkeypatch.setattr(builder.site.plugin, "PREVIEW_DATA_DELAY", 10**6)  # the data files are not compared
+    monkeypatch.setattr(builder.site.plugin, "index_site", lambda *args, **kwargs: None)  # nor the search index
+    entities = generate(tmp_path, 150, seed=11)
+    url = "http://127.0.0.1:8000/"
+
+    def site(folder: str, *, dirty: bool, fresh: bool) -> dict[str, bytes]:
+        if fresh:
+            MkDocsConfig.plugins.plugin_cache.clear()  # a new plugin: a first build
+        config = load_config(str(site_config(tmp_path / folder, entities)), strict=False)
+        config.site_url = url
+        if fresh:
+            config.plugins.on_startup(command="serve", dirty=dirty)
+        build(config, serve_url=url, dirty=dirty)
+        root = Path(config.site_dir)
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+                if p.suffix in (".html", ".xml") and p.name != "sitemap.xml" and "pagefind" not in p.parts}
+
+    (tmp_path / "preview").mkdir()
+    (tmp_path / "clean").mkdir()
+    try:
+        site("preview", dirty=True, fresh=True)
+        plugin = MkDocsConfig.plugins.plugin_cache["policygraph"]
+        for name in ("summary", "add relation", "rename", "event date", "drop relation", "source title"):
+            kind, entity_id, change = EDITS[name]
+            edit(entities, kind, entity_id, change)
+            MkDocsConfig.plugins.plugin_cache["policygraph"] = plugin
+            served = site("preview", dirty=True, fresh=False)
+            plugin = MkDocsConfig.plugins.plugin_cache["policygraph"]
+            clean = site("clean", dirty=False, fresh=True)
+            assert len(clean) > 150 and served.keys() >= clean.keys()
+            differing = [path for path in clean if served[path] != clean[path]]
+            assert not differing, f"after the {name} edit: {differing[:10]}"
+    finally:
+        MkDocsConfig.plugins.plugin_cache.clear()

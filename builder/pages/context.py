@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import Collection, NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markdown.extensions.toc import slugify, strip_tags, unique
@@ -207,11 +207,15 @@ def same_objects(kept: list, now: list) -> bool:
 class Made:
     """What one rendering of the pages made that the preview's next build may reuse, each
     piece only if what it was made from is the same: each entity's dated items (see
-    site/preview.kept_items), the timeline pages' lists and the kinds' index pages (if
-    they list the very same items or rows, objects kept from that build), the kinds'
-    index rows (if they show the same values)."""
+    site/preview.stale_items and items.timeline), the timeline in order, its index by
+    actor and its periods (if the timeline is the very same list), the timeline pages'
+    lists and the kinds' index pages (if they list the very same items or rows, objects
+    kept from that build), the kinds' index rows (if they show the same values)."""
 
     items: dict[str, list[Item]] = field(default_factory=dict)
+    timeline: list[Item] | None = None
+    by_actor: dict[str, list[Item]] | None = None
+    periods: tuple | None = None  # (timeline, limit, its periods): pages.timeline.timeline_pages
     timelines: dict[str, MadeTimeline] = field(default_factory=dict)
     index_rows: dict[str, MadeRow] = field(default_factory=dict)
     indexes: dict[str, MadeIndex] = field(default_factory=dict)
@@ -222,12 +226,14 @@ class Context:
 
     def __init__(self, corpus: Corpus, site_url: str, *, changed: dict[str, str] | None = None,
                  edit_url_base: str | None = None, file_prefix: str = "entities/",
-                 themes: list[Theme] | None = None, last: Made | None = None) -> None:
+                 themes: list[Theme] | None = None, last: Made | None = None,
+                 stale_items: Collection[str] = ()) -> None:
         self.corpus = corpus
-        # what the preview's last build made (its items already those kept: site/preview.py),
-        # and what this one makes (the kept items, with the others added)
+        # what the preview's last build made, and what this one makes: the last build's
+        # items but those of the entities in `stale_items` (site/preview.stale_items), with
+        # the others added
         self.last = last or Made()
-        self.made = Made(items=self.last.items)
+        self.made = Made(items={i: items for i, items in self.last.items.items() if i not in stale_items})
         self.v = corpus.vocabulary
         self.themes = themes or []
         self.theme_index = themes_of(self.themes)
@@ -252,11 +258,14 @@ class Context:
 
     @cached_property
     def items(self) -> list[Item]:
-        return timeline(self.corpus, self.made.items)
+        self.made.timeline = timeline(self.corpus, self.made.items, self.last.items, self.last.timeline)
+        return self.made.timeline
 
     @cached_property
     def items_by_actor(self) -> dict[str, list[Item]]:
-        return by_actor(self.items)
+        same = self.items is self.last.timeline and self.last.by_actor is not None
+        self.made.by_actor = self.last.by_actor if same else by_actor(self.items)
+        return self.made.by_actor
 
     @cached_property
     def see_also_neighbours(self) -> dict[str, tuple[str, ...]]:
@@ -322,7 +331,7 @@ class Context:
         for item in reversed(items):
             href = relative_url(from_page, page_url(item.entity)) + (f"#{item.anchor}" if item.anchor else "")
             themes = sorted({t for actor in item.actors for t in self.theme_index.get(actor, [])})
-            status = item.relation.status if item.relation else self.v.default_status
+            status = item.status or self.v.default_status
             rows.append(TimelineRow(
                 when=item.when, shown=show_date(item.when) + (f" → {show_date(item.end)}" if item.end else ""),
                 title=item.title, summary=item.summary, href=href, themes=themes,

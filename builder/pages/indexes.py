@@ -36,7 +36,7 @@ def kind_index(ctx: Context, kind: str) -> Page:
     sources = kind in ctx.v.source_kinds
     dated_kind = bool(base.when)
     rows = []
-    for entity in sorted(ctx.corpus.by_kind(kind), key=lambda e: (e.name.lower(), e.id)):
+    for entity in sorted(ctx.corpus.by_kind(kind), key=lambda e: ctx.name_rank[e.id]):
         items = ctx.items_by_actor.get(entity.id)
         when = entity.when if dated_kind else (items[-1].when if items else None)
         count = len(ctx.corpus.cited_by(entity.id)) if sources else ctx.corpus.degree(entity.id)

@@ -4,8 +4,10 @@ RSS feed of the newest events."""
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from builder.model import Corpus, EDate, Entity, Relation
 
@@ -21,9 +23,21 @@ class Item:
     actors: tuple[str, ...]  # ids of the entities concerned
     relation: Relation | None = None
 
-    @property
+    @cached_property
     def key(self) -> tuple:
         return (self.when.earliest, self.title, self.entity.id, self.anchor)
+
+    def shows_as(self, other: Item) -> bool:
+        """Whether the pages that list the two items show them alike (the timelines, the
+        entities' timeline sections, the indexes' dates, the feed): the item kept from the
+        last build may then stand for the new one."""
+        return (self.key == other.key and self.when == other.when and self.end == other.end
+                and self.summary == other.summary and self.entity.kind == other.entity.kind
+                and self.actors == other.actors and self.status == other.status)
+
+    @property
+    def status(self) -> str | None:
+        return self.relation.status if self.relation else None
 
 
 def _entity_item(entity: Entity) -> Item | None:
@@ -79,20 +93,45 @@ def entity_items(corpus: Corpus, entity: Entity) -> list[Item]:
     return ([own] if own else []) + [i for r in entity.relations for i in [_relation_item(corpus, r)] if i]
 
 
-def timeline(corpus: Corpus, made: dict[str, list[Item]] | None = None) -> list[Item]:
+def timeline(corpus: Corpus, made: dict[str, list[Item]] | None = None,
+             last: dict[str, list[Item]] | None = None, last_order: list[Item] | None = None) -> list[Item]:
     """Every dated item, oldest first. `made`: each entity's items (entity_items), kept
     from an earlier corpus for the entities whose items cannot have changed (the
-    preview's, see site/preview.py); filled with the others."""
+    preview's, see site/preview.py); filled with the others. `last` and `last_order`:
+    the last build's items of every entity, and its timeline. An entity's items made
+    again that show as the last ones are replaced by those (so the pages listing them
+    can be kept), and the timeline is the last one with the items changed since merged
+    in (the very same list if none changed)."""
     made = {} if made is None else made
-    items = []
+    last = last or {}
     for entity in corpus.entities.values():
         mine = made.get(entity.id)
         if mine is None:
-            mine = made[entity.id] = entity_items(corpus, entity)
-        items += mine
-    unique = {(item.when, item.title, item.entity.id): item for item in sorted(items, key=lambda item: item.key,
-                                                                                reverse=True)}
-    return sorted(unique.values(), key=lambda item: item.key)
+            mine = entity_items(corpus, entity)
+            before = last.get(entity.id)
+            if before is not None and len(before) == len(mine) and all(map(Item.shows_as, before, mine)):
+                mine = before
+            made[entity.id] = mine
+    if last_order is None:
+        return _in_order(item for entity in corpus.entities.values() for item in made[entity.id])
+    changed = {e.id for e in corpus.entities.values() if made[e.id] is not last.get(e.id)}
+    changed |= set(last) - set(corpus.entities)
+    if not changed:
+        return last_order
+    kept = [item for item in last_order if item.entity.id not in changed]
+    fresh = _in_order(item for entity in corpus.entities.values() if entity.id in changed
+                      for item in made[entity.id])
+    return list(heapq.merge(kept, fresh, key=_key))
+
+
+def _key(item: Item) -> tuple:
+    return item.key
+
+
+def _in_order(items) -> list[Item]:
+    """The items oldest first, one per date, title and page (the first of them in order)."""
+    unique = {(item.when, item.title, item.entity.id): item for item in sorted(items, key=_key, reverse=True)}
+    return sorted(unique.values(), key=_key)
 
 
 def concerning(items: list[Item], entity_ids: set[str]) -> list[Item]:

@@ -7,6 +7,7 @@ import datetime
 import email.utils
 import heapq
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from markupsafe import Markup
@@ -62,7 +63,10 @@ def periods(items: list[Item], limit: int) -> list[Period]:
 def timeline_pages(ctx: Context, limit: int | None = None) -> dict[str, Page]:
     """The timeline (every dated item, filterable by theme and actor), by source path;
     only its first page in the navigation."""
-    split = periods(ctx.items, TIMELINE_PAGE_ITEMS if limit is None else limit)
+    limit = TIMELINE_PAGE_ITEMS if limit is None else limit
+    last = ctx.last.periods
+    split = last[2] if last and last[0] is ctx.items and last[1] == limit else periods(ctx.items, limit)
+    ctx.made.periods = (ctx.items, limit, split)
     split_years = {p.label[:4] for p in split if len(p.label) == 7}
     years: list[dict] = []  # the periods a year at a time, newest first, for every page's list
     for p in split if len(split) > 1 else []:
@@ -127,8 +131,9 @@ def rfc822(value: EDate) -> str:
 
 
 def feed(ctx: Context, limit: int = 30) -> str:
-    newest = heapq.nlargest(limit, ctx.items, key=lambda item: item.key)
-    rows = [{"title": item.title, "description": item.summary or item.entity.summary,
+    newest = heapq.nlargest(limit, ctx.items, key=attrgetter("key"))
+    # an item kept from the preview's last build may hold its entity as it was then
+    rows = [{"title": item.title, "description": item.summary or ctx.corpus[item.entity.id].summary,
              "link": f"{ctx.iris.site_url}{page_url(item.entity)}" + (f"#{item.anchor}" if item.anchor else ""),
              "pub_date": rfc822(item.when)} for item in newest]
     return ctx.template("feed.xml.j2").render(items=rows, site_url=ctx.iris.site_url)

@@ -4,17 +4,19 @@ process's files into the site."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 from markdown.extensions.toc import nest_toc_tokens
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from builder.pages.context import Body
+from builder.pages.context import Page as GeneratedPage
 
 
 class LateFile(File):
@@ -64,6 +66,39 @@ class HtmlPage(Page):
         self._title_from_render = next((h.name for h in body.headings if h.level == 1), None)
         self.present_anchor_ids = {h.id for h in body.headings}
         self.links_to_anchors = {}
+
+
+class MadeFiles:
+    """The File objects of one build for MkDocs. Those of the preview's last build are
+    handed over again where they may be (30,000 made anew at each edit otherwise, at
+    10,000 entities): a kept page's outside the navigation, which MkDocs neither reads
+    nor writes again, and the data files'."""
+
+    def __init__(self, config: MkDocsConfig, last: MadeFiles | None = None) -> None:
+        self.config = config
+        self.settings = (config.docs_dir, config.site_dir, config.use_directory_urls, config.site_url)
+        self.last = last.made if last is not None and last.settings == self.settings else {}
+        self.made: dict[str, File] = {}
+
+    def page(self, src: str, page: GeneratedPage, kept: bool) -> File:
+        """A page's file: `kept` if the site already has it as the last build wrote it."""
+        file = self.last.pop(src, None) if kept else None
+        if file is None:
+            inclusion = InclusionLevel.NOT_IN_NAV if not page.listed or kept else InclusionLevel.UNDEFINED
+            file = GeneratedFile.generated(self.config, src, content=page.markdown, inclusion=inclusion)
+            if page.body is not None:
+                HtmlPage(file, self.config, page.body)
+        file.unchanged = kept
+        if page.body is not None and not page.listed:
+            self.made[src] = file
+        return file
+
+    def data(self, src: str) -> LateFile:
+        file = self.last.pop(src, None)
+        if not isinstance(file, LateFile):
+            file = LateFile.generated(self.config, src, abs_src_path=os.devnull)
+        self.made[src] = file
+        return file
 
 
 def move_tree(folder: Path, site: Path) -> None:

@@ -7,10 +7,8 @@ files (site/watch.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
-import os
 import pickle
 import threading
 import time
@@ -21,7 +19,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 
 from builder import pipeline
 from builder.errors import BuildError, PolicygraphError
@@ -36,10 +34,10 @@ from builder.read.catalogue import DEFAULT_FOLDER
 from builder.read.yaml import ParsedFiles
 from builder.site.assets import asset_files
 from builder.site.datajob import DataJob, DataResult, data_file_names
-from builder.site.files import FreedFile, GeneratedFile, HtmlPage, LateFile, add_file, move_tree
+from builder.site.files import FreedFile, MadeFiles, add_file, move_tree
 from builder.site.fragments import SharedFragments
 from builder.site.git import last_changed, last_commit_date, repository_prefix
-from builder.site.preview import Preview, affected_pages, kept_items, with_kept
+from builder.site.preview import Preview, affected_pages, stale_items, with_kept
 from builder.site.search import index_site
 from builder.site.watch import NativeWatch
 from builder.tools.schema import SCHEMA_DIR, render_schemas
@@ -114,6 +112,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.native_watch: NativeWatch | None = None  # the entities folder's, under mkdocs serve
         self.listed: set[str] = set()  # the source paths of the pages in the nav
         self.theme_env = None  # the preview's theme environment, and what it was made for
+        self.made_files: MadeFiles | None = None  # the preview's last build's
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         pipeline.batch_gc()
@@ -174,7 +173,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         only = affected_pages(previous.corpus, corpus, previous.themes, themes) if previous else None
         ctx = Context(corpus, config.site_url, changed=last_changed(self._paths(config).entities),
                       edit_url_base=self.config.edit_url_base, file_prefix=self.prefix, themes=themes,
-                      last=dataclasses.replace(previous.made, items=kept_items(previous, corpus)) if previous else None)
+                      last=previous.made if previous else None,
+                      stale_items=stale_items(previous, corpus) if previous else ())
         start = functools.partial(DataJob, corpus, themes, config.site_url, Release(
             modified=last_commit_date(self._paths(config).root), endpoint=self.config.sparql_endpoint),
             beside=Path(config.site_dir), background=self.serving)
@@ -189,13 +189,9 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         # (its server runs threads).
         pages = pipeline.render_pages(ctx, only, workers=render_workers()).pages
         pages, kept = with_kept(previous, pages, corpus, themes) if previous else (pages, set())
+        made_files = MadeFiles(config, self.made_files if previous else None)
         for src, page in pages.items():
-            inclusion = InclusionLevel.NOT_IN_NAV if not page.listed or src in kept else InclusionLevel.UNDEFINED
-            file = GeneratedFile.generated(config, src, content=page.markdown, inclusion=inclusion)
-            file.unchanged = src in kept
-            add_file(files, file)
-            if page.body is not None:
-                HtmlPage(file, config, page.body)
+            add_file(files, made_files.page(src, page, src in kept))
         if self.incremental:
             self.preview = Preview(corpus, themes, project.vocabulary_text, pages, ctx.made)
         self.parts = {src: page.parts for src, page in pages.items() if page.parts}
@@ -208,7 +204,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             add_file(files, FreedFile.generated(config, src, content=content))
         for src in data_file_names(corpus, themes):
             if src not in immediate:
-                add_file(files, LateFile.generated(config, src, abs_src_path=os.devnull))
+                add_file(files, made_files.data(src))
+        self.made_files = made_files if self.incremental else None
         examples = [{"id": e.id, "title": e.title, "description": e.description, "text": e.text}
                     for e in (e.for_site(config.site_url) for e in project.examples)]
         add_file(files, File.generated(config, "query.md", content=reference.query_page(

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 from builder.model import Corpus
 from builder.pages.context import Made, Page
-from builder.pages.items import Item
 from builder.paths import page_src, theme_src
 from builder.read.themes import Theme, themes_of
 
@@ -60,14 +59,13 @@ def _changed(old: Corpus, new: Corpus) -> set[str]:
             and old.entities.get(i) != new.entities.get(i)}
 
 
-def kept_items(previous: Preview, new: Corpus) -> dict[str, list[Item]]:
-    """The last build's dated items of each entity whose items cannot differ in `new`:
-    not the changed entities', nor those of the entities with a relation to one (an
-    item names both ends, and reads its target's date)."""
+def stale_items(previous: Preview, new: Corpus) -> set[str]:
+    """The entities whose dated items the last build made may differ in `new`: the
+    changed entities, and those with a relation to one (an item names both ends, and
+    reads its target's date)."""
     changed = _changed(previous.corpus, new)
-    stale = changed | {r.subject for i in changed for corpus in (previous.corpus, new) if i in corpus
-                       for r in corpus.incoming(i)}
-    return {i: items for i, items in previous.made.items.items() if i not in stale}
+    return changed | {r.subject for i in changed for corpus in (previous.corpus, new) if i in corpus
+                      for r in corpus.incoming(i)}
 
 
 def _ends(corpus: Corpus, entity_id: str) -> set[str]:
