@@ -207,6 +207,7 @@ def test_the_preview_writes_the_pages_a_clean_build_writes(tmp_path, monkeypatch
 
     import builder.pages.timeline
     import builder.site.plugin
+
     from conftest import site_config
 
     monkeypatch.setattr(builder.pages.timeline, "TIMELINE_PAGE_ITEMS", TIMELINE_LIMIT)
