@@ -62,9 +62,9 @@ class RelationRow:
     href: str
     relation: Relation
     when: str
-    evidence: list[Evidence]
     anchor: str | None
     label: str = ""  # the group's label, when the row is shown apart from its group (the lead)
+    evidence: Markup = Markup()  # made for the rows shown (entity_page)
 
 
 @dataclass
@@ -129,6 +129,8 @@ def render_entity_pages(ctx: Context, entity_ids: list[str]) -> dict[str, Page]:
 def entity_page(ctx: Context, entity: Entity) -> Page:
     url = page_url(entity)
     lead, groups = take_lead(ctx, entity, relation_groups(ctx, entity, url))
+    for row in chain(lead, *(group.rows for group in groups)):
+        row.evidence = ctx.evidence_html(row.relation, url)
     macros = ctx.parts_macros
     parts = {group.part: macros.relation_list(group, ctx.v.statuses) for group in groups}
     if lead:
@@ -202,8 +204,7 @@ def relation_groups(ctx: Context, entity: Entity, url: str) -> list[RelationGrou
         other = ctx.corpus[relation.subject if incoming else relation.target]
         row = RelationRow(
             other=other, href=relative_url(url, page_url(other)), relation=relation,
-            when=relation_when(relation), evidence=[ctx.sources.evidence(c, url) for c in relation.citations],
-            anchor=None if incoming else relation.key)
+            when=relation_when(relation), anchor=None if incoming else relation.key)
         group = groups.setdefault((relation.predicate, inverse_reading),
                                   RelationGroup(label[:1].upper() + label[1:], relation.predicate,
                                                 inverse_reading, []))

@@ -9,7 +9,7 @@ import re
 import urllib.parse
 from typing import NamedTuple
 
-from builder.model import Citation, Corpus, Entity
+from builder.model import Citation, Corpus, Entity, Relation
 from builder.paths import page_url, relative_url
 from builder.read.quotes import collapse_spaces, locate
 
@@ -51,6 +51,7 @@ class Sources:
         self.site_language = corpus.vocabulary.site_language
         self._texts: dict[str, str] = {}
         self._contexts: dict[tuple[str, str], list[Segment]] = {}
+        self._linked: dict[int, frozenset[str]] = {}
 
     def text(self, source: Entity) -> str:
         if source.id not in self._texts:
@@ -62,11 +63,16 @@ class Sources:
         name, or `unknown`."""
         if not value or value == UNKNOWN:
             return Agent(missing, None)
-        kind, _, entity_id = value.partition("/")
-        entity = self.corpus.entities.get(entity_id) if entity_id else None
-        if entity is not None and entity.kind == kind:
+        entity = self._referred(value)
+        if entity is not None:
             return Agent(entity.name, relative_url(from_page, page_url(entity)))
         return Agent(value, None)
+
+    def _referred(self, value: str | None) -> Entity | None:
+        """The entity a `publisher` or `author` value refers to, if it is a reference."""
+        kind, _, entity_id = (value or "").partition("/")
+        entity = self.corpus.entities.get(entity_id) if entity_id else None
+        return entity if entity is not None and entity.kind == kind else None
 
     def context(self, citation: Citation, source: Entity) -> list[Segment]:
         """The quote with up to a sentence on each side, pieces marked; the quote alone
@@ -75,6 +81,20 @@ class Sources:
         if key not in self._contexts:
             self._contexts[key] = _context(citation.quote, self.text(source))
         return self._contexts[key]
+
+    def pages_linked(self, relation: Relation) -> frozenset[str]:
+        """The pages a claim's evidence links to: its sources' and their publishers'."""
+        linked = self._linked.get(id(relation))
+        if linked is None:
+            pages = set()
+            for citation in relation.citations:
+                source = self.corpus[citation.source]
+                pages.add(page_url(source))
+                publisher = self._referred(source.facts.get("publisher"))
+                if publisher is not None:
+                    pages.add(page_url(publisher))
+            linked = self._linked[id(relation)] = frozenset(pages)
+        return linked
 
     def evidence(self, citation: Citation, from_page: str) -> Evidence:
         source = self.corpus[citation.source]

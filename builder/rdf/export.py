@@ -50,23 +50,26 @@ def serialize(triples: Iterable, pages: set[str]) -> Serialized:
     unique: set[bytes] = set()
     by_entity: dict[str, list[bytes]] = defaultdict(list)
     subjects, objects, properties, classes = set(), set(), set(), set()
+    rdf_type = str(RDF.type)
     for triple in triples:
         line = _nt_row(triple).encode()
         if line in unique:
             continue
         unique.add(line)
-        subject, predicate, obj = triple
-        owner = str(subject).partition("#")[0]
+        # as plain strings: comparing rdflib terms runs Python code, and 10,000 entities
+        # make about two million triples
+        subject, predicate, obj = map(str, triple)
+        owner = subject.partition("#")[0]
         by_entity[owner].append(line)
-        if isinstance(obj, URIRef):
-            target = str(obj).partition("#")[0]
+        if isinstance(triple[2], URIRef):
+            target = obj.partition("#")[0]
             if target != owner and target in pages:
                 by_entity[target].append(line)
-        subjects.add(str(subject))
+        subjects.add(subject)
         objects.add(line.split(b" ", 2)[2])  # the object as written (IRIs hold no spaces)
-        properties.add(str(predicate))
-        if predicate == RDF.type:
-            classes.add(str(obj))
+        properties.add(predicate)
+        if predicate == rdf_type:
+            classes.add(obj)
     counts = {"triples": len(unique), "distinctSubjects": len(subjects), "distinctObjects": len(objects),
               "properties": len(properties), "classes": len(classes)}
     return Serialized(sorted(unique), dict(by_entity), counts)

@@ -3,8 +3,10 @@ most of the work of rendering a page into the theme, and on every page outside t
 navigation (entity and source pages: all but a few dozen) it is the same for every page
 of a folder: no item is active, and its links are relative to the page's address, so
 the same from every page of a folder (`people/a/` and `people/b/` both link `../` for
-People); so is the header around the page's title. `overrides/partials/nav.html` and
-`partials/header.html` ask for them by name and page."""
+People); so is the header around the page's title. A page's table of contents holds
+only its headings' titles and anchors: the same on every page with the same headings.
+`overrides/partials/nav.html`, `header.html` and `toc.html` ask for them by name and
+page (and contents)."""
 
 from __future__ import annotations
 
@@ -16,17 +18,27 @@ from builder.paths import page_folder
 class SharedFragments:
     """`{% call shared_fragment(name, page) %}...{% endcall %}` in a theme template: the
     block rendered once per name and folder for the pages outside the navigation
-    (`listed`: the source paths of the pages in it), every time for the others."""
+    (`listed`: the source paths of the pages in it), every time for the others. With
+    `toc=page.toc`: once per name and table of contents, for every page."""
 
     def __init__(self, listed: set[str]) -> None:
         self.listed = listed
-        self.made: dict[tuple[str, str], Markup] = {}
+        self.made: dict[tuple, Markup] = {}
 
-    def __call__(self, name: str, page, caller) -> Markup:
-        if page is None or page.file.src_uri in self.listed:
+    def __call__(self, name: str, page, caller, toc=None) -> Markup:
+        if toc is not None:
+            key = (name, _contents(toc))
+        elif page is None or page.file.src_uri in self.listed:
             return caller()
-        key = (name, page_folder(page.url))
+        else:
+            key = (name, page_folder(page.url))
         made = self.made.get(key)
         if made is None:
             made = self.made[key] = caller()
         return made
+
+
+def _contents(toc) -> tuple:
+    """What the theme shows of a table of contents (MkDocs' AnchorLinks), as a key."""
+    return tuple((item.title, item.id, item.level, repr(getattr(item, "typeset", None)), _contents(item.children))
+                 for item in toc)
