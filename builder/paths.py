@@ -10,6 +10,7 @@ page's URL (`#works-for-white-house`)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -158,6 +159,12 @@ def published(relations: int) -> tuple[DataFile, ...]:
 SITE_MARKER = ".policygraph-site"
 
 
+@functools.cache
+def _vocab_term(site_url: str, name: str) -> URIRef:
+    """A term of the site's vocabulary, made once (millions of triples name a few dozen)."""
+    return URIRef(f"{site_url}vocab/#{name}")
+
+
 @dataclass(frozen=True)
 class Iris:
     """The IRI scheme: everything hangs off the site's URL."""
@@ -185,12 +192,12 @@ class Iris:
         return URIRef(self.site_url + page_url(entity) + "#id")
 
     def statement(self, subject, relation) -> URIRef:
-        return URIRef(f"{self.page(subject)}#{relation.key}")
+        return URIRef(f"{self.site_url}{page_url(subject)}#{relation.key}")
 
     def part(self, subject, relation, name: str) -> URIRef:
         """A node that belongs to a statement (`--source-1`, `--quote-1`, `--membership`):
         "--" never occurs in a statement's key, so these never meet one."""
-        return URIRef(f"{self.page(subject)}#{relation.key}--{name}")
+        return URIRef(f"{self.site_url}{page_url(subject)}#{relation.key}--{name}")
 
     def citation(self, subject, relation, number: int) -> URIRef:
         return self.part(subject, relation, f"source-{number}")
@@ -200,13 +207,13 @@ class Iris:
         return URIRef(f"{self.page(entity)}#{name}")
 
     def type_class(self, type_id: str) -> URIRef:
-        return self.vocab[camel(type_id, upper=True)]
+        return _vocab_term(self.site_url, camel(type_id, upper=True))
 
     def predicate(self, predicate_id: str) -> URIRef:
-        return self.vocab[camel(predicate_id, upper=False)]
+        return _vocab_term(self.site_url, camel(predicate_id, upper=False))
 
     def status(self, status_id: str) -> URIRef:
-        return self.vocab[camel(status_id, upper=False)]
+        return _vocab_term(self.site_url, camel(status_id, upper=False))
 
     def data(self, name: str) -> URIRef:
         return URIRef(self.site_url + DATA + name)

@@ -35,6 +35,27 @@ SELECTOR_CONTEXT = 32  # characters of prefix and suffix around a quoted passage
 _TIME_OF = {"year": TIME.inXSDgYear, "month": TIME.inXSDgYearMonth, "day": TIME.inXSDDate}
 
 
+class _Terms:
+    """A namespace whose terms are made once: rdflib makes (and checks) a new URIRef at
+    every attribute access, and each claim gives dozens of triples."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
+_RDF, _RDFS, _PROV, _OA, _ORG, _DCTERMS, _SKOS, _TIME = map(_Terms, (RDF, RDFS, PROV, OA, ORG, DCTERMS, SKOS, TIME))
+
+
+@cache
+def _vocab_terms(vocab: Namespace) -> _Terms:
+    return _Terms(vocab)
+
+
 def bind_prefixes(graph: Graph, vocabulary: Vocabulary, iris: Iris) -> None:
     graph.bind("pg", iris.vocab, override=True)
     for prefix, namespace in sorted(vocabulary.prefixes.items()):
@@ -159,14 +180,14 @@ def relation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Rela
             yield from _membership(iris, subject, relation, s, o)
 
     statement = iris.statement(subject, relation)
-    pg = iris.vocab
-    yield statement, RDF.type, RDF.Statement
-    yield statement, RDF.type, pg.Statement
-    yield statement, RDF.subject, s
-    yield statement, RDF.predicate, p
-    yield statement, RDF.object, o
+    pg = _vocab_terms(iris.vocab)
+    yield statement, _RDF.type, _RDF.Statement
+    yield statement, _RDF.type, pg.Statement
+    yield statement, _RDF.subject, s
+    yield statement, _RDF.predicate, p
+    yield statement, _RDF.object, o
     yield statement, pg.status, iris.status(relation.status)
-    for prop, value in ((pg.startDate, relation.start), (pg.endDate, relation.end), (DCTERMS.date, relation.date)):
+    for prop, value in ((pg.startDate, relation.start), (pg.endDate, relation.end), (_DCTERMS.date, relation.date)):
         if value is not None:
             yield statement, prop, value.literal()
             if value.approximate:
@@ -174,47 +195,47 @@ def relation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Rela
     if relation.role:
         yield statement, pg.role, Literal(relation.role, lang=v.site_language)
     if relation.note:
-        yield statement, RDFS.comment, Literal(relation.note, lang=v.site_language)
+        yield statement, _RDFS.comment, Literal(relation.note, lang=v.site_language)
     for number, citation in enumerate(relation.citations, start=1):
         yield from _citation_triples(corpus, iris, subject, relation, statement, number, citation)
 
 
 def _citation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Relation, statement: URIRef,
                       number: int, citation) -> Iterator[Triple]:
-    v, pg = corpus.vocabulary, iris.vocab
+    v, pg = corpus.vocabulary, _vocab_terms(iris.vocab)
     source = corpus[citation.source]
     source_node = iris.entity(source)
     language = source.facts.get("language")
     derivation = iris.citation(subject, relation, number)
-    yield statement, PROV.wasDerivedFrom, source_node
-    yield statement, PROV.qualifiedDerivation, derivation
-    yield derivation, RDF.type, PROV.Derivation
-    yield derivation, PROV.entity, source_node
+    yield statement, _PROV.wasDerivedFrom, source_node
+    yield statement, _PROV.qualifiedDerivation, derivation
+    yield derivation, _RDF.type, _PROV.Derivation
+    yield derivation, _PROV.entity, source_node
     yield derivation, pg.quote, Literal(citation.quote, lang=language)
     yield derivation, pg.status, iris.status(citation.status)
     translation = citation.translation(v.site_language) if language != v.site_language else None
     if translation:
         yield derivation, pg.translation, Literal(translation, lang=v.site_language)
     annotation = iris.part(subject, relation, f"quote-{number}")
-    yield annotation, RDF.type, OA.Annotation
-    yield annotation, OA.motivatedBy, OA.linking
-    yield annotation, OA.hasBody, statement
+    yield annotation, _RDF.type, _OA.Annotation
+    yield annotation, _OA.motivatedBy, _OA.linking
+    yield annotation, _OA.hasBody, statement
     yield derivation, pg.annotation, annotation
     text = _collapsed(source.text or "")
     spans = locate(citation.quote, text) if text else []
     for index, (start, end) in enumerate(spans or [None], start=1):
         target = iris.part(subject, relation, f"quote-{number}-target-{index}")
-        yield annotation, OA.hasTarget, target
-        yield target, RDF.type, OA.SpecificResource
-        yield target, OA.hasSource, source_node
+        yield annotation, _OA.hasTarget, target
+        yield target, _RDF.type, _OA.SpecificResource
+        yield target, _OA.hasSource, source_node
         if start is None:
             continue
         selector = iris.part(subject, relation, f"quote-{number}-selector-{index}")
-        yield target, OA.hasSelector, selector
-        yield selector, RDF.type, OA.TextQuoteSelector
-        yield selector, OA.exact, Literal(text[start:end])
-        yield selector, OA.prefix, Literal(text[max(0, start - SELECTOR_CONTEXT):start])
-        yield selector, OA.suffix, Literal(text[end:end + SELECTOR_CONTEXT])
+        yield target, _OA.hasSelector, selector
+        yield selector, _RDF.type, _OA.TextQuoteSelector
+        yield selector, _OA.exact, Literal(text[start:end])
+        yield selector, _OA.prefix, Literal(text[max(0, start - SELECTOR_CONTEXT):start])
+        yield selector, _OA.suffix, Literal(text[end:end + SELECTOR_CONTEXT])
 
 
 @cache
@@ -228,25 +249,25 @@ def _collapsed(text: str) -> str:
 def _membership(iris: Iris, subject: Entity, relation: Relation, person: URIRef, organization: URIRef) -> Iterator[Triple]:
     """A truthy membership relation, also as W3C ORG: who, where, in which role, when."""
     membership = iris.part(subject, relation, "membership")
-    yield membership, RDF.type, ORG.Membership
-    yield membership, ORG.member, person
-    yield membership, ORG.organization, organization
-    yield membership, PROV.wasDerivedFrom, iris.statement(subject, relation)
+    yield membership, _RDF.type, _ORG.Membership
+    yield membership, _ORG.member, person
+    yield membership, _ORG.organization, organization
+    yield membership, _PROV.wasDerivedFrom, iris.statement(subject, relation)
     if relation.role:
         role = iris.part(subject, relation, "role")
-        yield membership, ORG.role, role
-        yield role, RDF.type, ORG.Role
-        yield role, SKOS.prefLabel, Literal(relation.role)
+        yield membership, _ORG.role, role
+        yield role, _RDF.type, _ORG.Role
+        yield role, _SKOS.prefLabel, Literal(relation.role)
     if relation.start or relation.end or relation.date:
         interval = iris.part(subject, relation, "interval")
-        yield membership, ORG.memberDuring, interval
-        yield interval, RDF.type, TIME.Interval
-        for name, prop, value in (("start", TIME.hasBeginning, relation.start or relation.date),
-                                  ("end", TIME.hasEnd, relation.end or relation.date)):
+        yield membership, _ORG.memberDuring, interval
+        yield interval, _RDF.type, _TIME.Interval
+        for name, prop, value in (("start", _TIME.hasBeginning, relation.start or relation.date),
+                                  ("end", _TIME.hasEnd, relation.end or relation.date)):
             if value is not None:
                 instant = iris.part(subject, relation, name)
                 yield interval, prop, instant
-                yield instant, RDF.type, TIME.Instant
+                yield instant, _RDF.type, _TIME.Instant
                 yield instant, _TIME_OF[value.precision], value.literal()
 
 
