@@ -247,7 +247,6 @@ class Context:
         self.sources = Sources(corpus)
         self.templates: dict[str, Template] = {}
         self.parts_macros = self.template("entity_parts.html.j2").module
-        self._evidence: dict[tuple[int, int], Markup] = {}
 
     def warm(self) -> None:
         """Build the indexes every page reads now (before forking renderers, so that no
@@ -315,16 +314,8 @@ class Context:
         return rows
 
     def evidence_html(self, relation: Relation, url: str) -> Markup:
-        """A claim's evidence as the page at `url` shows it. Its links go through the
-        site's root, so it is the same on both ends' pages (pages as deep): made once,
-        unless it links to the page itself (a source or publisher with claims of its own)."""
-        key = (id(relation), url.count("/"))  # the corpus holds the relation for the rendering's life
-        html = self._evidence.get(key)
-        if html is None or url in self.sources.pages_linked(relation):
-            html = self.parts_macros.evidence([self.sources.evidence(c, url) for c in relation.citations])
-            if url not in self.sources.pages_linked(relation):
-                self._evidence[key] = html
-        return html
+        """A claim's evidence as the page at `url` shows it."""
+        return self.parts_macros.evidence([self.sources.evidence(c, url) for c in relation.citations])
 
     def period_timeline_html(self, items: list[Item], from_page: str) -> Markup:
         """`timeline_html` for a timeline page, or the HTML the preview's last build made

@@ -9,7 +9,7 @@ import re
 import urllib.parse
 from typing import NamedTuple
 
-from builder.model import Citation, Corpus, Entity, Relation
+from builder.model import Citation, Corpus, Entity
 from builder.paths import page_url, relative_url
 from builder.read.quotes import collapse_spaces, locate
 
@@ -51,7 +51,6 @@ class Sources:
         self.site_language = corpus.vocabulary.site_language
         self._texts: dict[str, str] = {}
         self._contexts: dict[tuple[str, str], list[Segment]] = {}
-        self._linked: dict[int, frozenset[str]] = {}
 
     def text(self, source: Entity) -> str:
         if source.id not in self._texts:
@@ -81,20 +80,6 @@ class Sources:
         if key not in self._contexts:
             self._contexts[key] = _context(citation.quote, self.text(source))
         return self._contexts[key]
-
-    def pages_linked(self, relation: Relation) -> frozenset[str]:
-        """The pages a claim's evidence links to: its sources' and their publishers'."""
-        linked = self._linked.get(id(relation))
-        if linked is None:
-            pages = set()
-            for citation in relation.citations:
-                source = self.corpus[citation.source]
-                pages.add(page_url(source))
-                publisher = self._referred(source.facts.get("publisher"))
-                if publisher is not None:
-                    pages.add(page_url(publisher))
-            linked = self._linked[id(relation)] = frozenset(pages)
-        return linked
 
     def evidence(self, citation: Citation, from_page: str) -> Evidence:
         source = self.corpus[citation.source]
