@@ -374,5 +374,17 @@ def test_headings_and_table_of_contents_follow_the_names(tmp_path, site_build):
         assert len(set(ids)) == len(ids), (page, ids)
         assert [h[2] for h in sections if h[2] == "Network"] and "Relations" in [h[2] for h in sections], page
         assert parser.toc == [["#" + anchor, text] for _, anchor, text in sections], page  # the theme omits the h1
+    # the theme's table of contents is made once per distinct contents (site/fragments.py):
+    # every entity page still lists its own headings
+    pages = sorted(site.glob("*/*/index.html"))
+    tocs = set()
+    for page in (p for p in pages if p.parent.parent.name in {"people", "organizations", "laws", "events",
+                                                               "products", "sources"}):
+        parser = _Headings()
+        parser.feed(page.read_text(encoding="utf-8"))
+        _, *sections = parser.headings
+        assert parser.toc == [["#" + anchor, text] for _, anchor, text in sections], page
+        tocs.add(str(parser.toc))
+    assert len(tocs) > 3
     agency = (site / "organizations/demo-agency/index.html").read_text(encoding="utf-8")
     assert '<h1 id="network">' in agency and '<h2 id="network_1">' in agency
