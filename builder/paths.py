@@ -159,10 +159,22 @@ def published(relations: int) -> tuple[DataFile, ...]:
 SITE_MARKER = ".policygraph-site"
 
 
+class Terms:
+    """A namespace whose terms are made once: rdflib makes (and checks) a new URIRef at
+    every attribute access, and each claim gives dozens of triples."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
 @functools.cache
-def _vocab_term(site_url: str, name: str) -> URIRef:
-    """A term of the site's vocabulary, made once (millions of triples name a few dozen)."""
-    return URIRef(f"{site_url}vocab/#{name}")
+def _vocab_terms(site_url: str) -> Terms:
+    return Terms(Namespace(site_url + "vocab/#"))
 
 
 @dataclass(frozen=True)
@@ -178,6 +190,11 @@ class Iris:
     @property
     def vocab(self) -> Namespace:
         return Namespace(self.site_url + "vocab/#")
+
+    @property
+    def terms(self) -> Terms:
+        """The vocabulary's terms, each made once (millions of triples name a few dozen)."""
+        return _vocab_terms(self.site_url)
 
     @property
     def ontology(self) -> URIRef:
@@ -207,13 +224,13 @@ class Iris:
         return URIRef(f"{self.page(entity)}#{name}")
 
     def type_class(self, type_id: str) -> URIRef:
-        return _vocab_term(self.site_url, camel(type_id, upper=True))
+        return getattr(self.terms, camel(type_id, upper=True))
 
     def predicate(self, predicate_id: str) -> URIRef:
-        return _vocab_term(self.site_url, camel(predicate_id, upper=False))
+        return getattr(self.terms, camel(predicate_id, upper=False))
 
     def status(self, status_id: str) -> URIRef:
-        return _vocab_term(self.site_url, camel(status_id, upper=False))
+        return getattr(self.terms, camel(status_id, upper=False))
 
     def data(self, name: str) -> URIRef:
         return URIRef(self.site_url + DATA + name)

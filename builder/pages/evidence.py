@@ -62,16 +62,11 @@ class Sources:
         name, or `unknown`."""
         if not value or value == UNKNOWN:
             return Agent(missing, None)
-        entity = self._referred(value)
-        if entity is not None:
+        kind, _, entity_id = value.partition("/")
+        entity = self.corpus.entities.get(entity_id) if entity_id else None
+        if entity is not None and entity.kind == kind:
             return Agent(entity.name, relative_url(from_page, page_url(entity)))
         return Agent(value, None)
-
-    def _referred(self, value: str | None) -> Entity | None:
-        """The entity a `publisher` or `author` value refers to, if it is a reference."""
-        kind, _, entity_id = (value or "").partition("/")
-        entity = self.corpus.entities.get(entity_id) if entity_id else None
-        return entity if entity is not None and entity.kind == kind else None
 
     def context(self, citation: Citation, source: Entity) -> list[Segment]:
         """The quote with up to a sentence on each side, pieces marked; the quote alone

@@ -21,7 +21,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, TIME
 
 from builder.model import Corpus, EDate, Entity, Relation
-from builder.paths import Iris
+from builder.paths import Iris, Terms
 from builder.read.quotes import collapse_spaces, locate
 from builder.vocabulary import Vocabulary
 from builder.vocabulary.kinds import AGENT
@@ -35,25 +35,7 @@ SELECTOR_CONTEXT = 32  # characters of prefix and suffix around a quoted passage
 _TIME_OF = {"year": TIME.inXSDgYear, "month": TIME.inXSDgYearMonth, "day": TIME.inXSDDate}
 
 
-class _Terms:
-    """A namespace whose terms are made once: rdflib makes (and checks) a new URIRef at
-    every attribute access, and each claim gives dozens of triples."""
-
-    def __init__(self, namespace) -> None:
-        self._namespace = namespace
-
-    def __getattr__(self, name: str) -> URIRef:
-        term = getattr(self._namespace, name)
-        setattr(self, name, term)
-        return term
-
-
-_RDF, _RDFS, _PROV, _OA, _ORG, _DCTERMS, _SKOS, _TIME = map(_Terms, (RDF, RDFS, PROV, OA, ORG, DCTERMS, SKOS, TIME))
-
-
-@cache
-def _vocab_terms(vocab: Namespace) -> _Terms:
-    return _Terms(vocab)
+_RDF, _RDFS, _PROV, _OA, _ORG, _DCTERMS, _SKOS, _TIME = map(Terms, (RDF, RDFS, PROV, OA, ORG, DCTERMS, SKOS, TIME))
 
 
 def bind_prefixes(graph: Graph, vocabulary: Vocabulary, iris: Iris) -> None:
@@ -180,7 +162,7 @@ def relation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Rela
             yield from _membership(iris, subject, relation, s, o)
 
     statement = iris.statement(subject, relation)
-    pg = _vocab_terms(iris.vocab)
+    pg = iris.terms
     yield statement, _RDF.type, _RDF.Statement
     yield statement, _RDF.type, pg.Statement
     yield statement, _RDF.subject, s
@@ -202,7 +184,7 @@ def relation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Rela
 
 def _citation_triples(corpus: Corpus, iris: Iris, subject: Entity, relation: Relation, statement: URIRef,
                       number: int, citation) -> Iterator[Triple]:
-    v, pg = corpus.vocabulary, _vocab_terms(iris.vocab)
+    v, pg = corpus.vocabulary, iris.terms
     source = corpus[citation.source]
     source_node = iris.entity(source)
     language = source.facts.get("language")
