@@ -30,6 +30,9 @@ class EntityError(PolicygraphError):
         self.hint = hint
         super().__init__(self.format())
 
+    def __reduce__(self):  # pickled whole: a build reads its entity files in a child process
+        return type(self), (self.location, self.message, self.hint)
+
     def format(self) -> str:
         text = f"{self.location}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
@@ -47,6 +50,9 @@ class EntityErrors(PolicygraphError):
         lines = [e.format() for e in self.errors]
         lines.append(f"{count} error{'s' if count != 1 else ''} in entity files; nothing was built.")
         super().__init__("\n".join(lines))
+
+    def __reduce__(self):
+        return type(self), (self.errors,)
 
 
 class VocabularyError(PolicygraphError):

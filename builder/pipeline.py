@@ -1,6 +1,7 @@
 """The build, in order (the README's diagram):
 
     read_project      entity files -> raw specs with positions -> validated Corpus; themes
+                      (a build: read_project_apart, in a child process)
     render_pages      Corpus -> Markdown pages and their HTML parts     (build process)
     write_data_files  Corpus -> network data and RDF files              (data process,
                                                                          beside MkDocs)
@@ -12,11 +13,19 @@ tools/cli.py call the first and then the stage they need."""
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
+import pickle
+import tempfile
+import threading
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.errors import BuildError, PolicygraphError
 from builder.model import Corpus
 from builder.pages import render_pages  # noqa: F401 - a stage of the pipeline, for its callers
+from builder.processes import die_with_parent
 from builder.read import catalogue
 from builder.read.themes import Theme, load_themes
 from builder.read.validate import validate
@@ -55,6 +64,50 @@ def read_project(paths: ProjectPaths, parsed: ParsedFiles | None = None) -> Proj
     themes = load_themes(paths.themes, corpus, root=paths.root)
     examples = catalogue.load_catalogue(paths.queries, root=paths.root)
     return Project(corpus, themes, paths.vocabulary.read_text(encoding="utf-8"), examples)
+
+
+def read_project_apart(paths: ProjectPaths) -> tuple[Project, bytes | None]:
+    """`read_project` in a forked process, which hands the project over pickled and
+    exits: the memory that parsing thousands of files leaves behind (more than the
+    corpus itself) goes back to the system with it, and this process holds only the
+    project as unpickled. Returns the project and its pickle (for the data process).
+    Raises what read_project raises. Where there is no fork (Windows), or threads run
+    (forking them is unsafe), reads here (and returns no pickle)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return read_project(paths), None
+    handle, name = tempfile.mkstemp(prefix="policygraph-project-", suffix=".pickle")
+    os.close(handle)
+    try:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child, measured by the tests through its parent
+            _read_into(paths, name)
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        if code != 0:
+            raise BuildError(f"reading the entity files failed (exit code {code}); its error is printed above")
+        pickled = Path(name).read_bytes()
+    finally:
+        os.unlink(name)
+    result = pickle.loads(pickled)
+    if isinstance(result, PolicygraphError):
+        raise result
+    return result, pickled
+
+
+def _read_into(paths: ProjectPaths, name: str) -> None:
+    code = 1
+    try:
+        die_with_parent()
+        try:
+            result = read_project(paths)
+        except PolicygraphError as error:
+            result = error
+        with open(name, "wb") as stream:
+            pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        code = 0
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(code)
 
 
 def load_corpus(entities_dir: Path, vocabulary: Vocabulary | None = None, root: Path | None = None,

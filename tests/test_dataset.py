@@ -294,3 +294,43 @@ def test_the_build_checks_anti_join_means_what_the_shapes_say(mini, shapes):
                 found_somewhere.add(name)
     assert "none" not in found_somewhere
     assert {"direct triple without statement", "truthy statement without its direct triple"} <= found_somewhere
+
+
+def test_lines_sorted_on_disk_are_those_sorted_in_memory():
+    """Beyond one run, the lines are sorted in runs on disk and merged: the same unique
+    lines in the same order (duplicates across runs included), read as often as needed,
+    and the temporary files go with the object."""
+    import random
+
+    from builder.rdf import lines as rdf_lines
+    rng = random.Random(3)
+    raw = [f"<x:{rng.randrange(500)}> <p:{rng.randrange(9)}> \"{'é' * rng.randrange(3)}\" .\n".encode()
+           for _ in range(3000)]
+    sorter = rdf_lines.SortedLines()
+    sorter.run_lines = 170
+    for line in raw:
+        sorter.add(line)
+    sorter.finish()
+    assert sorter.spilled and sorter.count == len(set(raw))
+    assert list(sorter) == list(sorter) == sorted(set(raw))
+    folder = sorter._spill.path("x").parent
+    assert [p.name for p in folder.iterdir()] == ["lines"]
+    del sorter
+    assert not folder.exists()
+
+
+def test_the_data_files_are_the_same_whether_the_graph_is_sorted_in_memory_or_on_disk(monkeypatch, tmp_path):
+    """The real corpus's data files (the dumps, VoID's counts, every entity's Turtle), with
+    the graph's lines sorted in memory and in runs of 500 lines on disk: the same bytes."""
+    from builder.pipeline import ProjectPaths, read_project
+    from builder.rdf import lines as rdf_lines
+    project = read_project(ProjectPaths(root=ROOT, entities=ROOT / "entities", themes=ROOT / "themes"))
+    written = []
+    for run_lines in (rdf_lines.RUN_LINES, 500):
+        monkeypatch.setattr(rdf_lines, "RUN_LINES", run_lines)
+        out = tmp_path / str(run_lines)
+        write_data_files(project.corpus, project.themes, SITE, out)
+        written.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    in_memory, on_disk = written
+    assert len(in_memory) > len(project.corpus.entities) and in_memory == on_disk
+    assert serialize_corpus(project.corpus, SITE).counts["triples"] > 20 * 500

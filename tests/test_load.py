@@ -301,3 +301,46 @@ def test_the_previews_data_process_runs_at_a_lower_priority(tmp_path):
         job.finish()
         job.remove()
         assert max(seen) == min(expected, 19), (background, seen)
+
+
+def test_a_build_reads_the_project_in_a_child_process_to_the_same_result(tmp_path, monkeypatch):
+    """A build reads and checks the entity files in a forked process and takes the
+    project pickled (pipeline.read_project_apart): the same project as read here, and
+    the same errors, each with its file, line and hint."""
+    import os
+    import pickle
+    import tempfile
+
+    from builder import pipeline
+    from builder.pipeline import ProjectPaths, read_project, read_project_apart
+
+    from conftest import ROOT
+    paths = ProjectPaths(root=ROOT, entities=ROOT / "entities", themes=ROOT / "themes")
+    readers = tmp_path / "readers"
+
+    def recorded(*args):
+        with open(readers, "a") as stream:
+            stream.write(f"{os.getpid()}\n")
+        return read_project(*args)
+    monkeypatch.setattr(pipeline, "read_project", recorded)
+    # the servers other tests leave running are threads, which make it read here instead
+    monkeypatch.setattr(pipeline.threading, "active_count", lambda: 1)
+    here, (apart, pickled) = read_project(paths), read_project_apart(paths)
+    assert pickle.loads(pickled).corpus.entities.keys() == here.corpus.entities.keys()
+    assert readers.read_text().split() != [str(os.getpid())] and len(readers.read_text().split()) == 1
+    assert apart.corpus.entities.keys() == here.corpus.entities.keys() and len(here.corpus.entities) > 300
+    assert [(e.id, e.relations, e.summary) for e in apart.corpus.entities.values()] == \
+        [(e.id, e.relations, e.summary) for e in here.corpus.entities.values()]
+    assert (apart.themes, apart.examples, apart.vocabulary_text) == (here.themes, here.examples, here.vocabulary_text)
+
+    write_tree(tmp_path, {"entities/organizations/acme.yaml": CASES["tag"][0],
+                          "entities/organizations/beta.yaml": CASES["two documents"][0]})
+    broken = ProjectPaths(root=tmp_path, entities=tmp_path / "entities", themes=tmp_path / "themes")
+    with pytest.raises(EntityErrors) as expected:
+        read_project(broken)
+    with pytest.raises(EntityErrors) as info:
+        read_project_apart(broken)
+    assert [e.format() for e in info.value.errors] == [e.format() for e in expected.value.errors]
+    assert len(info.value.errors) == 2 and str(info.value) == str(expected.value)
+    assert info.value.errors[0].location.line > 1 and info.value.errors[0].hint
+    assert not [name for name in os.listdir(tempfile.gettempdir()) if name.startswith("policygraph-project-")]

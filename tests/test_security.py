@@ -281,7 +281,7 @@ def test_a_failing_data_process_fails_the_build(tmp_path, monkeypatch, site_buil
     write_tree(site, {"index.html": "previous", ".policygraph-site": ""})
     jobs = []
 
-    def failing_job(corpus, themes, site_url, release, beside, background=False):
+    def failing_job(corpus, themes, site_url, release, beside, background=False, pickled=None):
         jobs.append(DataJob(None, themes, site_url, release, beside, background))
         return jobs[-1]
     monkeypatch.setattr("builder.site.plugin.DataJob", failing_job)
@@ -425,7 +425,7 @@ def test_an_unwritable_data_folder_is_reported_by_the_data_process(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     corpus = load_corpus(MINI, root=ROOT)
-    (work / "input.pickle").write_bytes(pickle.dumps((corpus, [], "https://x.example/", Release())))
+    (work / "input.pickle").write_bytes(pickle.dumps(((corpus, []), "https://x.example/", Release())))
     (work / "out").write_text("a file where the output folder goes")
     result = subprocess.run([sys.executable, "-m", "builder.site.datajob", str(work), str(os.getpid())],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -15,7 +15,7 @@ suite)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -40,36 +40,36 @@ class Violation:
         return f"{self.location}: the graph breaks a shape at <{self.focus}>: {self.message}"
 
 
-def check(corpus: Corpus, site_url: str, lines: Sequence[bytes], vocabulary_ttl: bytes,
+def check(corpus: Corpus, site_url: str, lines: Iterable[bytes], vocabulary_ttl: bytes,
           shapes: Graph) -> list[Violation]:
     """Every violation of the shapes by the data graph (with the vocabulary), located.
     `lines`: the graph's N-Triples lines, sorted (export.serialize), so that the triples
-    of a page's subjects are together."""
+    of a page's subjects are together; iterated twice if there are few."""
     queries = []
     for shape, constraint in shapes.subject_objects(SH.sparql):
         prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
                     for d in shapes.objects(shapes.value(constraint, SH.prefixes), SH.declare)}
         queries.append((whole_graph_query(shapes, shape, constraint), prefixes, str(shapes.value(constraint, SH.message))))
-    found = []
+    found, count = [], 0
     for part in parts(lines, PART_TRIPLES):
+        count += len(part)
         found += _sparql_violations(b"".join(part), vocabulary_ttl, queries)
-    if len(lines) <= PYSHACL_MAX_TRIPLES:
+    if count <= PYSHACL_MAX_TRIPLES:
         found += _core_violations(b"".join(lines), vocabulary_ttl, shapes)
     where = _Locator(corpus, Iris.for_site(site_url))
     return sorted({Violation(where.of(focus), focus, message) for focus, message in found})
 
 
-def parts(lines: Sequence[bytes], size: int) -> Iterator[Sequence[bytes]]:
+def parts(lines: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
     """Runs of about `size` sorted lines, each ending where a page's subjects end."""
-    start = 0
-    while start < len(lines):
-        end = min(start + size, len(lines))
-        if end < len(lines):
-            page = _page(lines[end - 1])
-            while end < len(lines) and _page(lines[end]) == page:
-                end += 1
-        yield lines[start:end]
-        start = end
+    part: list[bytes] = []
+    for line in lines:
+        if len(part) >= size and _page(line) != _page(part[-1]):
+            yield part
+            part = []
+        part.append(line)
+    if part:
+        yield part
 
 
 def _page(line: bytes) -> bytes:

@@ -23,8 +23,13 @@ def entity_rdf_files(serialized: Serialized, corpus: Corpus, site_url: str,
     """Turtle for every entity, by file path in the site (`<kind>/<id>.ttl`), one file at a
     time (all of them at once would be a tenth of the site held in memory)."""
     iris = Iris.for_site(site_url)
-    for entity in corpus.entities.values():
-        page = str(iris.page(entity))
-        nt = b"".join(sorted(serialized.by_entity.get(page, ())))  # unique: see export.serialize
-        used = {prefix: namespace for prefix, namespace in prefixes.items() if b"<" + namespace.encode() in nt}
-        yield turtle_file(entity), turtle(nt, {"": page + "#", **used})
+    entities = {str(iris.page(entity)).encode(): entity for entity in corpus.entities.values()}
+    for page, nt in serialized.by_entity:
+        yield _turtle_file(entities.pop(page), page.decode(), nt, prefixes)
+    for page, entity in entities.items():  # an entity no line describes (none, in a valid corpus)
+        yield _turtle_file(entity, page.decode(), b"", prefixes)
+
+
+def _turtle_file(entity, page: str, nt: bytes, prefixes: dict[str, str]) -> tuple[str, bytes]:
+    used = {prefix: namespace for prefix, namespace in prefixes.items() if b"<" + namespace.encode() in nt}
+    return turtle_file(entity), turtle(nt, {"": page + "#", **used})

@@ -2,22 +2,22 @@
 
 The data graph is written from one pass over its triples (`graph.corpus_triples`),
 without an rdflib store: each triple becomes an N-Triples line through rdflib's own
-N-Triples row writer, the lines are sorted (so the same entities always give
-byte-identical files), and pyoxigraph streams Turtle and JSON-LD from them (rdflib's
-Turtle writer grows superlinearly with the number of subjects). The same pass groups
-the lines by entity, for each entity's own Turtle file, and counts what VoID reports."""
+N-Triples row writer, the lines are sorted and made unique (so the same entities always
+give byte-identical files; on disk in runs when they are many: rdf/lines.py), and
+pyoxigraph streams Turtle and JSON-LD from them (rdflib's Turtle writer grows
+superlinearly with the number of subjects). A pass over the sorted lines groups them by
+entity, for each entity's own Turtle file, and counts what VoID reports."""
 
 from __future__ import annotations
 
 import json
 import zlib
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph
 from rdflib.plugins.serializers.nt import _nt_row  # rdflib's N-Triples writer, one triple (pinned: 7.6.0)
 
 from builder import __version__
@@ -28,15 +28,17 @@ from builder.paths import Iris, published
 from builder.rdf.conformance import check
 from builder.rdf.dataset import dataset_description, shacl_shapes
 from builder.rdf.graph import bind_prefixes, build_vocabulary_graph, corpus_triples
+from builder.rdf.lines import EntityLines, SortedLines
 
 
 @dataclass
 class Serialized:
-    """The data graph after one pass: its N-Triples lines, sorted and unique; the lines
-    that describe each entity (by entity IRI, in pass order); and VoID's statistics."""
+    """The data graph after one pass: its N-Triples lines, sorted and unique (iterated
+    as often as needed); the lines that describe each entity, by page IRI; and VoID's
+    statistics."""
 
-    lines: list[bytes]
-    by_entity: dict[str, list[bytes]]
+    lines: SortedLines
+    by_entity: EntityLines
     counts: dict[str, int]
 
     @property
@@ -47,32 +49,33 @@ class Serialized:
 def serialize(triples: Iterable, pages: set[str]) -> Serialized:
     """N-Triples lines of `triples`. A line describes the entity whose page its subject
     hangs under (`<page>#id`, `<page>#statement`), and the entity its object is, if another."""
-    unique: set[bytes] = set()
-    by_entity: dict[str, list[bytes]] = defaultdict(list)
-    subjects, objects, properties, classes = set(), set(), set(), set()
-    rdf_type = str(RDF.type)
+    lines = SortedLines()
     for triple in triples:
-        line = _nt_row(triple).encode()
-        if line in unique:
-            continue
-        unique.add(line)
-        # as plain strings: comparing rdflib terms runs Python code, and 10,000 entities
-        # make about two million triples
-        subject, predicate, obj = map(str, triple)
-        owner = subject.partition("#")[0]
-        by_entity[owner].append(line)
-        if isinstance(triple[2], URIRef):
-            target = obj.partition("#")[0]
-            if target != owner and target in pages:
-                by_entity[target].append(line)
-        subjects.add(subject)
-        objects.add(line.split(b" ", 2)[2])  # the object as written (IRIs hold no spaces)
+        lines.add(_nt_row(triple).encode())
+    lines.finish()
+    by_entity = EntityLines(on_disk=lines.spilled)
+    pages = {page.encode() for page in pages}
+    rdf_type = f"<{RDF.type}>".encode()
+    subjects, last_subject = 0, None
+    objects, properties, classes = set(), set(), set()
+    for line in lines:
+        subject, predicate, rest = line.split(b" ", 2)  # IRIs hold no spaces
+        if subject != last_subject:  # sorted: a subject's lines are together
+            subjects, last_subject = subjects + 1, subject
+        objects.add(rest)  # the object as written (and the line's end)
         properties.add(predicate)
         if predicate == rdf_type:
-            classes.add(obj)
-    counts = {"triples": len(unique), "distinctSubjects": len(subjects), "distinctObjects": len(objects),
+            classes.add(rest)
+        owner = subject[1:-1].partition(b"#")[0] if subject.startswith(b"<") else None
+        if owner in pages:
+            by_entity.add(owner, line)
+        if rest.startswith(b"<"):
+            target = rest[1:rest.index(b">")].partition(b"#")[0]
+            if target != owner and target in pages:
+                by_entity.add(target, line)
+    counts = {"triples": lines.count, "distinctSubjects": subjects, "distinctObjects": len(objects),
               "properties": len(properties), "classes": len(classes)}
-    return Serialized(sorted(unique), dict(by_entity), counts)
+    return Serialized(lines, by_entity.finish(), counts)
 
 
 def serialize_corpus(corpus: Corpus, site_url: str) -> Serialized:

@@ -6,8 +6,9 @@ HTML depends on them: pages link to them, and their scripts fetch them.
 
 The second process is a fresh interpreter (`python -m builder.site.datajob`: no forked
 state, nothing of the caller's main module re-run); it receives the validated corpus
-and themes pickled in a file of its working folder, and reports its own figures
-(time, peak memory) in another."""
+and themes pickled in a file of its working folder (a build's as its reading process
+pickled them: pipeline.read_project_apart), and reports its own figures (time, peak
+memory) in another."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: 
     del network
     first = next(exports)  # the shapes are checked before anything of the graph is written
     write(entity_rdf_files(serialized, corpus, site_url, rdf_prefixes(corpus.vocabulary, site_url)))
-    serialized.by_entity.clear()
+    del serialized.by_entity
     write((f"data/{name}", content) for name, content in [first, *exports])
 
 
@@ -82,14 +83,19 @@ class DataJob:
     at a lower CPU priority."""
 
     def __init__(self, corpus: Corpus, themes, site_url: str, release: Release = Release(),
-                 beside: Path | None = None, background: bool = False) -> None:
+                 beside: Path | None = None, background: bool = False, pickled: bytes | None = None) -> None:
+        """`pickled`: the project whose corpus and themes these are, pickled already (as a
+        build's reading process handed it over), passed on as it is."""
         self.cancelled = False
         self.work = Path(tempfile.mkdtemp(prefix=f"{beside.name}.data-" if beside else "policygraph-data-",
                                           dir=beside.parent if beside else None))
         (self.work / SITE_MARKER).write_text("Data files of a policygraph build, removed when it ends.\n",
                                              encoding="utf-8")
+        if pickled is not None:
+            (self.work / "project.pickle").write_bytes(pickled)
         with open(self.work / "input.pickle", "wb") as stream:
-            pickle.dump((corpus, list(themes), site_url, release), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((None if pickled is not None else (corpus, list(themes)), site_url, release), stream,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         self.process = subprocess.Popen([sys.executable, "-m", "builder.site.datajob", str(self.work),
                                          str(os.getpid())] + (["--background"] if background else []),
                                         cwd=Path(__file__).resolve().parents[2], stdin=subprocess.DEVNULL)
@@ -139,7 +145,15 @@ def _main(work: Path, parent: int, background: bool = False) -> None:
     batch_gc()
     started = time.perf_counter()
     with open(work / "input.pickle", "rb") as stream:
-        corpus, themes, site_url, release = pickle.load(stream)
+        given, site_url, release = pickle.load(stream)
+    if given is None:
+        with open(work / "project.pickle", "rb") as stream:
+            project = pickle.load(stream)
+        given = project.corpus, project.themes
+        del project
+        (work / "project.pickle").unlink()
+    corpus, themes = given
+    del given
     (work / "input.pickle").unlink()
     try:
         write_data_files(corpus, themes, site_url, work / "out", release)

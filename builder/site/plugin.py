@@ -96,6 +96,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.project: pipeline.Project | None = None
+        self.pickled: bytes | None = None  # the project as its reading process handed it over
         self.prefix = "entities/"
         self.parts: dict[str, dict[str, bytes]] = {}
         self.data_job: DataJob | None = None
@@ -132,7 +133,9 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             raise PluginError("policygraph: set site_url in mkdocs.yml; entity IRIs are built from it")
         paths = self._paths(config)
         try:
-            self.project = pipeline.read_project(paths, self.parsed)
+            # the preview keeps what it parsed between its builds; a build reads apart
+            self.project, self.pickled = (pipeline.read_project(paths, self.parsed), None) if self.serving \
+                else pipeline.read_project_apart(paths)
         except PolicygraphError as error:
             raise PluginError(str(error)) from None
         self._cancel_data_jobs()  # a previous build's data process, if a rebuild overtook it
@@ -177,7 +180,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
                       stale_items=stale_items(previous, corpus) if previous else ())
         start = functools.partial(DataJob, corpus, themes, config.site_url, Release(
             modified=last_commit_date(self._paths(config).root), endpoint=self.config.sparql_endpoint),
-            beside=Path(config.site_dir), background=self.serving)
+            beside=Path(config.site_dir), background=self.serving, pickled=self.pickled)
+        self.pickled = None
         # A build's data process starts now, beside the pages' rendering (it is the longest
         # of a build's stages); the preview's once the pages are written (handing it the corpus
         # takes half a second at 10,000 entities, which the edited page would wait for).
