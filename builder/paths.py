@@ -11,7 +11,9 @@ page's URL (`#works-for-white-house`)."""
 from __future__ import annotations
 
 import functools
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from rdflib import Namespace, URIRef
@@ -157,6 +159,16 @@ def published(relations: int) -> tuple[DataFile, ...]:
 # In every folder a build creates (the site, its staging and data folders): only those
 # are ever deleted or replaced by a build.
 SITE_MARKER = ".policygraph-site"
+
+
+def scratch_folder(site: Path, purpose: str) -> Path:
+    """A new folder beside the site folder for a build's temporary files: on its disk (its
+    files move in by renaming), named after it and marked, so that a build killed before
+    removing it has it removed by the next (site/build.py)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{site.name}.{purpose}-", dir=site.parent))
+    (folder / SITE_MARKER).write_text("Temporary files of a policygraph build, removed when it ends.\n",
+                                      encoding="utf-8")
+    return folder
 
 
 class Terms:

@@ -44,12 +44,24 @@ if fail == "caller":
     def other_pages(ctx):
         raise ValueError("boom in the caller")
     builder.pages.other_pages = other_pages
-rendered = builder.pages.render_pages(Context(corpus, "https://policygraph.example.org/"), workers=workers)
+spill, stored = None, 0
+if fail == "spill":
+    from builder.pages.context import PartsFile, StoredParts
+    spill = PartsFile(Path(out + ".parts"))
+    spill.folder.mkdir()
+rendered = builder.pages.render_pages(Context(corpus, "https://policygraph.example.org/"), workers=workers,
+                                      spill=spill)
+if spill is not None:
+    stored = sum(isinstance(page.parts, StoredParts) for page in rendered.pages.values())
+    for page in rendered.pages.values():
+        if isinstance(page.parts, StoredParts):
+            page.parts = page.parts.load()
 with SharedRendering(Context(corpus, "https://policygraph.example.org/"), list(corpus.entities), workers) as shared:
     shared.finish()
 with open(out, "wb") as file:
     pickle.dump({"pages": rendered.markdown, "parts": rendered.parts, "chunks_here": shared.chunks_here,
-                 "chunks": len(shared.chunks)}, file)
+                 "chunks": len(shared.chunks), "stored": stored,
+                 "files": len(list(spill.folder.iterdir())) if spill else 0}, file)
 """
 
 
@@ -77,6 +89,17 @@ def test_pages_are_the_same_bytes_on_any_number_of_processes(folder, tmp_path):
         assert list(many["pages"]) == list(one["pages"])  # the same pages, in the same order
         assert many["pages"] == one["pages"]
         assert many["parts"] == one["parts"]
+
+
+def test_a_builds_parts_wait_on_disk_and_come_back_the_same(folder, tmp_path):
+    """A build writes each entity page's parts to a file as the page is rendered (each
+    renderer process to its own), and reads them back the same bytes."""
+    one, _ = render(folder, tmp_path, 1)
+    for workers in (1, 2):
+        spilled, result = render(folder, tmp_path, workers, "spill")
+        assert result.returncode == 0, result.stderr
+        assert spilled["stored"] >= PARALLEL_MIN_PAGES and spilled["files"] == workers
+        assert spilled["pages"] == one["pages"] and spilled["parts"] == one["parts"]
 
 
 def test_a_renderer_that_raises_fails_the_render(folder, tmp_path):

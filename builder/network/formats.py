@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 import networkx as nx
 
@@ -76,23 +77,29 @@ def network(corpus: Corpus, nodes: list[dict], edges: list[dict], dynamic: bool 
 
 
 def render_network_exports(corpus: Corpus) -> dict[str, bytes]:
+    return dict(network_export_files(corpus))
+
+
+def network_export_files(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
+    """The exports by file name, each made once the one before is given out (at scale,
+    each is hundreds of megabytes, and the GEXF's element tree several times that)."""
     nodes, edges = node_rows(corpus), [edge_row(corpus, r) for r in corpus.relations]
-    graphml, gexf = io.BytesIO(), io.BytesIO()
+    yield "nodes.csv", _csv(nodes)
+    yield "edges.csv", _csv(edges)
+    graphml = io.BytesIO()
     nx.write_graphml(network(corpus, nodes, edges), graphml, encoding="utf-8")
+    yield "graph.graphml", graphml.getvalue()
+    del graphml
+    gexf = io.BytesIO()
     nx.write_gexf(network(corpus, nodes, edges, dynamic=True), gexf, encoding="utf-8")
-    return {
-        "nodes.csv": _csv(nodes),
-        "edges.csv": _csv(edges),
-        "graph.graphml": graphml.getvalue(),
-        "graph.gexf": _without_date(gexf.getvalue()),
-    }
+    yield "graph.gexf", _without_date(gexf.getbuffer())
 
 
-def _without_date(gexf: bytes) -> bytes:
+def _without_date(gexf: memoryview) -> bytes:
     """networkx stamps GEXF files with today's date; builds must not depend on the clock."""
-    text = gexf.decode("utf-8")
-    start = text.find('lastmodifieddate="')
-    if start >= 0:
-        end = text.index('"', start + len('lastmodifieddate="'))
-        text = text[:start] + 'lastmodifieddate="1970-01-01"' + text[end + 1:]
-    return text.encode("utf-8")
+    stamp = b'lastmodifieddate="'
+    start = bytes(gexf[:4096]).find(stamp)  # in the header
+    if start < 0:
+        return bytes(gexf)
+    end = bytes(gexf[start + len(stamp):start + len(stamp) + 64]).index(b'"') + start + len(stamp)
+    return b"".join((gexf[:start], b'lastmodifieddate="1970-01-01"', gexf[end + 1:]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.pages import indexes, reference, themes, timeline
-from builder.pages.context import Context, Page
+from builder.pages.context import Context, Page, PartsFile
 from builder.pages.parallel import SharedRendering
 from builder.paths import THEMES_INDEX, kind_index_src, theme_src
 
@@ -30,12 +30,14 @@ class Rendered:
         return {src: page.parts for src, page in self.pages.items() if page.parts}
 
 
-def render_pages(ctx: Context, only: set[str] | None = None, workers: int = 1) -> Rendered:
+def render_pages(ctx: Context, only: set[str] | None = None, workers: int = 1,
+                 spill: PartsFile | None = None) -> Rendered:
     """Every generated page (of entities, only those in `only` if given: see
     site/preview.py), entity pages first. With `workers` > 1, forked processes render
-    entity pages while this one renders the others; who renders what changes no byte."""
+    entity pages while this one renders the others; who renders what changes no byte.
+    With a `spill`, the entity pages' parts are written to it as they are rendered."""
     ids = [e.id for e in ctx.corpus.entities.values() if only is None or e.id in only]
-    with SharedRendering(ctx, ids, workers) as shared:
+    with SharedRendering(ctx, ids, workers, spill) as shared:
         others = other_pages(ctx)
         entity_pages = shared.finish()
     return Rendered({**entity_pages, **others})

@@ -12,9 +12,13 @@ from __future__ import annotations
 import functools
 import html
 import json
+import os
+import pickle
 import re
+import shutil
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Collection, NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
@@ -84,9 +88,11 @@ def placeholder(name: str) -> Markup:
 HEAD_PART = "head"  # goes at the end of the page's <head>, not in a placeholder
 
 
-def fill_parts(html: str, parts: dict[str, bytes]) -> str:
+def fill_parts(html: str, parts: dict[str, bytes] | StoredParts) -> str:
     """Put a page's pre-rendered HTML parts (UTF-8) in place of their placeholders, and its
     head part (machine-readable links and data) at the end of its <head>."""
+    if isinstance(parts, StoredParts):
+        parts = parts.load()
     html = PART.sub(lambda m: parts[m.group(1)].decode() if m.group(1) in parts else m.group(0), html)
     if HEAD_PART in parts:
         html = html.replace("</head>", parts[HEAD_PART].decode() + "</head>", 1)
@@ -152,13 +158,62 @@ def _heading_text(text: str) -> tuple[Markup, str, str]:
 @dataclass
 class Page:
     """A page's Markdown (or only its front matter, if its body is written as HTML), its
-    pre-rendered HTML parts (UTF-8) by part name, and whether the site's navigation lists
-    it (entity pages and reference pages are reached by links)."""
+    pre-rendered HTML parts (UTF-8) by part name, or where they were written (PartsFile),
+    and whether the site's navigation lists it (entity pages and reference pages are
+    reached by links)."""
 
     markdown: str
-    parts: dict[str, bytes] = field(default_factory=dict)
+    parts: dict[str, bytes] | StoredParts = field(default_factory=dict)
     listed: bool = True
     body: Body | None = None
+
+
+class StoredParts(NamedTuple):
+    """Where a page's parts were written: read back when MkDocs writes the page."""
+
+    path: str
+    offset: int
+    length: int
+
+    def load(self) -> dict[str, bytes]:
+        with open(self.path, "rb") as stream:
+            return pickle.loads(os.pread(stream.fileno(), self.length, self.offset))
+
+
+class PartsFile:
+    """Pages' parts written to files of `folder` as the pages are rendered (by each
+    process to its own: the forked renderers too), so that a build does not hold every
+    page's parts until MkDocs writes the page: most of a page's bytes, gigabytes at
+    100,000 entities."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._stream = None
+        self._pid: int | None = None
+
+    def keep(self, pages: dict[str, Page]) -> dict[str, Page]:
+        """The pages, their parts written and replaced by where they are."""
+        for page in pages.values():
+            if isinstance(page.parts, dict) and page.parts:
+                data = pickle.dumps(page.parts, protocol=pickle.HIGHEST_PROTOCOL)
+                stream = self._own_stream()
+                page.parts = StoredParts(stream.name, stream.tell(), len(data))
+                stream.write(data)
+        return pages
+
+    def _own_stream(self):
+        if self._pid != os.getpid():
+            self._stream, self._pid = open(self.folder / f"parts-{os.getpid()}", "ab"), os.getpid()  # noqa: SIM115
+        return self._stream
+
+    def flush(self) -> None:
+        if self._stream is not None and self._pid == os.getpid():
+            self._stream.flush()
+
+    def remove(self) -> None:
+        if self._stream is not None and self._pid == os.getpid():
+            self._stream.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # Rows handed to the HTML templates are named tuples, not dicts: Jinja reads `row.x`

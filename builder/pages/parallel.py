@@ -11,7 +11,7 @@ import threading
 import traceback
 
 from builder.errors import RenderError
-from builder.pages.context import Context, Page
+from builder.pages.context import Context, Page, PartsFile
 from builder.pages.entity import render_entity_pages
 from builder.paths import page_src
 from builder.processes import die_with_parent
@@ -29,10 +29,12 @@ class SharedRendering:
     unequal the pages. The forks inherit the corpus and its indexes (nothing is sent
     to them) and send their pages back once, at the end: pages sent as they come would
     fill the pipe and wait for this process, busy rendering, to read them. With one
-    worker, few pages, or no fork (Windows), everything is rendered here."""
+    worker, few pages, or no fork (Windows), everything is rendered here. With a `spill`,
+    each chunk's parts are written to it as soon as rendered (each process to its own
+    file), and the pages sent back hold where they are."""
 
-    def __init__(self, ctx: Context, entity_ids: list[str], workers: int) -> None:
-        self.ctx, self.ids = ctx, entity_ids
+    def __init__(self, ctx: Context, entity_ids: list[str], workers: int, spill: PartsFile | None = None) -> None:
+        self.ctx, self.ids, self.spill = ctx, entity_ids, spill
         self.chunks = [entity_ids[i:i + RENDER_CHUNK] for i in range(0, len(entity_ids), RENDER_CHUNK)]
         # Forking a process that runs other threads (the preview's server) is unsafe.
         self.workers = min(workers, len(self.chunks)) if len(entity_ids) >= PARALLEL_MIN_PAGES and \
@@ -75,7 +77,8 @@ class SharedRendering:
         pages: dict[str, Page] = {}
         try:
             while (chunk := self._take(from_end=False)) is not None:
-                pages.update(render_entity_pages(self.ctx, chunk))
+                pages.update(self._render(chunk))
+            self._flush()
             send.send((pages, None))
         except BaseException:  # noqa: BLE001 - reported by the parent, which fails the build
             with contextlib.suppress(OSError):  # the parent may have failed first and closed its end
@@ -83,14 +86,26 @@ class SharedRendering:
         finally:
             send.close()
 
+    def _render(self, chunk: list[str]) -> dict[str, Page]:
+        pages = render_entity_pages(self.ctx, chunk)
+        return self.spill.keep(pages) if self.spill is not None else pages
+
+    def _flush(self) -> None:
+        if self.spill is not None:
+            self.spill.flush()
+
     def finish(self) -> dict[str, Page]:
         """Every entity page, by source path, in the order of the ids given."""
-        if self.workers < 2:
-            return render_entity_pages(self.ctx, self.ids)
         pages: dict[str, Page] = {}
+        if self.workers < 2:
+            for chunk in self.chunks:
+                pages.update(self._render(chunk))
+            self._flush()
+            return pages
         while (chunk := self._take(from_end=True)) is not None:
-            pages.update(render_entity_pages(self.ctx, chunk))
+            pages.update(self._render(chunk))
             self.chunks_here += 1
+        self._flush()
         for process, receive in self.renderers:
             try:
                 their_pages, error = receive.recv()

@@ -23,7 +23,7 @@ from rdflib.plugins.serializers.nt import _nt_row  # rdflib's N-Triples writer, 
 from builder import __version__
 from builder.errors import ShapeErrors
 from builder.model import Corpus
-from builder.network.formats import render_network_exports
+from builder.network.formats import network_export_files
 from builder.paths import Iris, published
 from builder.rdf.conformance import check
 from builder.rdf.dataset import dataset_description, shacl_shapes
@@ -181,7 +181,7 @@ def network_exports(corpus: Corpus) -> list[tuple[str, bytes]]:
     name, compressed where they are published compressed."""
     names = {f.name for f in published(len(corpus.relations))}
     return [(name + ".gz", _gzip(content)) if name + ".gz" in names else (name, content)
-            for name, content in render_network_exports(corpus).items()]
+            for name, content in network_export_files(corpus)]
 
 
 def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release: Release = Release(),

@@ -29,7 +29,7 @@ from builder.errors import DataProcessError, PolicygraphError
 from builder.model import Corpus
 from builder.network.render import NetworkRenderer
 from builder.network.select import has_ego_network
-from builder.paths import EXPLORER_FILE, SITE_MARKER, network_file, published, theme_network_file, turtle_file
+from builder.paths import EXPLORER_FILE, network_file, published, scratch_folder, theme_network_file, turtle_file
 from builder.processes import die_with_parent, in_background
 from builder.rdf.entity import entity_rdf_files
 from builder.rdf.export import Release, data_exports, network_exports, rdf_prefixes, serialize_corpus
@@ -87,10 +87,7 @@ class DataJob:
         """`pickled`: the project whose corpus and themes these are, pickled already (as a
         build's reading process handed it over), passed on as it is."""
         self.cancelled = False
-        self.work = Path(tempfile.mkdtemp(prefix=f"{beside.name}.data-" if beside else "policygraph-data-",
-                                          dir=beside.parent if beside else None))
-        (self.work / SITE_MARKER).write_text("Data files of a policygraph build, removed when it ends.\n",
-                                             encoding="utf-8")
+        self.work = scratch_folder(beside, "data") if beside else Path(tempfile.mkdtemp(prefix="policygraph-data-"))
         if pickled is not None:
             (self.work / "project.pickle").write_bytes(pickled)
         with open(self.work / "input.pickle", "wb") as stream:

@@ -25,10 +25,10 @@ from builder import pipeline
 from builder.errors import BuildError, PolicygraphError
 from builder.network.render import NetworkRenderer
 from builder.pages import reference
-from builder.pages.context import Context, fill_parts
+from builder.pages.context import Context, PartsFile, fill_parts
 from builder.pages.parallel import render_workers
 from builder.pages.timeline import feed
-from builder.paths import THEMES_INDEX, entity_file, kind_index_src, theme_src
+from builder.paths import THEMES_INDEX, entity_file, kind_index_src, scratch_folder, theme_src
 from builder.rdf.export import Release
 from builder.read.catalogue import DEFAULT_FOLDER
 from builder.read.yaml import ParsedFiles
@@ -97,6 +97,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         super().__init__()
         self.project: pipeline.Project | None = None
         self.pickled: bytes | None = None  # the project as its reading process handed it over
+        self.spill: PartsFile | None = None  # where a build's entity pages' parts wait
         self.prefix = "entities/"
         self.parts: dict[str, dict[str, bytes]] = {}
         self.data_job: DataJob | None = None
@@ -191,7 +192,10 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             self.data_job = start()
         # On the cores the data process leaves for a build; on one while the preview serves
         # (its server runs threads).
-        pages = pipeline.render_pages(ctx, only, workers=render_workers()).pages
+        # A build's entity pages' parts wait in a file for MkDocs to write their pages (the
+        # preview's few are kept as they are).
+        self.spill = None if self.serving else PartsFile(scratch_folder(Path(config.site_dir), "parts"))
+        pages = pipeline.render_pages(ctx, only, workers=render_workers(), spill=self.spill).pages
         pages, kept = with_kept(previous, pages, corpus, themes) if previous else (pages, set())
         made_files = MadeFiles(config, self.made_files if previous else None)
         for src, page in pages.items():
@@ -249,6 +253,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             threading.Thread(target=self._data_in_background, args=(start, self.builds, site), daemon=True).start()
             threading.Thread(target=self._index_preview, args=(site, language), daemon=True).start()
             return
+        self._remove_spill()
         try:
             index_site(site, language)
             self.data_result = job.finish()
@@ -294,11 +299,18 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._cancel_data_jobs()
+        self._remove_spill()
+
+    def _remove_spill(self) -> None:
+        if self.spill is not None:
+            self.spill.remove()
+            self.spill = None
 
     def on_shutdown(self) -> None:
         """Stops a data process still running (also reached when a build is interrupted:
         KeyboardInterrupt skips on_build_error) and the preview's watch."""
         self._cancel_data_jobs()
+        self._remove_spill()
         if self.native_watch is not None:
             self.native_watch.stop()
             self.native_watch = None
