@@ -25,7 +25,7 @@ from builder import pipeline
 from builder.errors import BuildError, PolicygraphError
 from builder.network.render import NetworkRenderer
 from builder.pages import reference
-from builder.pages.context import Context, PartsFile, fill_parts
+from builder.pages.context import Context, PartsFile, StoredParts, fill_parts
 from builder.pages.parallel import render_workers
 from builder.pages.timeline import feed
 from builder.paths import THEMES_INDEX, entity_file, kind_index_src, scratch_folder, theme_src
@@ -99,7 +99,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.pickled: bytes | None = None  # the project as its reading process handed it over
         self.spill: PartsFile | None = None  # where a build's entity pages' parts wait
         self.prefix = "entities/"
-        self.parts: dict[str, dict[str, bytes]] = {}
+        self.parts: dict[str, dict[str, bytes] | StoredParts] = {}
         self.data_job: DataJob | None = None
         self.pending: DataJob | None = None
         self.data_start = None  # the preview's data process, started after its build (DataJob's arguments)
