@@ -75,25 +75,22 @@ def read_project_apart(paths: ProjectPaths) -> tuple[Project, bytes | None]:
     (forking them is unsafe), reads here (and returns no pickle)."""
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return read_project(paths), None
-    handle, name = tempfile.mkstemp(prefix="policygraph-project-", suffix=".pickle")
-    os.close(handle)
-    try:
+    with tempfile.TemporaryFile() as stream:  # no name: nothing is left behind if the build is killed
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child, measured by the tests through its parent
-            _read_into(paths, name)
+            _read_into(paths, stream)
         code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         if code != 0:
             raise BuildError(f"reading the entity files failed (exit code {code}); its error is printed above")
-        pickled = Path(name).read_bytes()
-    finally:
-        os.unlink(name)
+        stream.seek(0)
+        pickled = stream.read()
     result = pickle.loads(pickled)
     if isinstance(result, PolicygraphError):
         raise result
     return result, pickled
 
 
-def _read_into(paths: ProjectPaths, name: str) -> None:
+def _read_into(paths: ProjectPaths, stream) -> None:
     code = 1
     try:
         die_with_parent()
@@ -101,9 +98,11 @@ def _read_into(paths: ProjectPaths, name: str) -> None:
             result = read_project(paths)
         except PolicygraphError as error:
             result = error
-        with open(name, "wb") as stream:
-            pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        stream.flush()
         code = 0
+    except KeyboardInterrupt:  # the build's own process reports it
+        pass
     except BaseException:
         traceback.print_exc()
     finally:

@@ -309,7 +309,6 @@ def test_a_build_reads_the_project_in_a_child_process_to_the_same_result(tmp_pat
     the same errors, each with its file, line and hint."""
     import os
     import pickle
-    import tempfile
 
     from builder import pipeline
     from builder.pipeline import ProjectPaths, read_project, read_project_apart
@@ -343,4 +342,3 @@ def test_a_build_reads_the_project_in_a_child_process_to_the_same_result(tmp_pat
     assert [e.format() for e in info.value.errors] == [e.format() for e in expected.value.errors]
     assert len(info.value.errors) == 2 and str(info.value) == str(expected.value)
     assert info.value.errors[0].location.line > 1 and info.value.errors[0].hint
-    assert not [name for name in os.listdir(tempfile.gettempdir()) if name.startswith("policygraph-project-")]

@@ -46,14 +46,15 @@ class Serialized:
         return b"".join(self.lines)
 
 
-def serialize(triples: Iterable, pages: set[str]) -> Serialized:
+def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -> Serialized:
     """N-Triples lines of `triples`. A line describes the entity whose page its subject
-    hangs under (`<page>#id`, `<page>#statement`), and the entity its object is, if another."""
-    lines = SortedLines()
+    hangs under (`<page>#id`, `<page>#statement`), and the entity its object is, if another.
+    Lines beyond what is sorted in memory go to a temporary folder in `scratch`."""
+    lines = SortedLines(scratch)
     for triple in triples:
         lines.add(_nt_row(triple).encode())
     lines.finish()
-    by_entity = EntityLines(on_disk=lines.spilled)
+    by_entity = EntityLines(lines.spilled, scratch)
     pages = {page.encode() for page in pages}
     rdf_type = f"<{RDF.type}>".encode()
     subjects, last_subject = 0, None
@@ -78,9 +79,10 @@ def serialize(triples: Iterable, pages: set[str]) -> Serialized:
     return Serialized(lines, by_entity.finish(), counts)
 
 
-def serialize_corpus(corpus: Corpus, site_url: str) -> Serialized:
+def serialize_corpus(corpus: Corpus, site_url: str, scratch: Path | None = None) -> Serialized:
     iris = Iris.for_site(site_url)
-    return serialize(corpus_triples(corpus, site_url), {str(iris.page(e)) for e in corpus.entities.values()})
+    return serialize(corpus_triples(corpus, site_url), {str(iris.page(e)) for e in corpus.entities.values()},
+                     scratch)
 
 
 def rdf_prefixes(vocabulary, site_url: str) -> dict[str, str]:

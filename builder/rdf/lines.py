@@ -21,28 +21,31 @@ BUCKETS = 64  # files the entities' lines are spread over, beyond one run
 
 
 class _Spill:
-    """A temporary folder, made when first needed and removed with its owner."""
+    """A temporary folder (in `scratch` if given), made when first needed and removed
+    with its owner."""
 
-    def __init__(self) -> None:
+    def __init__(self, scratch: Path | None) -> None:
+        self.scratch = scratch
         self._folder: tempfile.TemporaryDirectory | None = None
 
     def path(self, name: str) -> Path:
         if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="policygraph-lines-")
+            self._folder = tempfile.TemporaryDirectory(prefix="policygraph-lines-", dir=self.scratch)
         return Path(self._folder.name) / name
 
 
 class SortedLines:
     """Lines (each ending with a newline and holding no other) added in any order, then,
-    after `finish()`, iterated unique and in bytes order, as often as needed."""
+    after `finish()`, iterated unique and in bytes order, as often as needed. Runs
+    go to a temporary folder in `scratch` (the system's if None)."""
 
-    def __init__(self) -> None:
+    def __init__(self, scratch: Path | None = None) -> None:
         self.run_lines = RUN_LINES
         self.count = 0  # unique lines, once finished
         self._lines: list[bytes] = []
         self._runs: list[Path] = []
         self._merged: Path | None = None
-        self._spill = _Spill()
+        self._spill = _Spill(scratch)
 
     @property
     def spilled(self) -> bool:
@@ -97,9 +100,9 @@ class EntityLines:
     in memory, or (`on_disk`) in bucket files by page, so that reading them back holds
     a bucket's lines at a time."""
 
-    def __init__(self, on_disk: bool) -> None:
+    def __init__(self, on_disk: bool, scratch: Path | None = None) -> None:
         self._memory: dict[bytes, list[bytes]] | None = None if on_disk else defaultdict(list)
-        self._spill = _Spill()
+        self._spill = _Spill(scratch)
         self._buckets: list | None = None
         if on_disk:
             self._buckets = [open(self._spill.path(f"bucket-{i}"), "wb") for i in range(BUCKETS)]

@@ -43,11 +43,13 @@ def data_file_names(corpus: Corpus, themes=()) -> list[str]:
             + [theme_network_file(t.id) for t in themes])
 
 
-def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: Release = Release()) -> None:
+def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: Release = Release(),
+                     scratch: Path | None = None) -> None:
     """The data files, written under `out` by path in the site: the network data first,
     then every file derived from the RDF graph, in an order that lets each big piece go
-    before the next is made (peak memory). Raises ShapeErrors if the graph breaks its
-    shapes (and then writes no RDF file)."""
+    before the next is made (peak memory). Temporary files go in `scratch` (the system's
+    temporary folder if None). Raises ShapeErrors if the graph breaks its shapes (and
+    then writes no RDF file)."""
 
     def write(files: Iterable[tuple[str, bytes]]) -> None:
         for path, content in files:  # one at a time: 10,000 ego networks held at once cost memory
@@ -57,7 +59,7 @@ def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: 
 
     write(NetworkRenderer(corpus).files(themes))
     network = network_exports(corpus)
-    serialized = serialize_corpus(corpus, site_url)
+    serialized = serialize_corpus(corpus, site_url, scratch)
     exports = data_exports(corpus, site_url, serialized, release, network)
     del network
     first = next(exports)  # the shapes are checked before anything of the graph is written
@@ -153,7 +155,7 @@ def _main(work: Path, parent: int, background: bool = False) -> None:
     del given
     (work / "input.pickle").unlink()
     try:
-        write_data_files(corpus, themes, site_url, work / "out", release)
+        write_data_files(corpus, themes, site_url, work / "out", release, scratch=work)
     except PolicygraphError as error:  # reported by the build, which fails
         (work / "error.txt").write_text(str(error), encoding="utf-8")
         sys.exit(1)
