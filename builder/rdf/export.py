@@ -2,7 +2,7 @@
 
 The data graph is written from one pass over its triples (`graph.corpus_triples`),
 without an rdflib store: each triple becomes an N-Triples line through rdflib's own
-N-Triples row writer, the lines are sorted and made unique (so the same entities always
+N-Triples term writers, the lines are sorted and made unique (so the same entities always
 give byte-identical files; on disk in runs when they are many: rdf/lines.py), and
 pyoxigraph streams Turtle and JSON-LD from them (rdflib's Turtle writer grows
 superlinearly with the number of subjects). A pass over the sorted lines groups them by
@@ -10,6 +10,7 @@ entity, for each entity's own Turtle file, and counts what VoID reports."""
 
 from __future__ import annotations
 
+import functools
 import json
 import zlib
 from collections.abc import Iterable
@@ -17,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph
-from rdflib.plugins.serializers.nt import _nt_row  # rdflib's N-Triples writer, one triple (pinned: 7.6.0)
+from rdflib import RDF, Graph, Literal
+from rdflib.plugins.serializers.nt import _quoteLiteral  # rdflib's N-Triples literal writer (pinned: 7.6.0)
 
 from builder import __version__
 from builder.errors import ShapeErrors
@@ -51,8 +52,9 @@ def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -
     hangs under (`<page>#id`, `<page>#statement`), and the entity its object is, if another.
     Lines beyond what is sorted in memory go to a temporary folder in `scratch`."""
     lines = SortedLines(scratch)
-    for triple in triples:
-        lines.add(_nt_row(triple).encode())
+    for subject, predicate, obj in triples:
+        written = _quoteLiteral(obj) if isinstance(obj, Literal) else _n3(obj)
+        lines.add(f"{_n3(subject)} {_n3(predicate)} {written} .\n".encode())
     lines.finish()
     by_entity = EntityLines(lines.spilled, scratch)
     pages = {page.encode() for page in pages}
@@ -77,6 +79,14 @@ def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -
     counts = {"triples": lines.count, "distinctSubjects": subjects, "distinctObjects": len(objects),
               "properties": len(properties), "classes": len(classes)}
     return Serialized(lines, by_entity.finish(), counts)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _n3(term) -> str:
+    """An IRI or blank node as N-Triples writes it (what rdflib's N-Triples writer does for
+    a triple, term by term), remembered: rdflib checks an IRI's characters again at every
+    call, and a graph names the same subjects and predicates over and over."""
+    return term.n3()
 
 
 def serialize_corpus(corpus: Corpus, site_url: str, scratch: Path | None = None) -> Serialized:
