@@ -235,7 +235,7 @@ def test_a_large_graph_is_published_compressed_only(mini, tmp_path, monkeypatch)
 
     import networkx as nx
 
-    from builder.network.formats import render_network_exports
+    from builder.network.formats import network_export_files
     from builder.pages.context import Context
     from builder.pages.entity import entity_page
     from builder.site.datajob import data_file_names
@@ -248,7 +248,7 @@ def test_a_large_graph_is_published_compressed_only(mini, tmp_path, monkeypatch)
     data = {name.removeprefix("data/") for name in written if name.startswith("data/")}
     assert "graph.nt.gz" in data and not {"graph.nt", "graph.ttl", "graph.jsonld"} & data
     assert {"graph.graphml.gz", "graph.gexf.gz"} <= data and not {"graph.graphml", "graph.gexf"} & data
-    for name, content in render_network_exports(corpus).items():
+    for name, content in network_export_files(corpus):
         if name + ".gz" in data:
             assert gzip.decompress((tmp_path / "data" / (name + ".gz")).read_bytes()) == content
     network = nx.read_graphml(tmp_path / "data" / "graph.graphml.gz")  # networkx reads it compressed

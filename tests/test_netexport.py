@@ -8,7 +8,7 @@ import io
 import networkx as nx
 import pytest
 
-from builder.network.formats import render_network_exports
+from builder.network.formats import network_export_files
 from builder.pipeline import load_corpus
 
 from conftest import MINI
@@ -21,7 +21,7 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def exports(corpus):
-    return render_network_exports(corpus)
+    return dict(network_export_files(corpus))
 
 
 def test_csv(exports, corpus):
@@ -63,7 +63,7 @@ def test_gexf_is_dynamic(exports, tmp_path):
 
 
 def test_deterministic(corpus, exports):
-    assert render_network_exports(corpus) == exports
+    assert dict(network_export_files(corpus)) == exports
 
 
 def test_csv_cells_cannot_be_formulas(tmp_path):
@@ -79,7 +79,7 @@ def test_csv_cells_cannot_be_formulas(tmp_path):
         "    sources:\n      - source: demo-2025-12-02-article\n"
         "        quote: \"la loi encadre le robot\"\n"
         "        translation: {en: \"the law governs the robot\"}\n")})
-    exports = render_network_exports(load_corpus(tmp_path / "entities", root=tmp_path))
+    exports = dict(network_export_files(load_corpus(tmp_path / "entities", root=tmp_path)))
     nodes = list(csv.DictReader(io.StringIO(exports["nodes.csv"].decode(), newline="")))
     edges = list(csv.DictReader(io.StringIO(exports["edges.csv"].decode(), newline="")))
     node = next(n for n in nodes if n["id"] == "formula")

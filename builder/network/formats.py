@@ -76,10 +76,6 @@ def network(corpus: Corpus, nodes: list[dict], edges: list[dict], dynamic: bool 
     return graph
 
 
-def render_network_exports(corpus: Corpus) -> dict[str, bytes]:
-    return dict(network_export_files(corpus))
-
-
 def network_export_files(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
     """The exports by file name, each made once the one before is given out (at scale,
     each is hundreds of megabytes, and the GEXF's element tree several times that)."""

@@ -25,6 +25,7 @@ from rdflib.namespace import SH
 from builder.errors import Location
 from builder.model import Corpus
 from builder.paths import Iris
+from builder.rdf.lines import page_of
 
 PYSHACL_MAX_TRIPLES = 200_000
 PART_TRIPLES = 250_000  # about this many triples in the store at once
@@ -73,8 +74,9 @@ def parts(lines: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
 
 
 def _page(line: bytes) -> bytes:
-    """The page a line's subject hangs under: the subject up to its fragment."""
-    return line[:line.index(b" ")].partition(b"#")[0]
+    """The page a line's subject hangs under (a blank node: itself)."""
+    subject = line[:line.index(b" ")]
+    return page_of(subject) or subject
 
 
 def _sparql_violations(nt: bytes, vocabulary_ttl: bytes, queries) -> list[tuple[str, str]]:

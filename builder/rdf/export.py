@@ -29,7 +29,7 @@ from builder.paths import Iris, published
 from builder.rdf.conformance import check
 from builder.rdf.dataset import dataset_description, shacl_shapes
 from builder.rdf.graph import bind_prefixes, build_vocabulary_graph, corpus_triples
-from builder.rdf.lines import EntityLines, SortedLines
+from builder.rdf.lines import EntityLines, SortedLines, page_of
 
 
 @dataclass
@@ -57,7 +57,7 @@ def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -
         lines.add(f"{_n3(subject)} {_n3(predicate)} {written} .\n".encode())
     lines.finish()
     by_entity = EntityLines(lines.spilled, scratch)
-    pages = {page.encode() for page in pages}
+    page_iris = {page.encode() for page in pages}
     rdf_type = f"<{RDF.type}>".encode()
     subjects, last_subject = 0, None
     objects, properties, classes = set(), set(), set()
@@ -69,12 +69,12 @@ def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -
         properties.add(predicate)
         if predicate == rdf_type:
             classes.add(rest)
-        owner = subject[1:-1].partition(b"#")[0] if subject.startswith(b"<") else None
-        if owner in pages:
+        owner = page_of(subject)
+        if owner in page_iris:
             by_entity.add(owner, line)
         if rest.startswith(b"<"):
             target = rest[1:rest.index(b">")].partition(b"#")[0]
-            if target != owner and target in pages:
+            if target != owner and target in page_iris:
                 by_entity.add(target, line)
     counts = {"triples": lines.count, "distinctSubjects": subjects, "distinctObjects": len(objects),
               "properties": len(properties), "classes": len(classes)}

@@ -20,6 +20,12 @@ RUN_LINES = 3_000_000  # lines sorted in memory at once (about 500 MB)
 BUCKETS = 64  # files the entities' lines are spread over, beyond one run
 
 
+def page_of(subject: bytes) -> bytes | None:
+    """The page an N-Triples subject (`<page#fragment>`, `<page>`) hangs under, without
+    its brackets; None for a blank node."""
+    return subject[1:-1].partition(b"#")[0] if subject.startswith(b"<") else None
+
+
 class _Spill:
     """A temporary folder (in `scratch` if given), made when first needed and removed
     with its owner."""
