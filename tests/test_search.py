@@ -51,10 +51,10 @@ def test_a_possessive_does_not_count_a_name_twice():
 # -- the index, built with the site ------------------------------------------------------
 
 
-def fragments(site: Path) -> dict[str, dict]:
-    """Every indexed page's Pagefind fragment (gzip, after a 12-byte signature), by URL."""
+def fragments(site: Path, bundle: str = "pagefind/") -> dict[str, dict]:
+    """Every page's Pagefind fragment in a bundle (gzip, after a 12-byte signature), by URL."""
     pages = {}
-    for path in (site / "pagefind" / "fragment").iterdir():
+    for path in (site / bundle / "fragment").iterdir():
         fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
         pages[fragment["url"]] = fragment
     return pages
@@ -200,26 +200,37 @@ def test_the_search_field_and_dialog_are_labelled(browser, base, scheme):
     page.context.close()
 
 
-def test_every_name_and_alias_finds_its_entity_first(page, base):
+@pytest.mark.parametrize("bundled", [False, True], ids=["one index", "in bundles"])
+def test_every_name_and_alias_finds_its_entity_first(browser, request, serve, bundled):
     """Through the site's own search module (Pagefind, then a result named exactly as the
     query first), every name, name by language and alias of every entity, each source's
-    title included. Pagefind's ranking alone (the names' weights) gets nearly all of them."""
+    title included. Pagefind's ranking alone (the names' weights) gets nearly all of them;
+    as much in bundles of 150 pages merged (each ranking with the page's options, as
+    assets/search.js has them)."""
     from builder.paths import page_url
     from builder.pipeline import load_corpus
     corpus = load_corpus(ROOT / "entities", root=ROOT)
     cases = [(name, "/" + page_url(e)) for e in corpus.entities.values()
              for name in dict.fromkeys((e.name, *e.names.values(), *e.aliases))]
-    page.goto(base + "about/")
+    site = request.getfixturevalue("bundled_site" if bundled else "real_site")
+    page = browser.new_context().new_page()
+    page.goto(serve(site) + "about/")
     options = json.loads(page.text_content(".pg-search-options"))
-    firsts = page.evaluate("""async ([cases, options]) => {
+    assert bool(options.get("mergeIndex")) == bundled
+    firsts = page.evaluate("""async ([cases, {mergeIndex, ...options}]) => {
         const site = await import('/assets/search/pagefind.js');
         const plain = await import('/pagefind/pagefind.js');
         const ours = site.createInstance(options), pagefind = plain.createInstance(options);
+        for (const index of mergeIndex || []) {
+            await ours.mergeIndex('/' + index.bundlePath, options);
+            await pagefind.mergeIndex('/' + index.bundlePath, options);
+        }
         const first = async (instance, query) => (await (await instance.search(query)).results[0]?.data())?.url;
         const out = [];
         for (const [query] of cases) out.push([await first(ours, query), await first(pagefind, query)]);
         return out;
     }""", [cases, options])
+    page.context.close()
     wrong = [(query, expected, got) for (query, expected), (got, _) in zip(cases, firsts) if got != expected]
     by_weights = sum(plain == expected for (_, expected), (_, plain) in zip(cases, firsts))
     print(f"\n{len(cases)} names: {len(cases) - len(wrong)} find their entity first; "
@@ -257,3 +268,68 @@ def test_a_query_downloads_little(browser, base):
     print(f"\nthe search's interface: {interface / 1024:.0f} KiB; first query: {first / 1024:.0f} KiB "
           f"({index / 1024:.0f} KiB of index and fragments), second query: {second / 1024:.0f} KiB")
     assert interface < 250 * 1024 and first < 300 * 1024 and second < 100 * 1024
+
+
+# -- a large site's index, in bundles -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled_site(tmp_path_factory, real_site) -> Path:
+    """The project's site with its search index in bundles of at most 150 pages."""
+    from builder.site.build import build_site
+    tmp = tmp_path_factory.mktemp("bundled")
+    config = tmp / "mkdocs.yml"
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'site_src'}\n"
+                      f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
+                      f"plugins:\n  - policygraph:\n      entities: {ROOT / 'entities'}\n"
+                      f"      themes: {ROOT / 'themes'}\n      pages_per_search_bundle: 150\n", encoding="utf-8")
+    return build_site(config, tmp / "site")
+
+
+def merged_bundles(site: Path) -> list[str]:
+    """The bundles a page's search merges into the first (its options), from the site's root."""
+    page = (site / "about" / "index.html").read_text(encoding="utf-8")
+    options = json.loads(re.search(r'class="pg-search-options">(.*?)</script>', page, re.S)[1])
+    return [index["bundlePath"] for index in options.get("mergeIndex", [])]
+
+
+def test_a_large_sites_index_comes_in_bundles_holding_each_page_once(bundled_site, real_site):
+    """Beyond its pages per bundle, the index is made in several bundles, one after the
+    other, over shares of the pages: together they hold the pages one index holds, each
+    once and the same; the others hold only their index (the code is the first's), and
+    every page's search names them."""
+    merged = merged_bundles(bundled_site)
+    pages = len(list(real_site.rglob("*.html")))
+    assert len(merged) + 1 >= pages // 150 >= 2 and not merged_bundles(real_site)
+    assert merged == [f"pagefind/{number}/" for number in range(2, len(merged) + 2)]
+    together: dict[str, dict] = {}
+    for folder in ["pagefind/", *merged]:
+        part = fragments(bundled_site, folder)
+        assert len(part) > 100 and not set(part) & set(together), folder
+        together.update(part)
+    assert together == fragments(real_site)
+    for folder in merged:
+        assert {p.name for p in (bundled_site / folder).iterdir() if not p.name.endswith(".pf_meta")} <= {
+            "pagefind-entry.json", "index", "fragment", "filter"}
+
+
+def test_a_search_across_bundles_finds_each_entity_first(browser, bundled_site, serve):
+    """In the browser, the bundles answer as one index: each hand-picked name, and the
+    name of the last entity of every bundle, from a page at the root and one two folders
+    down (the bundles' addresses are the site's, whatever the page's)."""
+    from builder.paths import page_url
+    from builder.pipeline import load_corpus
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    entities = {"/" + page_url(e): e for e in corpus.entities.values()}
+    cases = list(HAND)
+    for folder in ["pagefind/", *merged_bundles(bundled_site)]:
+        last = sorted(set(fragments(bundled_site, folder)) & set(entities))[-1]
+        cases.append((entities[last].name, last.lstrip("/")))
+    base = serve(bundled_site)
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    for start in ("about/", "people/david-sacks/"):
+        page.goto(base + start)
+        open_search(page)
+        for query, expected in cases:
+            assert search(page, query)[0]["href"] == "/" + expected, (start, query)
+    page.context.close()

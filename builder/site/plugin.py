@@ -38,7 +38,7 @@ from builder.site.files import FreedFile, MadeFiles, add_file, move_tree
 from builder.site.fragments import SharedFragments
 from builder.site.git import last_changed, last_commit_date, repository_prefix
 from builder.site.preview import Preview, affected_pages, stale_items, with_kept
-from builder.site.search import index_site
+from builder.site.search import BUNDLE, PAGES_PER_BUNDLE, index_site, search_bundles
 from builder.site.watch import NativeWatch
 from builder.tools.schema import SCHEMA_DIR, render_schemas
 from builder.vocabulary import DEFAULT_PATH
@@ -65,6 +65,8 @@ class PolicygraphPluginConfig(base.Config):
     # MkDocs' polling (slower at scale, but it also sees edits that send no event, as on
     # some network drives and container bind mounts).
     watch = c.Choice(("events", "polling"), default="events")
+    # Beyond this many pages, the search index is made in several bundles (site/search.py).
+    pages_per_search_bundle = c.Type(int, default=PAGES_PER_BUNDLE)
 
 
 def with_kind_indexes(nav: list, vocabulary) -> list:
@@ -111,6 +113,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.parsed: ParsedFiles | None = None
         self.data_result: DataResult | None = None  # what the last data process reported
         self.search_lock = threading.Lock()  # one search indexing at a time (the preview's run in threads)
+        self.search_bundles: tuple[str, ...] = (BUNDLE,)
         self.native_watch: NativeWatch | None = None  # the entities folder's, under mkdocs serve
         self.listed: set[str] = set()  # the source paths of the pages in the nav
         self.theme_env = None  # the preview's theme environment, and what it was made for
@@ -167,6 +170,9 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
                 self.theme_env = (key, env)
         env.trim_blocks = env.lstrip_blocks = True
         env.globals["shared_fragment"] = SharedFragments(self.listed)
+        self.search_bundles = search_bundles(len(files.documentation_pages()), self.config.pages_per_search_bundle)
+        # The bundles the pages' search merges into the first, from the site's root.
+        env.globals["search_merge"] = [{"bundlePath": f"{bundle}/"} for bundle in self.search_bundles[1:]]
         return env
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -251,11 +257,11 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         if self.serving:
             start, self.data_start = self.data_start, None
             threading.Thread(target=self._data_in_background, args=(start, self.builds, site), daemon=True).start()
-            threading.Thread(target=self._index_preview, args=(site, language), daemon=True).start()
+            threading.Thread(target=self._index_preview, args=(site, language, self.search_bundles), daemon=True).start()
             return
         self._remove_spill()
         try:
-            index_site(site, language)
+            index_site(site, language, bundles=self.search_bundles)
             self.data_result = job.finish()
             move_tree(self.data_result.folder, site)
         except BuildError as error:
@@ -264,10 +270,10 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         finally:
             job.remove()
 
-    def _index_preview(self, site: Path, language: str) -> None:
+    def _index_preview(self, site: Path, language: str, bundles: tuple[str, ...]) -> None:
         with self.search_lock:
             try:
-                index_site(site, language, background=True)
+                index_site(site, language, background=True, bundles=bundles)
             except BuildError as error:
                 log.warning(f"policygraph: {error}")
 

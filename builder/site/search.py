@@ -7,19 +7,32 @@ What Pagefind reads the pages say themselves, with Pagefind's attributes: the th
 footer stay out) unless its front matter says `search: {exclude: true}` (the pages that
 only list entities), and the entity templates weigh an entity's names and leave out its
 infobox, evidence and data links. Ranking options the browser applies are in
-`overrides/partials/search.html`."""
+`overrides/partials/search.html`.
+
+Pagefind holds all it makes of every page it indexes in memory until it writes the bundle,
+so a site of more than PAGES_PER_BUNDLE pages (the plugin's `pages_per_search_bundle`) is
+indexed in several bundles, one Pagefind run after the other, each over its share of the
+pages (the first bundle in pagefind/, the others in pagefind/N/), which the browser's
+search merges (Pagefind's `mergeIndex`): a query then fetches an index chunk per bundle."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from builder.errors import BuildError
+from builder.paths import scratch_folder
 from builder.processes import die_with_parent, in_background
 
 BUNDLE = "pagefind"
+PAGES_PER_BUNDLE = 20_000
+# What a bundle merged into the first one needs (its own index; the code is the first's).
+MERGED_KEEP = ("pagefind-entry.json", "index", "fragment", "filter")
+MARKED = b"<div data-pagefind-body"  # overrides/main.html's article
 # Left out of every page: the theme's furniture inside the article (headings' permalinks,
 # the edit button), and code blocks (SPARQL queries, Turtle, commands: no snippet to show).
 EXCLUDE = (".headerlink", ".md-content__button", "pre")
@@ -31,32 +44,82 @@ class SearchIndex:
     pages: int
 
 
-def index_site(site: Path, language: str, background: bool = False) -> SearchIndex:
-    """Index the built site in `site` (its pages only: run it once they are all written).
-    The same pages give the same files, byte for byte. In the `background` (the preview's),
-    Pagefind runs at a lower CPU priority."""
+def search_bundles(pages: int, pages_per_bundle: int = PAGES_PER_BUNDLE) -> tuple[str, ...]:
+    """The search's bundles (folders of the site) for a site of `pages` pages: the first is
+    Pagefind's own, where its code is; the pages' search merges the others."""
+    count = max(1, -(-pages // max(1, pages_per_bundle)))
+    return (BUNDLE, *(f"{BUNDLE}/{number}" for number in range(2, count + 1)))
+
+
+def index_site(site: Path, language: str, background: bool = False,
+               bundles: tuple[str, ...] = (BUNDLE,)) -> SearchIndex:
+    """Index the built site in `site` (its pages only: run it once they are all written)
+    into `bundles` (see `search_bundles`), its marked pages dealt out among them in the order
+    of their paths. The same pages give the same files, byte for byte. In the `background`
+    (the preview's), Pagefind runs at a lower CPU priority."""
     from pagefind_bin import get_executable  # the pagefind[bin] wheel's binary
     try:
         executable = get_executable()
     except FileNotFoundError as error:
         raise BuildError(f"Pagefind is missing ({error}): reinstall with `make setup`") from None
-    command = [str(executable), "--site", ".", "--output-subdir", BUNDLE, "--force-language", language, "--quiet"]
+    if len(bundles) == 1:
+        pages = _run(executable, site, site / bundles[0], language, background)
+    else:
+        marked = [path for path in sorted(site.rglob("*.html")) if MARKED in path.read_bytes()]
+        pages = 0
+        for number, bundle in enumerate(bundles):
+            # Every len(bundles)-th page: each bundle a sample of all kinds of page, so that
+            # a word is about as rare in each (Pagefind weighs a word by its rarity in the
+            # bundle) and the bundles' scores interleave as one index's would.
+            share = marked[number::len(bundles)]
+            folder = scratch_folder(site, "search")
+            try:
+                _link(site, share, folder)
+                pages += _run(executable, folder, site / bundle, language, background)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            if number:
+                for path in (site / bundle).iterdir():
+                    if path.name not in MERGED_KEEP and not path.name.endswith(".pf_meta"):
+                        path.unlink()
+    return SearchIndex(site / bundles[0], pages)
+
+
+def _run(executable: Path, pages: Path, output: Path, language: str, background: bool) -> int:
+    """Pagefind over the folder `pages`, its bundle written to `output`: the pages indexed."""
+    command = [str(executable), "--site", ".", "--output-path", str(output.resolve()),
+               "--force-language", language, "--quiet"]
     for selector in EXCLUDE:
         command += ["--exclude-selectors", selector]
-    # In the site folder: no pagefind.yml of the project's or the user's is read.
-    result = subprocess.run(command, cwd=site, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+    # In the pages' folder: no pagefind.yml of the project's or the user's is read.
+    result = subprocess.run(command, cwd=pages, capture_output=True, text=True, stdin=subprocess.DEVNULL,
                             preexec_fn=_in_background if background else die_with_parent)
-    entry = site / BUNDLE / "pagefind-entry.json"
+    entry = output / "pagefind-entry.json"
     if result.returncode != 0 or not entry.is_file():
-        output = "\n".join(part.strip() for part in (result.stdout, result.stderr) if part.strip())
+        output_text = "\n".join(part.strip() for part in (result.stdout, result.stderr) if part.strip())
         raise BuildError(f"the search index could not be built (pagefind exited with {result.returncode}):\n"
-                         f"{output[-3000:]}")
+                         f"{output_text[-3000:]}")
     languages = json.loads(entry.read_text(encoding="utf-8")).get("languages", {})
-    pages = sum(language.get("page_count", 0) for language in languages.values())
-    if not pages:
+    pages_indexed = sum(language.get("page_count", 0) for language in languages.values())
+    if not pages_indexed:
         raise BuildError("the search index holds no page: no page is marked data-pagefind-body "
                          "(see overrides/main.html)")
-    return SearchIndex(site / BUNDLE, pages)
+    return pages_indexed
+
+
+def _link(site: Path, pages: list[Path], folder: Path) -> None:
+    """The `pages` of `site` at the same places in `folder` (hard links, or copies on a
+    file system without them)."""
+    made = set()
+    for page in pages:
+        target = folder / page.relative_to(site)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.link(page, target)
+        except OSError:
+            shutil.copyfile(page, target)
 
 
 def _in_background() -> None:

@@ -12,6 +12,8 @@
   // Pagefind's API with exact names first (assets/search/pagefind.js, beside this script),
   // which loads the index from the site's pagefind/ folder.
   const bundlePath = new URL("search/", document.currentScript.src).pathname;
+  // A large site's other bundles (overrides/partials/search.html), named from its root.
+  const root = new URL("../", document.currentScript.src);
   let loading = null;
   let ui = null;
 
@@ -34,6 +36,11 @@
       });
       loading = Promise.all([loadUi(), dialog]).then(([, html]) => {
         const options = JSON.parse(slot.querySelector(".pg-search-options").textContent);
+        if (options.mergeIndex) {
+          // Each bundle ranks its results with the same options, so that they interleave.
+          const { mergeIndex, ...shared } = options;
+          options.mergeIndex = mergeIndex.map((index) => ({ ...shared, ...index, bundlePath: new URL(index.bundlePath, root).pathname }));
+        }
         window.PagefindComponents.configureInstance("default", { ...options, bundlePath });
         document.removeEventListener("keydown", onKey);  // Pagefind's trigger answers "/" from now on
         const focused = fallback.contains(document.activeElement);
