@@ -245,6 +245,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
 
     def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
         parts = self.parts.pop(page.file.src_uri, None)  # each page is written once: free its parts
+        if not self.serving:
+            page.content = None  # nor does MkDocs need its HTML again, which it keeps otherwise
         return fill_parts(output, parts) if parts else output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
