@@ -11,7 +11,7 @@ class PolicygraphError(Exception):
     """Base class of every error the builder reports on purpose."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     path: str
     line: int = 1

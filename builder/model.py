@@ -13,7 +13,7 @@ from builder.vocabulary import Vocabulary
 from .vocabulary.kinds import EDate
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """One source backing a relation: its words, their standing, and the editors'
     translations of them (language -> text), for readers of other languages."""
@@ -27,7 +27,7 @@ class Citation:
         return dict(self.translations).get(language)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """One sourced claim: `subject predicate target`, with qualifiers."""
 
@@ -56,7 +56,7 @@ class Relation:
         return tuple(d for d in (self.date, self.start, self.end) if d is not None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A person, organization, law, event, product or source."""
 

@@ -293,6 +293,14 @@ def merged_bundles(site: Path) -> list[str]:
     return [index["bundlePath"] for index in options.get("mergeIndex", [])]
 
 
+def test_too_few_pages_per_bundle_is_refused_before_anything_is_built(tmp_path, site_build):
+    config = site_config(tmp_path, MINI)
+    config.write_text(config.read_text(encoding="utf-8") + "      pages_per_search_bundle: 5\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"pages_per_search_bundle is 5; set it to 100 or more"):
+        site_build(config, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
 def test_a_large_sites_index_comes_in_bundles_holding_each_page_once(bundled_site, real_site):
     """Beyond its pages per bundle, the index is made in several bundles, one after the
     other, over shares of the pages: together they hold the pages one index holds, each

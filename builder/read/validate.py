@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import PurePosixPath
+from sys import intern
 
 from builder.errors import EntityError, EntityErrors, Location
 from builder.model import Citation, Corpus, Entity, Relation
@@ -296,7 +297,9 @@ class _Checker:
         citations = self.check_citations(raw, path + ("sources",), item.get("sources"), status)
         if len(self.errors) > before:
             return None
-        return Relation(subject=raw.id, predicate=predicate, target=target, citations=citations,
+        # Ids and names shared by many relations: one string each (in memory, and in the
+        # pickles that hand the corpus to other processes).
+        return Relation(subject=raw.id, predicate=intern(predicate), target=intern(target), citations=citations,
                         status=self.v.strongest(c.status for c in citations), role=role, note=note,
                         location=where, **dates)
 
@@ -359,7 +362,7 @@ class _Checker:
             self.error(raw.at(path + ("quote",)), f"quote is {words} words long (at most {MAX_QUOTE_WORDS})",
                        "quote the few words that support the claim; mark cuts with […]")
             return None
-        return Citation(source=source, quote=collapse_spaces(text), status=status,
+        return Citation(source=intern(source), quote=collapse_spaces(text), status=intern(status),
                         translations=tuple((k, collapse_spaces(v)) for k, v in translations.items()))
 
     # -- cross-references ------------------------------------------------------

@@ -38,7 +38,7 @@ from builder.site.files import FreedFile, MadeFiles, add_file, move_tree
 from builder.site.fragments import SharedFragments
 from builder.site.git import last_changed, last_commit_date, repository_prefix
 from builder.site.preview import Preview, affected_pages, stale_items, with_kept
-from builder.site.search import BUNDLE, PAGES_PER_BUNDLE, index_site, search_bundles
+from builder.site.search import BUNDLE, MIN_PAGES_PER_BUNDLE, PAGES_PER_BUNDLE, index_site, search_bundles
 from builder.site.watch import NativeWatch
 from builder.tools.schema import SCHEMA_DIR, render_schemas
 from builder.vocabulary import DEFAULT_PATH
@@ -135,6 +135,9 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.site_url:
             raise PluginError("policygraph: set site_url in mkdocs.yml; entity IRIs are built from it")
+        if self.config.pages_per_search_bundle < MIN_PAGES_PER_BUNDLE:
+            raise PluginError(f"policygraph: pages_per_search_bundle is {self.config.pages_per_search_bundle}; "
+                              f"set it to {MIN_PAGES_PER_BUNDLE} or more (every bundle must hold pages)")
         paths = self._paths(config)
         try:
             # the preview keeps what it parsed between its builds; a build reads apart

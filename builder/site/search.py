@@ -30,6 +30,7 @@ from builder.processes import die_with_parent, in_background
 
 BUNDLE = "pagefind"
 PAGES_PER_BUNDLE = 20_000
+MIN_PAGES_PER_BUNDLE = 100  # a site's few pages left out of the search cannot leave a bundle empty
 # What a bundle merged into the first one needs (its own index; the code is the first's).
 MERGED_KEEP = ("pagefind-entry.json", "index", "fragment", "filter")
 MARKED = b"<div data-pagefind-body"  # overrides/main.html's article

@@ -9,6 +9,7 @@ import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from sys import intern
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -28,7 +29,7 @@ At = Callable[[tuple], Location]  # where the value (or one of its items: at((i,
 Report = Callable[..., None]  # report(location, message, hint="")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class EDate:
     """An ISO date of year, month or day precision, possibly approximate (`2025-10~`)."""
 
@@ -46,7 +47,7 @@ class EDate:
             raise ValueError(f"month {month} does not exist")
         if day is not None and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
             raise ValueError(f"{year}-{month} has no day {day}")
-        return cls(value.rstrip("~"), approximate=bool(approx))
+        return cls(intern(value.rstrip("~")), approximate=bool(approx))
 
     @property
     def precision(self) -> str:
