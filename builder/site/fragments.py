@@ -27,7 +27,7 @@ class SharedFragments:
 
     def __call__(self, name: str, page, caller, toc=None) -> Markup:
         if toc is not None:
-            key = (name, _contents(toc))
+            key = (name, _contents(_shown(toc)))
         elif page is None or page.file.src_uri in self.listed:
             return caller()
         else:
@@ -36,6 +36,13 @@ class SharedFragments:
         if made is None:
             made = self.made[key] = caller()
         return made
+
+
+def _shown(toc):
+    """The entries the theme's table of contents shows: those below the page's title when
+    it comes first (the title's anchor differs from page to page, and is not shown)."""
+    first = next(iter(toc), None)
+    return first.children if first is not None and first.level == 1 else toc
 
 
 def _contents(toc) -> tuple:
