@@ -46,8 +46,9 @@ def validation_errors(root: Path, files: dict[str, str | bytes]) -> list[str]:
     return []
 
 
-def site_config(tmp: Path, entities: Path, site_dir: Path | None = None) -> Path:
-    """A mkdocs.yml inheriting the project's, pointed at another entities folder."""
+def site_config(tmp: Path, entities: Path, site_dir: Path | None = None, **options) -> Path:
+    """A mkdocs.yml inheriting the project's, pointed at another entities folder, with
+    more of the plugin's `options` if given."""
     config = tmp / "mkdocs.yml"
     config.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
@@ -55,7 +56,8 @@ def site_config(tmp: Path, entities: Path, site_dir: Path | None = None) -> Path
         f"site_dir: {site_dir or tmp / 'site'}\n"
         f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
         "plugins:\n  - policygraph:\n"
-        f"      entities: {entities}\n",
+        f"      entities: {entities}\n"
+        + "".join(f"      {name}: {value}\n" for name, value in options.items()),
         encoding="utf-8")
     return config
 

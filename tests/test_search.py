@@ -278,11 +278,7 @@ def bundled_site(tmp_path_factory, real_site) -> Path:
     """The project's site with its search index in bundles of at most 150 pages."""
     from builder.site.build import build_site
     tmp = tmp_path_factory.mktemp("bundled")
-    config = tmp / "mkdocs.yml"
-    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'site_src'}\n"
-                      f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
-                      f"plugins:\n  - policygraph:\n      entities: {ROOT / 'entities'}\n"
-                      f"      themes: {ROOT / 'themes'}\n      pages_per_search_bundle: 150\n", encoding="utf-8")
+    config = site_config(tmp, ROOT / "entities", themes=ROOT / "themes", pages_per_search_bundle=150)
     return build_site(config, tmp / "site")
 
 
@@ -294,9 +290,8 @@ def merged_bundles(site: Path) -> list[str]:
 
 
 def test_too_few_pages_per_bundle_is_refused_before_anything_is_built(tmp_path, site_build):
-    config = site_config(tmp_path, MINI)
-    config.write_text(config.read_text(encoding="utf-8") + "      pages_per_search_bundle: 5\n", encoding="utf-8")
-    with pytest.raises(BuildError, match=r"pages_per_search_bundle is 5; set it to 100 or more"):
+    config = site_config(tmp_path, MINI, pages_per_search_bundle=5)
+    with pytest.raises(BuildError, match=r"mkdocs.yml: policygraph: pages_per_search_bundle is 5; set it to 100 or more"):
         site_build(config, tmp_path / "site")
     assert not (tmp_path / "site").exists()
 

@@ -136,7 +136,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         if not config.site_url:
             raise PluginError("policygraph: set site_url in mkdocs.yml; entity IRIs are built from it")
         if self.config.pages_per_search_bundle < MIN_PAGES_PER_BUNDLE:
-            raise PluginError(f"policygraph: pages_per_search_bundle is {self.config.pages_per_search_bundle}; "
+            raise PluginError(f"{config.config_file_path}: policygraph: pages_per_search_bundle is "
+                              f"{self.config.pages_per_search_bundle}; "
                               f"set it to {MIN_PAGES_PER_BUNDLE} or more (every bundle must hold pages)")
         paths = self._paths(config)
         try:

@@ -48,7 +48,7 @@ class SearchIndex:
 def search_bundles(pages: int, pages_per_bundle: int = PAGES_PER_BUNDLE) -> tuple[str, ...]:
     """The search's bundles (folders of the site) for a site of `pages` pages: the first is
     Pagefind's own, where its code is; the pages' search merges the others."""
-    count = max(1, -(-pages // max(1, pages_per_bundle)))
+    count = max(1, -(-pages // pages_per_bundle))
     return (BUNDLE, *(f"{BUNDLE}/{number}" for number in range(2, count + 1)))
 
 
