@@ -9,8 +9,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from itertools import islice
+from xml.etree.ElementTree import Element, ElementTree, tostring
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
 
 from builder.csv_cells import safe_cell
 from builder.model import Corpus, EDate, Relation
@@ -76,26 +79,91 @@ def network(corpus: Corpus, nodes: list[dict], edges: list[dict], dynamic: bool 
     return graph
 
 
-def network_export_files(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
-    """The exports by file name, each made once the one before is given out (at scale,
-    each is hundreds of megabytes, and the GEXF's element tree several times that)."""
+def network_export_files(corpus: Corpus) -> Iterator[tuple[str, list[bytes]]]:
+    """The exports by file name, each in pieces to be joined (or compressed one after
+    the other), made once the one before is given out: at scale, each is hundreds of
+    megabytes."""
     nodes, edges = node_rows(corpus), [edge_row(corpus, r) for r in corpus.relations]
-    yield "nodes.csv", _csv(nodes)
-    yield "edges.csv", _csv(edges)
+    yield "nodes.csv", [_csv(nodes)]
+    yield "edges.csv", [_csv(edges)]
     graphml = io.BytesIO()
-    nx.write_graphml(network(corpus, nodes, edges), graphml, encoding="utf-8")
-    yield "graph.graphml", graphml.getvalue()
+    nx.write_graphml(network(corpus, nodes, edges), graphml, encoding="utf-8")  # lxml's: written as it goes
+    yield "graph.graphml", [graphml.getvalue()]
     del graphml
-    gexf = io.BytesIO()
-    nx.write_gexf(network(corpus, nodes, edges, dynamic=True), gexf, encoding="utf-8")
-    yield "graph.gexf", _without_date(gexf.getbuffer())
+    yield "graph.gexf", gexf(network(corpus, nodes, edges, dynamic=True))
 
 
-def _without_date(gexf: memoryview) -> bytes:
-    """networkx stamps GEXF files with today's date; builds must not depend on the clock."""
-    stamp = b'lastmodifieddate="'
-    start = bytes(gexf[:4096]).find(stamp)  # in the header
-    if start < 0:
-        return bytes(gexf)
-    end = bytes(gexf[start + len(stamp):start + len(stamp) + 64]).index(b'"') + start + len(stamp)
-    return b"".join((gexf[:start], b'lastmodifieddate="1970-01-01"', gexf[end + 1:]))
+def gexf(graph: nx.MultiDiGraph) -> list[bytes]:
+    """networkx's GEXF of `graph`, byte for byte (but for its date, 1970-01-01: builds
+    must not depend on the clock), in pieces: networkx's writer holds an element tree of
+    the whole graph, several times the size of the file; this one makes the elements of
+    CHUNK nodes or edges at a time and writes them at once."""
+    return _ChunkedGEXF().pieces(graph)
+
+
+class _ChunkedGEXF(GEXFWriter):
+    """GEXFWriter's own elements and formatting, for a chunk of nodes or edges at a time
+    (given to it as a small graph of their own, in the whole graph's order); the
+    declarations it collects meanwhile (attributes, time format) go into the document's
+    skeleton, written last and put around the chunks."""
+
+    CHUNK = 5_000
+    LEVEL = 3  # gexf > graph > nodes > node
+    SEPARATOR = ("\n" + "  " * LEVEL).encode()
+
+    def pieces(self, graph: nx.MultiDiGraph) -> list[bytes]:
+        for _, _, data in graph.edges(data=True):  # as GEXFWriter.add_graph
+            if data.get("id") is not None:
+                self.all_edge_ids.add(str(data["id"]))
+        self.graph_element = Element("graph", defaultedgetype="directed" if graph.is_directed() else "undirected",
+                                     mode="dynamic" if graph.graph.get("mode") == "dynamic" else "static",
+                                     name=graph.graph.get("name", ""))
+        nodes = self._chunks(graph, "nodes", self.add_nodes, self._node_chunks(graph))
+        edges = self._chunks(graph, "edges", self.add_edges, self._edge_chunks(graph))
+        for name, chunks in (("nodes", nodes), ("edges", edges)):
+            container = Element(name)
+            if chunks:
+                container.append(Element(f"policygraph-{name}"))
+            self.graph_element.append(container)
+        self.xml.find("meta").set("lastmodifieddate", "1970-01-01")
+        self.xml.append(self.graph_element)
+        self.indent(self.xml)
+        skeleton = io.BytesIO()
+        ElementTree(self.xml).write(skeleton, encoding=self.encoding, xml_declaration=True)
+        text, result = skeleton.getvalue(), []
+        for name, chunks in (("nodes", nodes), ("edges", edges)):
+            if chunks:
+                before, text = text.split(f"<policygraph-{name} />".encode(), 1)
+                result += [before, *chunks]
+        return result + [text]
+
+    def _chunks(self, graph, name: str, add, subgraphs) -> list[bytes]:
+        chunks = []
+        for subgraph in subgraphs:
+            holder = Element("graph")
+            add(subgraph, holder)
+            written = []
+            for element in holder.find(name):
+                self.indent(element, self.LEVEL)
+                element.tail = None
+                written.append(tostring(element, encoding=self.encoding))
+            chunks.append((self.SEPARATOR if chunks else b"") + self.SEPARATOR.join(written))
+        return chunks
+
+    def _node_chunks(self, graph) -> Iterator[nx.MultiDiGraph]:
+        items = iter(graph.nodes(data=True))
+        while chunk := list(islice(items, self.CHUNK)):
+            subgraph = graph.__class__(**graph.graph)
+            subgraph.add_nodes_from(chunk)
+            yield subgraph
+
+    def _edge_chunks(self, graph) -> Iterator[nx.MultiDiGraph]:
+        """Runs of the graph's edges in its order (a node's edges by target, each pair's
+        by key): a graph of a run iterates them in the same order."""
+        items = iter(graph.edges(keys=True, data=True))
+        while chunk := list(islice(items, self.CHUNK)):
+            subgraph = graph.__class__(**graph.graph)
+            sources = dict.fromkeys(u for u, _, _, _ in chunk)  # first: a graph's edges go by source, in its order
+            subgraph.add_nodes_from((n, graph.nodes[n]) for n in [*sources, *(v for _, v, _, _ in chunk)])
+            subgraph.add_edges_from(chunk)
+            yield subgraph

@@ -192,8 +192,8 @@ def network_exports(corpus: Corpus) -> list[tuple[str, bytes]]:
     """The whole network in the graph tools' formats (CSV, GraphML, GEXF), by published
     name, compressed where they are published compressed."""
     names = {f.name for f in published(len(corpus.relations))}
-    return [(name + ".gz", _gzip(content)) if name + ".gz" in names else (name, content)
-            for name, content in network_export_files(corpus)]
+    return [(name + ".gz", _gzip(pieces)) if name + ".gz" in names else (name, b"".join(pieces))
+            for name, pieces in network_export_files(corpus)]
 
 
 def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release: Release = Release(),
