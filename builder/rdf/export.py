@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,21 +188,21 @@ class Release:
     endpoint: str | None = None
 
 
-def network_exports(corpus: Corpus) -> list[tuple[str, bytes]]:
+def network_exports(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
     """The whole network in the graph tools' formats (CSV, GraphML, GEXF), by published
-    name, compressed where they are published compressed."""
+    name, compressed where they are published compressed, each made once the one before
+    is given out."""
     names = {f.name for f in published(len(corpus.relations))}
-    return [(name + ".gz", _gzip(pieces)) if name + ".gz" in names else (name, b"".join(pieces))
-            for name, pieces in network_export_files(corpus)]
+    for name, pieces in network_export_files(corpus):
+        yield (name + ".gz", _gzip(pieces)) if name + ".gz" in names else (name, b"".join(pieces))
 
 
-def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release: Release = Release(),
-                 network: list[tuple[str, bytes]] | None = None):
-    """Every file published under data/, by name, in an order that lets each big piece go
-    before the next is made, checked against the shapes before any is given out (raises
-    ShapeErrors), and the dataset description last (it gives each file's size). The
-    `network` exports may be made beforehand (`network_exports`): the data process makes
-    them before the graph, whose lines are then the only big thing it holds."""
+def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release: Release = Release()):
+    """Every file published under data/, by name, checked against the shapes before any
+    is given out (raises ShapeErrors), and the dataset description last (it gives each
+    file's size). In an order that lets each big piece go before the next is made: the
+    graph's files first, then, once the graph's lines are let go (if the caller holds
+    `serialized` no longer), the network's exports."""
     vocabulary = build_vocabulary_graph(corpus.vocabulary, site_url).serialize(format="turtle", encoding="utf-8")
     shapes = shacl_shapes(corpus.vocabulary, site_url)
     violations = check(corpus, site_url, serialized.lines, vocabulary, shapes)
@@ -224,15 +224,16 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
     yield give("vocabulary.ttl", vocabulary)
     yield give("shapes.ttl", shapes.serialize(format="turtle", encoding="utf-8"))
     del shapes
-    for name, content in network if network is not None else network_exports(corpus):
-        yield give(name, content)
-    del network
     if "graph.ttl" in names:
         yield give("graph.ttl", turtle(nt, rdf_prefixes(corpus.vocabulary, site_url)))
     if "graph.jsonld" in names:
         yield give("graph.jsonld", jsonld(nt, rdf_prefixes(corpus.vocabulary, site_url)))
+    counts = serialized.counts
+    del nt, serialized
+    for name, content in network_exports(corpus):
+        yield give(name, content)
     yield give("void.ttl", b"")  # its own size is not known before it is written: listed without
-    description = dataset_description(corpus, serialized.counts, site_url, sizes, release)
+    description = dataset_description(corpus, counts, site_url, sizes, release)
     yield "void.ttl", description.serialize(format="turtle", encoding="utf-8")
 
 

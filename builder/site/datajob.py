@@ -13,6 +13,7 @@ memory) in another."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import pickle
@@ -32,7 +33,7 @@ from builder.network.select import has_ego_network
 from builder.paths import EXPLORER_FILE, network_file, published, scratch_folder, theme_network_file, turtle_file
 from builder.processes import die_with_parent, in_background
 from builder.rdf.entity import entity_rdf_files
-from builder.rdf.export import Release, data_exports, network_exports, rdf_prefixes, serialize_corpus
+from builder.rdf.export import Release, data_exports, rdf_prefixes, serialize_corpus
 
 
 def data_file_names(corpus: Corpus, themes=()) -> list[str]:
@@ -58,14 +59,12 @@ def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: 
             target.write_bytes(content)
 
     write(NetworkRenderer(corpus).files(themes))
-    network = network_exports(corpus)
     serialized = serialize_corpus(corpus, site_url, scratch)
-    exports = data_exports(corpus, site_url, serialized, release, network)
-    del network
+    exports = data_exports(corpus, site_url, serialized, release)
     first = next(exports)  # the shapes are checked before anything of the graph is written
     write(entity_rdf_files(serialized, corpus, site_url, rdf_prefixes(corpus.vocabulary, site_url)))
-    del serialized.by_entity
-    write((f"data/{name}", content) for name, content in [first, *exports])
+    del serialized  # the exports let the graph's lines go before they make the network's
+    write((f"data/{name}", content) for name, content in itertools.chain([first], exports))
 
 
 @dataclass(frozen=True)
