@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,22 +68,32 @@ def index_site(site: Path, language: str, background: bool = False,
         pages = _run(executable, site, site / bundles[0], language, background)
     else:
         marked = [path for path in sorted(site.rglob("*.html")) if MARKED in path.read_bytes()]
+        # Every len(bundles)-th page: each bundle a sample of all kinds of page, so that a
+        # word is about as rare in each (Pagefind weighs a word by its rarity in the
+        # bundle) and the bundles' scores interleave as one index's would.
+        shares = [marked[number::len(bundles)] for number in range(len(bundles))]
         pages = 0
-        for number, bundle in enumerate(bundles):
-            # Every len(bundles)-th page: each bundle a sample of all kinds of page, so that
-            # a word is about as rare in each (Pagefind weighs a word by its rarity in the
-            # bundle) and the bundles' scores interleave as one index's would.
-            share = marked[number::len(bundles)]
-            folder = scratch_folder(site, "search")
+        # A helper thread links the next bundle's pages and removes the last one's while
+        # Pagefind runs: tens of thousands of files each time.
+        with ThreadPoolExecutor(1) as helper:
+            folders: list[Path] = []
             try:
-                _link(site, share, folder)
-                pages += _run(executable, folder, site / bundle, language, background)
+                folders.append(scratch_folder(site, "search"))
+                linking = helper.submit(_link, site, shares[0], folders[0])
+                for number, bundle in enumerate(bundles):
+                    linking.result()
+                    if number + 1 < len(bundles):
+                        folders.append(scratch_folder(site, "search"))
+                        linking = helper.submit(_link, site, shares[number + 1], folders[-1])
+                    pages += _run(executable, folders[number], site / bundle, language, background)
+                    helper.submit(shutil.rmtree, folders[number], ignore_errors=True)
+                    if number:
+                        for path in (site / bundle).iterdir():
+                            if path.name not in MERGED_KEEP and not path.name.endswith(".pf_meta"):
+                                path.unlink()
             finally:
-                shutil.rmtree(folder, ignore_errors=True)
-            if number:
-                for path in (site / bundle).iterdir():
-                    if path.name not in MERGED_KEEP and not path.name.endswith(".pf_meta"):
-                        path.unlink()
+                for folder in folders:
+                    helper.submit(shutil.rmtree, folder, ignore_errors=True)
     return SearchIndex(site / bundles[0], pages)
 
 
