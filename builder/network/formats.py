@@ -79,7 +79,7 @@ def network(corpus: Corpus, nodes: list[dict], edges: list[dict], dynamic: bool 
     return graph
 
 
-def network_export_files(corpus: Corpus) -> Iterator[tuple[str, list[bytes]]]:
+def network_export_files(corpus: Corpus) -> Iterator[tuple[str, list[bytes | memoryview]]]:
     """The exports by file name, each in pieces to be joined (or compressed one after
     the other), made once the one before is given out: at scale, each is hundreds of
     megabytes."""
@@ -88,7 +88,7 @@ def network_export_files(corpus: Corpus) -> Iterator[tuple[str, list[bytes]]]:
     yield "edges.csv", [_csv(edges)]
     graphml = io.BytesIO()
     nx.write_graphml(network(corpus, nodes, edges), graphml, encoding="utf-8")  # lxml's: written as it goes
-    yield "graph.graphml", [graphml.getvalue()]
+    yield "graph.graphml", [graphml.getbuffer()]  # not a copy
     del graphml
     yield "graph.gexf", gexf(network(corpus, nodes, edges, dynamic=True))
 
