@@ -79,6 +79,9 @@ def network(corpus: Corpus, nodes: list[dict], edges: list[dict], dynamic: bool 
     return graph
 
 
+NETWORK_EXPORTS = ("nodes.csv", "edges.csv", "graph.graphml", "graph.gexf")  # network_export_files' names
+
+
 def network_export_files(corpus: Corpus) -> Iterator[tuple[str, list[bytes | memoryview]]]:
     """The exports by file name, each in pieces to be joined (or compressed one after
     the other), made once the one before is given out: at scale, each is hundreds of

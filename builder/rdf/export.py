@@ -24,7 +24,7 @@ from rdflib.plugins.serializers.nt import _quoteLiteral  # rdflib's N-Triples li
 from builder import __version__
 from builder.errors import ShapeErrors
 from builder.model import Corpus
-from builder.network.formats import network_export_files
+from builder.network.formats import NETWORK_EXPORTS, network_export_files
 from builder.paths import Iris, published
 from builder.rdf.conformance import check
 from builder.rdf.dataset import dataset_description, shacl_shapes
@@ -201,6 +201,12 @@ class Release:
     endpoint: str | None = None
 
 
+def network_export_names(corpus: Corpus) -> list[str]:
+    """The names `network_exports` gives its files."""
+    names = {f.name for f in published(len(corpus.relations))}
+    return [name + ".gz" if name + ".gz" in names else name for name in NETWORK_EXPORTS]
+
+
 def network_exports(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
     """The whole network in the graph tools' formats (CSV, GraphML, GEXF), by published
     name, compressed where they are published compressed, each made once the one before
@@ -210,12 +216,14 @@ def network_exports(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
         yield (name + ".gz", _gzip(pieces)) if name + ".gz" in names else (name, b"".join(pieces))
 
 
-def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release: Release = Release()):
+def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release: Release = Release(),
+                 network: dict[str, int] | None = None):
     """Every file published under data/, by name, checked against the shapes before any
     is given out (raises ShapeErrors), and the dataset description last (it gives each
     file's size). In an order that lets each big piece go before the next is made: the
     graph's files first, then, once the graph's lines are let go (if the caller holds
-    `serialized` no longer), the network's exports."""
+    `serialized` no longer), the network's exports, unless they were written beforehand
+    (`network`: their sizes by name)."""
     vocabulary = build_vocabulary_graph(corpus.vocabulary, site_url).serialize(format="turtle", encoding="utf-8")
     shapes = shacl_shapes(corpus.vocabulary, site_url)
     violations = check(corpus, site_url, serialized.lines, vocabulary, shapes)
@@ -243,8 +251,11 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
         yield give("graph.jsonld", jsonld(nt, rdf_prefixes(corpus.vocabulary, site_url)))
     counts = serialized.counts
     del nt, serialized
-    for name, content in network_exports(corpus):
-        yield give(name, content)
+    if network is None:
+        for name, content in network_exports(corpus):
+            yield give(name, content)
+    else:
+        sizes.update(network)
     yield give("void.ttl", b"")  # its own size is not known before it is written: listed without
     description = dataset_description(corpus, counts, site_url, sizes, release)
     yield "void.ttl", description.serialize(format="turtle", encoding="utf-8")

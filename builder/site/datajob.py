@@ -31,9 +31,16 @@ from builder.model import Corpus
 from builder.network.render import NetworkRenderer
 from builder.network.select import has_ego_network
 from builder.paths import EXPLORER_FILE, network_file, published, scratch_folder, theme_network_file, turtle_file
-from builder.processes import die_with_parent, in_background
+from builder.processes import die_with_parent, in_background, run_apart
 from builder.rdf.entity import entity_rdf_files
-from builder.rdf.export import Release, data_exports, rdf_prefixes, serialize_corpus
+from builder.rdf.export import (
+    Release,
+    data_exports,
+    network_export_names,
+    network_exports,
+    rdf_prefixes,
+    serialize_corpus,
+)
 
 
 def data_file_names(corpus: Corpus, themes=()) -> list[str]:
@@ -46,9 +53,9 @@ def data_file_names(corpus: Corpus, themes=()) -> list[str]:
 
 def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: Release = Release(),
                      scratch: Path | None = None) -> None:
-    """The data files, written under `out` by path in the site: the network data first,
-    then every file derived from the RDF graph, in an order that lets each big piece go
-    before the next is made (peak memory). Temporary files go in `scratch` (the system's
+    """The data files, written under `out` by path in the site: the network's exports and
+    data first, then every file derived from the RDF graph, in an order that lets each big
+    piece go before the next is made (peak memory). Temporary files go in `scratch` (the system's
     temporary folder if None). Raises ShapeErrors if the graph breaks its shapes (and
     then writes no RDF file)."""
 
@@ -58,12 +65,17 @@ def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
 
+    # First (the build's other process is smallest then), and in a process of their own:
+    # they build millions of rows, graph attributes and XML elements, whose memory this
+    # process would keep (gigabytes at 100,000 entities).
+    run_apart(lambda: write((f"data/{name}", content) for name, content in network_exports(corpus)))
+    network = {name: (out / "data" / name).stat().st_size for name in network_export_names(corpus)}
     write(NetworkRenderer(corpus).files(themes))
     serialized = serialize_corpus(corpus, site_url, scratch)
-    exports = data_exports(corpus, site_url, serialized, release)
+    exports = data_exports(corpus, site_url, serialized, release, network)
     first = next(exports)  # the shapes are checked before anything of the graph is written
     write(entity_rdf_files(serialized, corpus, site_url, rdf_prefixes(corpus.vocabulary, site_url)))
-    del serialized  # the exports let the graph's lines go before they make the network's
+    del serialized  # the exports let the graph's lines go once they are written
     write((f"data/{name}", content) for name, content in itertools.chain([first], exports))
 
 

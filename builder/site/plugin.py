@@ -28,13 +28,14 @@ from builder.pages import reference
 from builder.pages.context import Context, PartsFile, StoredParts, fill_parts
 from builder.pages.parallel import render_workers
 from builder.pages.timeline import feed
-from builder.paths import THEMES_INDEX, entity_file, kind_index_src, scratch_folder, theme_src
+from builder.paths import THEMES_INDEX, entity_file, kind_index_src, page_src, scratch_folder, theme_src
+from builder.processes import give_back_memory
 from builder.rdf.export import Release
 from builder.read.catalogue import DEFAULT_FOLDER
 from builder.read.yaml import ParsedFiles
 from builder.site.assets import asset_files
 from builder.site.datajob import DataJob, DataResult, data_file_names
-from builder.site.files import FreedFile, MadeFiles, add_file, move_tree
+from builder.site.files import FreedFile, HtmlPage, MadeFiles, add_file, move_tree
 from builder.site.fragments import SharedFragments
 from builder.site.git import last_changed, last_commit_date, repository_prefix
 from builder.site.preview import Preview, affected_pages, stale_items, with_kept
@@ -118,6 +119,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.listed: set[str] = set()  # the source paths of the pages in the nav
         self.theme_env = None  # the preview's theme environment, and what it was made for
         self.made_files: MadeFiles | None = None  # the preview's last build's
+        self.edit_files: dict[str, str] = {}  # each entity page's file, by page, for "Edit this page"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         pipeline.batch_gc()
@@ -239,18 +241,24 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
                 add_file(files, File.generated(config, src, abs_src_path=str(asset)))
             else:
                 add_file(files, File.generated(config, src, content=asset()))
+        self.edit_files = {page_src(e): entity_file(e, self.prefix) for e in corpus.entities.values()} \
+            if self.config.edit_url_base else {}
+        if not self.serving:
+            self.project = None  # a build needs the corpus no more: its pages are made (a gigabyte at 100,000 entities)
         return files
 
     def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files: Files) -> str:
-        entity = self._entity_of(page.file.src_uri)
-        if entity is not None and self.config.edit_url_base:
-            page.edit_url = self.config.edit_url_base.rstrip("/") + "/" + entity_file(entity, self.prefix)
+        edited = self.edit_files.get(page.file.src_uri)
+        if edited is not None:
+            page.edit_url = self.config.edit_url_base.rstrip("/") + "/" + edited
         return markdown
 
     def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
         parts = self.parts.pop(page.file.src_uri, None)  # each page is written once: free its parts
-        if not self.serving:
-            page.content = None  # nor does MkDocs need its HTML again, which it keeps otherwise
+        if not self.serving:  # nor does MkDocs need its HTML again, which it keeps otherwise
+            page.content = None
+            if isinstance(page, HtmlPage):
+                page.body = None
         return fill_parts(output, parts) if parts else output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -266,6 +274,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             threading.Thread(target=self._index_preview, args=(site, language, self.search_bundles), daemon=True).start()
             return
         self._remove_spill()
+        give_back_memory()  # the pages' HTML, now written, for Pagefind
         try:
             index_site(site, language, bundles=self.search_bundles)
             self.data_result = job.finish()
@@ -334,12 +343,6 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
                 if job is not None:
                     job.cancel()
             self.data_job = self.pending = None
-
-    def _entity_of(self, src_uri: str):
-        kind, _, name = src_uri.partition("/")
-        corpus = self.project.corpus if self.project else None
-        entity = corpus.entities.get(name.removesuffix(".md")) if corpus else None
-        return entity if entity is not None and entity.kind == kind else None
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         paths = self._paths(config)
