@@ -352,26 +352,3 @@ def test_a_dump_compressed_in_pieces_is_gzips_of_the_whole():
     assert _gzip([whole[:7], memoryview(whole)[7:2 * GZIP_BLOCK], whole[2 * GZIP_BLOCK:]]) == expected
     assert _gzip([]) == gzip.compress(b"", 6, mtime=0)
 
-
-def test_work_done_apart_reports_its_error_here():
-    """The data process makes the network's exports in a forked process (its memory goes
-    back to the system): a failure there fails the build with the same error. Run in a
-    fresh interpreter, as the data process is (a process running threads does not fork)."""
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-    script = """
-import os
-from builder.processes import run_apart
-done = []
-run_apart(lambda: done.append(os.getpid()))
-assert done == [], "not done in another process"
-try:
-    run_apart(lambda: (_ for _ in ()).throw(OSError(28, "disk full")))
-except OSError as error:
-    print("raised:", error)
-"""
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "raised: [Errno 28] disk full"

@@ -31,7 +31,7 @@ from builder.model import Corpus
 from builder.network.render import NetworkRenderer
 from builder.network.select import has_ego_network
 from builder.paths import EXPLORER_FILE, network_file, published, scratch_folder, theme_network_file, turtle_file
-from builder.processes import die_with_parent, in_background, run_apart
+from builder.processes import die_with_parent, give_back_memory, in_background
 from builder.rdf.entity import entity_rdf_files
 from builder.rdf.export import (
     Release,
@@ -65,11 +65,11 @@ def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
 
-    # First (the build's other process is smallest then), and in a process of their own:
-    # they build millions of rows, graph attributes and XML elements, whose memory this
-    # process would keep (gigabytes at 100,000 entities).
-    run_apart(lambda: write((f"data/{name}", content) for name, content in network_exports(corpus)))
+    # First (the build's other process is smallest then), their memory given back before
+    # the graph is made: millions of rows, graph attributes and XML elements at scale.
+    write((f"data/{name}", content) for name, content in network_exports(corpus))
     network = {name: (out / "data" / name).stat().st_size for name in network_export_names(corpus)}
+    give_back_memory()
     write(NetworkRenderer(corpus).files(themes))
     serialized = serialize_corpus(corpus, site_url, scratch)
     exports = data_exports(corpus, site_url, serialized, release, network)
