@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from xml.etree.ElementTree import Element, ElementTree, tostring
 
@@ -52,15 +53,18 @@ def edge_row(corpus: Corpus, relation: Relation) -> dict:
             "citations": len(relation.citations), "statement": f"{relation.subject}#{relation.key}"}
 
 
-def _csv(rows: list[dict]) -> bytes:
+def _csv(rows: Iterable[dict]) -> bytes:
+    rows = iter(rows)
+    first = next(rows, None)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(first) if first else [], lineterminator="\n")
     writer.writeheader()
-    writer.writerows([{k: safe_cell(v) for k, v in row.items()} for row in rows])
+    if first is not None:
+        writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in itertools.chain([first], rows))
     return buffer.getvalue().encode("utf-8")
 
 
-def network(corpus: Corpus, nodes: list[dict], edges: list[dict], dynamic: bool = False) -> nx.MultiDiGraph:
+def network(corpus: Corpus, nodes: list[dict], edges: Iterable[dict], dynamic: bool = False) -> nx.MultiDiGraph:
     """The multigraph of the rows (node_rows, edge_row of each relation in order), with
     typed attributes; `dynamic`: with each edge's and dated node's time interval as
     `start` and `end` (GEXF spells)."""
@@ -86,14 +90,18 @@ def network_export_files(corpus: Corpus) -> Iterator[tuple[str, list[bytes | mem
     """The exports by file name, each in pieces to be joined (or compressed one after
     the other), made once the one before is given out: at scale, each is hundreds of
     megabytes."""
-    nodes, edges = node_rows(corpus), [edge_row(corpus, r) for r in corpus.relations]
+    nodes = node_rows(corpus)
+
+    def edges() -> Iterator[dict]:  # made again for each file: held, they would be half a million dicts
+        return (edge_row(corpus, r) for r in corpus.relations)
+
     yield "nodes.csv", [_csv(nodes)]
-    yield "edges.csv", [_csv(edges)]
+    yield "edges.csv", [_csv(edges())]
     graphml = io.BytesIO()
-    nx.write_graphml(network(corpus, nodes, edges), graphml, encoding="utf-8")  # lxml's: written as it goes
+    nx.write_graphml(network(corpus, nodes, edges()), graphml, encoding="utf-8")  # lxml's: written as it goes
     yield "graph.graphml", [graphml.getbuffer()]  # not a copy
     del graphml
-    yield "graph.gexf", gexf(network(corpus, nodes, edges, dynamic=True))
+    yield "graph.gexf", gexf(network(corpus, nodes, edges(), dynamic=True))
 
 
 def gexf(graph: nx.MultiDiGraph) -> list[bytes]:

@@ -29,7 +29,7 @@ from builder.paths import Iris, published
 from builder.rdf.conformance import check
 from builder.rdf.dataset import dataset_description, shacl_shapes
 from builder.rdf.graph import bind_prefixes, build_vocabulary_graph, corpus_triples
-from builder.rdf.lines import EntityLines, SortedLines, page_of
+from builder.rdf.lines import DistinctCount, EntityLines, SortedLines, page_of
 
 
 @dataclass
@@ -60,7 +60,7 @@ def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -
     page_iris = {page.encode() for page in pages}
     rdf_type = f"<{RDF.type}>".encode()
     subjects, last_subject = 0, None
-    objects, properties, classes = set(), set(), set()
+    objects, properties, classes = DistinctCount(lines.spilled, scratch), set(), set()
     for line in lines:
         subject, predicate, rest = line.split(b" ", 2)  # IRIs hold no spaces
         if subject != last_subject:  # sorted: a subject's lines are together
@@ -76,7 +76,7 @@ def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -
             target = rest[1:rest.index(b">")].partition(b"#")[0]
             if target != owner and target in page_iris:
                 by_entity.add(target, line)
-    counts = {"triples": lines.count, "distinctSubjects": subjects, "distinctObjects": len(objects),
+    counts = {"triples": lines.count, "distinctSubjects": subjects, "distinctObjects": objects.count(),
               "properties": len(properties), "classes": len(classes)}
     return Serialized(lines, by_entity.finish(), counts)
 

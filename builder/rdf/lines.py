@@ -3,7 +3,8 @@ large the graph: up to RUN_LINES lines are sorted in memory; beyond that, in run
 written to a temporary folder and merged into one file (an external merge sort), and
 each entity's lines go to one of BUCKETS files, read back one bucket at a time.
 
-A corpus whose graph fits in one run never touches the disk. Both ways give the same
+The distinct objects VoID counts are counted the same way: in memory, or a bucket at
+a time. A corpus whose graph fits in one run never touches the disk. Both ways give the same
 lines in the same order (bytes order: what `sorted` gives in memory)."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
-RUN_LINES = 3_000_000  # lines sorted in memory at once (about 500 MB)
+RUN_LINES = 1_000_000  # lines sorted in memory at once (about 200 MB)
 BUCKETS = 64  # files the entities' lines are spread over, beyond one run
 
 
@@ -138,3 +139,30 @@ class EntityLines:
                     grouped[page].append(line)
             for page, lines in grouped.items():
                 yield page, b"".join(lines)
+
+
+class DistinctCount:
+    """How many distinct lines were added: in a set, or (`on_disk`) in bucket files by
+    the lines' hash, each counted on its own (millions of distinct objects held at once
+    were a gigabyte at 100,000 entities)."""
+
+    def __init__(self, on_disk: bool, scratch: Path | None = None) -> None:
+        self._memory: set[bytes] | None = None if on_disk else set()
+        self._spill = _Spill(scratch)
+        self._buckets = [open(self._spill.path(f"distinct-{i}"), "wb") for i in range(BUCKETS)] if on_disk else []
+
+    def add(self, line: bytes) -> None:
+        if self._memory is not None:
+            self._memory.add(line)
+        else:
+            self._buckets[zlib.crc32(line) % BUCKETS].write(line)
+
+    def count(self) -> int:
+        if self._memory is not None:
+            return len(self._memory)
+        total = 0
+        for i, stream in enumerate(self._buckets):
+            stream.close()
+            with open(self._spill.path(f"distinct-{i}"), "rb") as bucket:
+                total += len(set(bucket))
+        return total
