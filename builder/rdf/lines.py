@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
-RUN_LINES = 1_000_000  # lines sorted in memory at once (about 200 MB)
+RUN_LINES = 2_000_000  # lines sorted in memory at once (about 400 MB)
 BUCKETS = 64  # files the entities' lines are spread over, beyond one run
 
 
