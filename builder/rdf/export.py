@@ -211,9 +211,8 @@ def network_exports(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
     """The whole network in the graph tools' formats (CSV, GraphML, GEXF), by published
     name, compressed where they are published compressed, each made once the one before
     is given out."""
-    names = {f.name for f in published(len(corpus.relations))}
-    for name, pieces in network_export_files(corpus):
-        yield (name + ".gz", _gzip(pieces)) if name + ".gz" in names else (name, b"".join(pieces))
+    for name, (_, pieces) in zip(network_export_names(corpus), network_export_files(corpus), strict=True):
+        yield name, _gzip(pieces) if name.endswith(".gz") else b"".join(pieces)
 
 
 def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release: Release = Release(),
