@@ -102,6 +102,29 @@ class SortedLines:
             yield from stream
 
 
+class _Buckets:
+    """Records spread over BUCKETS files of a spill folder by the CRC of a key, then read
+    back a bucket at a time: the records of one key are all in the same bucket."""
+
+    def __init__(self, spill: _Spill, name: str) -> None:
+        self._paths = [spill.path(f"{name}-{i}") for i in range(BUCKETS)]
+        self._streams = [open(path, "wb") for path in self._paths]
+
+    def write(self, key: bytes, record: bytes) -> None:
+        self._streams[zlib.crc32(key) % BUCKETS].write(record)
+
+    def close(self) -> None:
+        for stream in self._streams:
+            stream.close()
+
+    def __iter__(self) -> Iterator[Iterator[bytes]]:
+        """Each bucket's records (lines), in the order written, bucket after bucket."""
+        self.close()
+        for path in self._paths:
+            with open(path, "rb") as stream:
+                yield stream
+
+
 class EntityLines:
     """Lines gathered by entity page (an IRI, as bytes), each page's in the order added:
     in memory, or (`on_disk`) in bucket files by page, so that reading them back holds
@@ -110,19 +133,17 @@ class EntityLines:
     def __init__(self, on_disk: bool, scratch: Path | None = None) -> None:
         self._memory: dict[bytes, list[bytes]] | None = None if on_disk else defaultdict(list)
         self._spill = _Spill(scratch)
-        self._buckets: list | None = None
-        if on_disk:
-            self._buckets = [open(self._spill.path(f"bucket-{i}"), "wb") for i in range(BUCKETS)]
+        self._buckets = _Buckets(self._spill, "bucket") if on_disk else None
 
     def add(self, page: bytes, line: bytes) -> None:
         if self._memory is not None:
             self._memory[page].append(line)
         else:
-            self._buckets[zlib.crc32(page) % BUCKETS].write(page + b" " + line)
+            self._buckets.write(page, page + b" " + line)
 
     def finish(self) -> EntityLines:
-        for stream in self._buckets or ():
-            stream.close()
+        if self._buckets is not None:
+            self._buckets.close()
         return self
 
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
@@ -131,12 +152,11 @@ class EntityLines:
             for page, lines in self._memory.items():
                 yield page, b"".join(lines)
             return
-        for i in range(BUCKETS):
+        for bucket in self._buckets:
             grouped: dict[bytes, list[bytes]] = defaultdict(list)
-            with open(self._spill.path(f"bucket-{i}"), "rb") as stream:
-                for record in stream:
-                    page, _, line = record.partition(b" ")
-                    grouped[page].append(line)
+            for record in bucket:
+                page, _, line = record.partition(b" ")
+                grouped[page].append(line)
             for page, lines in grouped.items():
                 yield page, b"".join(lines)
 
@@ -149,20 +169,15 @@ class DistinctCount:
     def __init__(self, on_disk: bool, scratch: Path | None = None) -> None:
         self._memory: set[bytes] | None = None if on_disk else set()
         self._spill = _Spill(scratch)
-        self._buckets = [open(self._spill.path(f"distinct-{i}"), "wb") for i in range(BUCKETS)] if on_disk else []
+        self._buckets = _Buckets(self._spill, "distinct") if on_disk else None
 
     def add(self, line: bytes) -> None:
         if self._memory is not None:
             self._memory.add(line)
         else:
-            self._buckets[zlib.crc32(line) % BUCKETS].write(line)
+            self._buckets.write(line, line)
 
     def count(self) -> int:
         if self._memory is not None:
             return len(self._memory)
-        total = 0
-        for i, stream in enumerate(self._buckets):
-            stream.close()
-            with open(self._spill.path(f"distinct-{i}"), "rb") as bucket:
-                total += len(set(bucket))
-        return total
+        return sum(len(set(bucket)) for bucket in self._buckets)

@@ -72,29 +72,41 @@ def index_site(site: Path, language: str, background: bool = False,
         # word is about as rare in each (Pagefind weighs a word by its rarity in the
         # bundle) and the bundles' scores interleave as one index's would.
         shares = [marked[number::len(bundles)] for number in range(len(bundles))]
-        pages = 0
-        # A helper thread links the next bundle's pages and removes the last one's while
-        # Pagefind runs: tens of thousands of files each time.
-        with ThreadPoolExecutor(1) as helper:
-            folders: list[Path] = []
-            try:
-                folders.append(scratch_folder(site, "search"))
-                linking = helper.submit(_link, site, shares[0], folders[0])
-                for number, bundle in enumerate(bundles):
-                    linking.result()
-                    if number + 1 < len(bundles):
-                        folders.append(scratch_folder(site, "search"))
-                        linking = helper.submit(_link, site, shares[number + 1], folders[-1])
-                    pages += _run(executable, folders[number], site / bundle, language, background)
-                    helper.submit(shutil.rmtree, folders[number], ignore_errors=True)
-                    if number:
-                        for path in (site / bundle).iterdir():
-                            if path.name not in MERGED_KEEP and not path.name.endswith(".pf_meta"):
-                                path.unlink()
-            finally:
-                for folder in folders:
-                    helper.submit(shutil.rmtree, folder, ignore_errors=True)
+        pages = _index_shares(executable, site, shares, bundles, language, background)
     return SearchIndex(site / bundles[0], pages)
+
+
+def _index_shares(executable: Path, site: Path, shares: list[list[Path]], bundles: tuple[str, ...],
+                  language: str, background: bool) -> int:
+    """Pagefind over each share of the pages, into its bundle, one run after the other:
+    the pages indexed. A helper thread links the next share's pages into a folder of their
+    own, and removes the last one's, while Pagefind runs: tens of thousands of files each
+    time."""
+    pages = removed = 0
+    with ThreadPoolExecutor(1) as helper:
+        folders = [scratch_folder(site, "search") for _ in bundles]
+        try:
+            linking = helper.submit(_link, site, shares[0], folders[0])
+            for number, bundle in enumerate(bundles):
+                linking.result()
+                if number + 1 < len(bundles):
+                    linking = helper.submit(_link, site, shares[number + 1], folders[number + 1])
+                pages += _run(executable, folders[number], site / bundle, language, background)
+                helper.submit(shutil.rmtree, folders[number], ignore_errors=True)
+                removed += 1
+                if number:
+                    _keep_merged(site / bundle)
+        finally:
+            for folder in folders[removed:]:
+                helper.submit(shutil.rmtree, folder, ignore_errors=True)
+    return pages
+
+
+def _keep_merged(bundle: Path) -> None:
+    """Of a bundle merged into the first, only what the merge reads (MERGED_KEEP)."""
+    for path in bundle.iterdir():
+        if path.name not in MERGED_KEEP and not path.name.endswith(".pf_meta"):
+            path.unlink()
 
 
 def _run(executable: Path, pages: Path, output: Path, language: str, background: bool) -> int:
