@@ -83,7 +83,7 @@ def builder_stages(entities: Path) -> dict[str, float]:
     from builder.pages.parallel import render_workers
     from builder.pipeline import batch_gc, read_entities
     from builder.rdf.entity import entity_rdf_files
-    from builder.rdf.export import data_exports, rdf_prefixes, serialize_corpus
+    from builder.rdf.export import data_exports, network_exports, rdf_prefixes, serialize_corpus
     from builder.read.validate import validate
     from builder.vocabulary import load_vocabulary
     batch_gc()  # as the plugin does
@@ -97,7 +97,8 @@ def builder_stages(entities: Path) -> dict[str, float]:
     serialized = stages.run("graph", serialize_corpus, corpus, SITE_URL)
     prefixes = rdf_prefixes(corpus.vocabulary, SITE_URL)
     stages.run("exports", lambda: sum(len(content) for _, content in entity_rdf_files(serialized, corpus, SITE_URL, prefixes)))
-    stages.run("exports", lambda: dict(data_exports(corpus, SITE_URL, serialized)))
+    network = stages.run("exports", lambda: {name: len(content) for name, content in network_exports(corpus)})
+    stages.run("exports", lambda: dict(data_exports(corpus, SITE_URL, serialized, network)))
     times = stages.times
     for stage in STAGES[:-1]:
         times[cpu_row("builder total")] = times.get(cpu_row("builder total"), 0.0) + times[cpu_row(stage)]

@@ -215,14 +215,13 @@ def network_exports(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
         yield name, _gzip(pieces) if name.endswith(".gz") else b"".join(pieces)
 
 
-def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release: Release = Release(),
-                 network: dict[str, int] | None = None):
-    """Every file published under data/, by name, checked against the shapes before any
-    is given out (raises ShapeErrors), and the dataset description last (it gives each
-    file's size). In an order that lets each big piece go before the next is made: the
-    graph's files first, then, once the graph's lines are let go (if the caller holds
-    `serialized` no longer), the network's exports, unless they were written beforehand
-    (`network`: their sizes by name)."""
+def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, network: dict[str, int],
+                 release: Release = Release()):
+    """Every file published under data/ but the network's exports (`network_exports`,
+    made beforehand: `network` gives their sizes by name), by name, checked against the
+    shapes before any is given out (raises ShapeErrors), and the dataset description last
+    (it gives each file's size). The graph's files one after the other, so that the
+    graph's lines go once written (if the caller holds `serialized` no longer)."""
     vocabulary = build_vocabulary_graph(corpus.vocabulary, site_url).serialize(format="turtle", encoding="utf-8")
     shapes = shacl_shapes(corpus.vocabulary, site_url)
     violations = check(corpus, site_url, serialized.lines, vocabulary, shapes)
@@ -250,11 +249,7 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
         yield give("graph.jsonld", jsonld(nt, rdf_prefixes(corpus.vocabulary, site_url)))
     counts = serialized.counts
     del nt, serialized
-    if network is None:
-        for name, content in network_exports(corpus):
-            yield give(name, content)
-    else:
-        sizes.update(network)
+    sizes.update(network)
     yield give("void.ttl", b"")  # its own size is not known before it is written: listed without
     description = dataset_description(corpus, counts, site_url, sizes, release)
     yield "void.ttl", description.serialize(format="turtle", encoding="utf-8")
@@ -262,7 +257,9 @@ def data_exports(corpus: Corpus, site_url: str, serialized: Serialized, release:
 
 def render_exports(corpus: Corpus, site_url: str, release: Release = Release()) -> dict[str, bytes]:
     """Every published RDF and network file, by file name."""
-    files = dict(data_exports(corpus, site_url, serialize_corpus(corpus, site_url), release))
+    files = dict(network_exports(corpus))
+    sizes = {name: len(content) for name, content in files.items()}
+    files.update(data_exports(corpus, site_url, serialize_corpus(corpus, site_url), sizes, release))
     return {f.name: files[f.name] for f in published(len(corpus.relations))}
 
 

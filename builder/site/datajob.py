@@ -72,7 +72,7 @@ def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: 
     give_back_memory()
     write(NetworkRenderer(corpus).files(themes))
     serialized = serialize_corpus(corpus, site_url, scratch)
-    exports = data_exports(corpus, site_url, serialized, release, network)
+    exports = data_exports(corpus, site_url, serialized, network, release)
     first = next(exports)  # the shapes are checked before anything of the graph is written
     write(entity_rdf_files(serialized, corpus, site_url, rdf_prefixes(corpus.vocabulary, site_url)))
     del serialized  # the exports let the graph's lines go once they are written
