@@ -282,7 +282,7 @@ def test_the_previews_data_process_runs_at_a_lower_priority(tmp_path):
     import os
     import time
 
-    from builder.pipeline import load_corpus
+    from builder.pipeline import Project, load_corpus
     from builder.processes import BACKGROUND_NICENESS
     from builder.site.datajob import DataJob
 
@@ -290,7 +290,8 @@ def test_the_previews_data_process_runs_at_a_lower_priority(tmp_path):
     corpus = load_corpus(MINI, root=MINI.parent)
     mine = os.getpriority(os.PRIO_PROCESS, 0)
     for background, expected in ((True, mine + BACKGROUND_NICENESS), (False, mine)):
-        job = DataJob(corpus, (), "https://policygraph.example.org/", beside=tmp_path / "site", background=background)
+        job = DataJob(Project(corpus, [], "", []), "https://policygraph.example.org/", beside=tmp_path / "site",
+                      background=background)
         seen = set()
         while job.process.poll() is None:
             try:

@@ -281,8 +281,8 @@ def test_a_failing_data_process_fails_the_build(tmp_path, monkeypatch, site_buil
     write_tree(site, {"index.html": "previous", ".policygraph-site": ""})
     jobs = []
 
-    def failing_job(corpus, themes, site_url, release, beside, background=False, pickled=None):
-        jobs.append(DataJob(None, themes, site_url, release, beside, background))
+    def failing_job(project, site_url, release, beside, background=False):
+        jobs.append(DataJob(None, site_url, release, beside, background))
         return jobs[-1]
     monkeypatch.setattr("builder.site.plugin.DataJob", failing_job)
     with pytest.raises(BuildError) as info:

@@ -5,9 +5,9 @@ while the first renders the pages and MkDocs builds them, so a build uses both c
 HTML depends on them: pages link to them, and their scripts fetch them.
 
 The second process is a fresh interpreter (`python -m builder.site.datajob`: no forked
-state, nothing of the caller's main module re-run); it receives the validated corpus
-and themes pickled in a file of its working folder (a build's as its reading process
-pickled them: pipeline.read_project_apart), and reports its own figures (time, peak
+state, nothing of the caller's main module re-run); it receives the project read (its
+validated corpus and themes) pickled in a file of its working folder (a build's as its
+reading process pickled it: pipeline.read_project_apart), and reports its own figures (time, peak
 memory) in another."""
 
 from __future__ import annotations
@@ -95,17 +95,16 @@ class DataJob:
     process ends if the build's process dies. In the `background` (the preview's), it runs
     at a lower CPU priority."""
 
-    def __init__(self, corpus: Corpus, themes, site_url: str, release: Release = Release(),
-                 beside: Path | None = None, background: bool = False, pickled: bytes | None = None) -> None:
-        """`pickled`: the project whose corpus and themes these are, pickled already (as a
-        build's reading process handed it over), passed on as it is."""
+    def __init__(self, project, site_url: str, release: Release = Release(), beside: Path | None = None,
+                 background: bool = False) -> None:
+        """`project`: what the files are made of (a pipeline.Project), or its pickle as a
+        build's reading process handed it over, passed on as it is."""
         self.cancelled = False
         self.work = scratch_folder(beside, "data") if beside else Path(tempfile.mkdtemp(prefix="policygraph-data-"))
-        if pickled is not None:
-            (self.work / "project.pickle").write_bytes(pickled)
+        (self.work / "project.pickle").write_bytes(
+            project if isinstance(project, bytes) else pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL))
         with open(self.work / "input.pickle", "wb") as stream:
-            pickle.dump((None if pickled is not None else (corpus, list(themes)), site_url, release), stream,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((site_url, release), stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.process = subprocess.Popen([sys.executable, "-m", "builder.site.datajob", str(self.work),
                                          str(os.getpid())] + (["--background"] if background else []),
                                         cwd=Path(__file__).resolve().parents[2], stdin=subprocess.DEVNULL)
@@ -155,16 +154,13 @@ def _main(work: Path, parent: int, background: bool = False) -> None:
     batch_gc()
     started = time.perf_counter()
     with open(work / "input.pickle", "rb") as stream:
-        given, site_url, release = pickle.load(stream)
-    if given is None:
-        with open(work / "project.pickle", "rb") as stream:
-            project = pickle.load(stream)
-        given = project.corpus, project.themes
-        del project
-        (work / "project.pickle").unlink()
-    corpus, themes = given
-    del given
-    (work / "input.pickle").unlink()
+        site_url, release = pickle.load(stream)
+    with open(work / "project.pickle", "rb") as stream:
+        project = pickle.load(stream)
+    corpus, themes = project.corpus, project.themes
+    del project
+    for name in ("input.pickle", "project.pickle"):
+        (work / name).unlink()
     try:
         write_data_files(corpus, themes, site_url, work / "out", release, scratch=work)
     except PolicygraphError as error:  # reported by the build, which fails

@@ -191,9 +191,9 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
                       edit_url_base=self.config.edit_url_base, file_prefix=self.prefix, themes=themes,
                       last=previous.made if previous else None,
                       stale_items=stale_items(previous, corpus) if previous else ())
-        start = functools.partial(DataJob, corpus, themes, config.site_url, Release(
+        start = functools.partial(DataJob, self.pickled or project, config.site_url, Release(
             modified=last_commit_date(self._paths(config).root), endpoint=self.config.sparql_endpoint),
-            beside=Path(config.site_dir), background=self.serving, pickled=self.pickled)
+            beside=Path(config.site_dir), background=self.serving)
         self.pickled = None
         # A build's data process starts now, beside the pages' rendering (it is the longest
         # of a build's stages); the preview's once the pages are written (handing it the corpus
