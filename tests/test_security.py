@@ -420,12 +420,13 @@ def test_an_unwritable_data_folder_is_reported_by_the_data_process(tmp_path):
     import subprocess
     import sys
 
-    from builder.pipeline import load_corpus
+    from builder.pipeline import Project, load_corpus
     from builder.rdf.export import Release
     work = tmp_path / "work"
     work.mkdir()
     corpus = load_corpus(MINI, root=ROOT)
-    (work / "input.pickle").write_bytes(pickle.dumps(((corpus, []), "https://x.example/", Release())))
+    (work / "project.pickle").write_bytes(pickle.dumps(Project(corpus, [], "", [])))
+    (work / "input.pickle").write_bytes(pickle.dumps(("https://x.example/", Release())))
     (work / "out").write_text("a file where the output folder goes")
     result = subprocess.run([sys.executable, "-m", "builder.site.datajob", str(work), str(os.getpid())],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
