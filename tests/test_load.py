@@ -7,7 +7,7 @@ import pytest
 
 from builder.errors import EntityErrors
 from builder.pipeline import load_corpus, read_entities
-from builder.read.yaml import MAX_FILE_BYTES, load_entities
+from builder.read.yaml import MAX_FILE_BYTES, load_entities, parse_yaml
 from builder.vocabulary import load_vocabulary
 
 from conftest import write_tree
@@ -75,6 +75,21 @@ def test_bad_file(tmp_path, name):
     assert only_error(tmp_path, {"entities/organizations/acme.yaml": content}) == expected
 
 
+def test_every_value_and_key_keeps_its_line_and_column_even_far_along_a_line():
+    """Positions are packed into one int each: a column past 65,535 (a long line in a file
+    within MAX_FILE_BYTES) and a line past it come back as they were."""
+    text = "type: person\nm: {long: " + "x" * 70_000 + ", last: [a, b]}\n" + "\n" * 70_000 + "end: 2\n"
+    value, marks = parse_yaml(text, "x.yaml")
+    assert value["m"]["last"] == ["a", "b"] and value["end"] == 2
+    second_line = text.split("\n")[1]
+    assert marks.key(("m", "last")) == (2, second_line.index("last") + 1)
+    assert marks.value(("m", "last")) == (2, second_line.index("[a") + 1)
+    assert marks.value(("m", "last", 1)) == (2, second_line.index("b]") + 1)
+    assert marks.key(("end",)) == marks.value(("end",))[:1] + (1,) and marks.key(("end",))[0] == 70_003
+    assert marks.nearest(("m", "last", 7)) == marks.value(("m", "last")) and marks.nearest(("nothing",)) == (1, 1)
+    assert marks.key(("m",)) == (2, 1) and marks.key(("m", "long")) == (2, 5) and marks.value(("m", "long")) == (2, 11)
+
+
 def test_huge_file(tmp_path):
     content = ORG + "description: |\n" + ("  " + "x" * 99 + "\n") * (MAX_FILE_BYTES // 100 + 10)
     message = only_error(tmp_path, {"entities/organizations/acme.yaml": content})
@@ -127,7 +142,7 @@ def test_the_preview_parses_only_the_files_that_changed(tmp_path, monkeypatch):
     def read(cache):
         parsed_now.clear()
         result = read_entities(tmp_path / "entities", vocabulary, tmp_path, cache)
-        return [(raw.path, raw.data, raw.value_marks) for raw in result.entities], list(parsed_now)
+        return [(raw.path, raw.data, raw.marks) for raw in result.entities], list(parsed_now)
 
     cache = ParsedFiles()
     first, parsed = read(cache)

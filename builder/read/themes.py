@@ -22,7 +22,7 @@ from builder.errors import EntityError, EntityErrors, Location
 from builder.model import Corpus
 from builder.read.hints import suggest
 from builder.read.validate import ID_RE
-from builder.read.yaml import decode, parse_yaml
+from builder.read.yaml import Marks, decode, parse_yaml
 from builder.vocabulary.kinds import KINDS
 
 # key -> (kind, required)
@@ -56,11 +56,11 @@ def load_themes(folder: Path, corpus: Corpus, root: Path | None = None) -> list[
                                           "theme files are themes/<id>.yaml"))
             continue
         try:
-            data, marks, key_marks = parse_yaml(decode(path.read_bytes(), shown), shown)
+            data, marks = parse_yaml(decode(path.read_bytes(), shown), shown)
         except EntityError as error:
             errors.append(error)
             continue
-        theme = _Check(path.stem, shown, marks, key_marks, corpus, errors).theme(data)
+        theme = _Check(path.stem, shown, marks, corpus, errors).theme(data)
         if theme is not None:
             themes.append(theme)
     if errors:
@@ -69,14 +69,11 @@ def load_themes(folder: Path, corpus: Corpus, root: Path | None = None) -> list[
 
 
 class _Check:
-    def __init__(self, theme_id, shown, marks, key_marks, corpus, errors) -> None:
-        self.theme_id, self.shown, self.corpus, self.errors = theme_id, shown, corpus, errors
-        self.marks, self.key_marks = marks, key_marks
+    def __init__(self, theme_id, shown, marks: Marks, corpus, errors) -> None:
+        self.theme_id, self.shown, self.marks, self.corpus, self.errors = theme_id, shown, marks, corpus, errors
 
     def at(self, path: tuple) -> Location:
-        while path and path not in self.marks:
-            path = path[:-1]
-        return Location(self.shown, *self.marks.get(path, (1, 1)))
+        return Location(self.shown, *self.marks.nearest(path))
 
     def report(self, where: Location, message: str, hint: str = "") -> None:
         self.errors.append(EntityError(where, message, hint))
@@ -88,7 +85,7 @@ class _Check:
                         "use lowercase ASCII letters, digits and single hyphens (and not 'index')")
         for key in data:
             if key not in KEYS:
-                where = Location(self.shown, *self.key_marks.get((key,), (1, 1)))
+                where = Location(self.shown, *(self.marks.key((key,)) or (1, 1)))
                 self.report(where, f"unknown theme key '{key}'", suggest(key, KEYS) or HINT)
         values = {}
         for key, (kind, required) in KEYS.items():

@@ -9,9 +9,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from builder.errors import EntityError, VocabularyError
 from builder.vocabulary.kinds import KINDS, Kind
+
+if TYPE_CHECKING:
+    from builder.read.yaml import Marks
 
 DEFAULT_PATH = Path(__file__).with_name("vocabulary.yaml")
 
@@ -250,7 +254,7 @@ def load_vocabulary(path: Path = DEFAULT_PATH) -> Vocabulary:
     from builder.read.yaml import decode, parse_yaml
     path = Path(path)
     try:
-        data, marks, _ = parse_yaml(decode(path.read_bytes(), str(path)), str(path))
+        data, marks = parse_yaml(decode(path.read_bytes(), str(path)), str(path))
     except OSError as exc:
         raise VocabularyError(f"{path}: cannot read the vocabulary: {exc.strerror}") from None
     except EntityError as error:
@@ -263,11 +267,11 @@ def load_vocabulary(path: Path = DEFAULT_PATH) -> Vocabulary:
     return vocabulary
 
 
-def _where(exc: Exception, marks: dict) -> str:
+def _where(exc: Exception, marks: Marks) -> str:
     """line:col of the deepest entry the error names, else the file's start."""
     name = exc.args[0] if exc.args and isinstance(exc.args[0], str) else None
-    found = [path for path in marks if path and path[-1] == name]
-    line, col = marks[max(found, key=len)] if found else (1, 1)
+    found = [path for path in marks.paths() if path and path[-1] == name]
+    line, col = marks.value(max(found, key=len)) if found else (1, 1)
     return f"{line}:{col}:"
 
 
@@ -367,12 +371,12 @@ def _build(data: dict, path: Path) -> Vocabulary:
     )
 
 
-def _check(v: Vocabulary, marks: dict) -> None:
+def _check(v: Vocabulary, marks: Marks) -> None:
     """Refuse an inconsistent vocabulary with a maintainer-facing message naming where."""
     problems: list[str] = []
 
     def problem(path: tuple, text: str) -> None:
-        line, col = marks.get(path, (1, 1))
+        line, col = marks.value(path) or (1, 1)
         problems.append(f"{v.path}:{line}:{col}: {text}")
 
     _check_keys(v, problem)
