@@ -9,8 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import tempfile
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from pathlib import Path
+from typing import BinaryIO
 from xml.etree.ElementTree import Element, ElementTree, tostring
 
 import networkx as nx
@@ -86,10 +89,11 @@ def network(corpus: Corpus, nodes: list[dict], edges: Iterable[dict], dynamic: b
 NETWORK_EXPORTS = ("nodes.csv", "edges.csv", "graph.graphml", "graph.gexf")  # network_export_files' names
 
 
-def network_export_files(corpus: Corpus) -> Iterator[tuple[str, list[bytes | memoryview]]]:
+def network_export_files(corpus: Corpus, scratch: Path | None = None) -> Iterator[tuple[str, Iterable[bytes]]]:
     """The exports by file name, each in pieces to be joined (or compressed one after
-    the other), made once the one before is given out: at scale, each is hundreds of
-    megabytes."""
+    the other) before the next is asked for, made once the one before is given out. The
+    XML ones are written to a temporary file (in `scratch`, the system's temporary folder
+    if None) and read back a block at a time: at scale, each is hundreds of megabytes."""
     nodes = node_rows(corpus)
 
     def edges() -> Iterator[dict]:  # made again for each file: held, they would be half a million dicts
@@ -97,43 +101,56 @@ def network_export_files(corpus: Corpus) -> Iterator[tuple[str, list[bytes | mem
 
     yield "nodes.csv", [_csv(nodes)]
     yield "edges.csv", [_csv(edges())]
-    graphml = io.BytesIO()
-    nx.write_graphml(network(corpus, nodes, edges()), graphml, encoding="utf-8")  # lxml's: written as it goes
-    yield "graph.graphml", [graphml.getbuffer()]  # not a copy
-    del graphml
-    yield "graph.gexf", gexf(network(corpus, nodes, edges(), dynamic=True))
+    with tempfile.TemporaryFile(dir=scratch) as spill:
+        nx.write_graphml(network(corpus, nodes, edges()), spill, encoding="utf-8")  # lxml's: written as it goes
+        yield "graph.graphml", _read_back(spill, 0, spill.tell())
+    with tempfile.TemporaryFile(dir=scratch) as spill:
+        yield "graph.gexf", gexf(network(corpus, nodes, edges(), dynamic=True), spill)
 
 
-def gexf(graph: nx.MultiDiGraph) -> list[bytes]:
+READ_BLOCK = 1 << 20
+
+
+def _read_back(spill: BinaryIO, start: int, end: int) -> Iterator[bytes]:
+    """The bytes of `spill` from `start` to `end`, a block at a time."""
+    spill.seek(start)
+    while start < end:
+        block = spill.read(min(READ_BLOCK, end - start))
+        start += len(block)
+        yield block
+
+
+def gexf(graph: nx.MultiDiGraph, spill: BinaryIO | None = None) -> Iterator[bytes]:
     """networkx's GEXF of `graph`, byte for byte (but for its date, 1970-01-01: builds
     must not depend on the clock), in pieces: networkx's writer holds an element tree of
     the whole graph, several times the size of the file; this one makes the elements of
-    CHUNK nodes or edges at a time and writes them at once."""
-    return _ChunkedGEXF().pieces(graph)
+    CHUNK nodes or edges at a time and writes them at once to `spill` (a binary file open
+    for reading and writing; in memory if None), read back as the pieces are asked for."""
+    return _ChunkedGEXF().pieces(graph, spill if spill is not None else io.BytesIO())
 
 
 class _ChunkedGEXF(GEXFWriter):
     """GEXFWriter's own elements and formatting, for a chunk of nodes or edges at a time
-    (given to it as a small graph of their own, in the whole graph's order); the
-    declarations it collects meanwhile (attributes, time format) go into the document's
-    skeleton, written last and put around the chunks."""
+    (given to it as a small graph of their own, in the whole graph's order), written to a
+    spill file; the declarations it collects meanwhile (attributes, time format) go into
+    the document's skeleton, written last and put around the chunks."""
 
     CHUNK = 5_000
     LEVEL = 3  # gexf > graph > nodes > node
     SEPARATOR = ("\n" + "  " * LEVEL).encode()
 
-    def pieces(self, graph: nx.MultiDiGraph) -> list[bytes]:
+    def pieces(self, graph: nx.MultiDiGraph, spill: BinaryIO) -> Iterator[bytes]:
         for _, _, data in graph.edges(data=True):  # as GEXFWriter.add_graph
             if data.get("id") is not None:
                 self.all_edge_ids.add(str(data["id"]))
         self.graph_element = Element("graph", defaultedgetype="directed" if graph.is_directed() else "undirected",
                                      mode="dynamic" if graph.graph.get("mode") == "dynamic" else "static",
                                      name=graph.graph.get("name", ""))
-        nodes = self._chunks(graph, "nodes", self.add_nodes, self._node_chunks(graph))
-        edges = self._chunks(graph, "edges", self.add_edges, self._edge_chunks(graph))
-        for name, chunks in (("nodes", nodes), ("edges", edges)):
+        nodes = self._chunks(graph, "nodes", self.add_nodes, self._node_chunks(graph), spill)
+        edges = self._chunks(graph, "edges", self.add_edges, self._edge_chunks(graph), spill)
+        for name, (start, end) in (("nodes", nodes), ("edges", edges)):
             container = Element(name)
-            if chunks:
+            if end > start:
                 container.append(Element(f"policygraph-{name}"))
             self.graph_element.append(container)
         self.xml.find("meta").set("lastmodifieddate", "1970-01-01")
@@ -141,15 +158,18 @@ class _ChunkedGEXF(GEXFWriter):
         self.indent(self.xml)
         skeleton = io.BytesIO()
         ElementTree(self.xml).write(skeleton, encoding=self.encoding, xml_declaration=True)
-        text, result = skeleton.getvalue(), []
-        for name, chunks in (("nodes", nodes), ("edges", edges)):
-            if chunks:
+        text = skeleton.getvalue()
+        del skeleton, graph
+        for name, (start, end) in (("nodes", nodes), ("edges", edges)):
+            if end > start:
                 before, text = text.split(f"<policygraph-{name} />".encode(), 1)
-                result += [before, *chunks]
-        return result + [text]
+                yield before
+                yield from _read_back(spill, start, end)
+        yield text
 
-    def _chunks(self, graph, name: str, add, subgraphs) -> list[bytes]:
-        chunks = []
+    def _chunks(self, graph, name: str, add, subgraphs, spill: BinaryIO) -> tuple[int, int]:
+        """The elements of `subgraphs` written to `spill`: where they start and end in it."""
+        start = spill.tell()
         for subgraph in subgraphs:
             holder = Element("graph")
             add(subgraph, holder)
@@ -158,8 +178,8 @@ class _ChunkedGEXF(GEXFWriter):
                 self.indent(element, self.LEVEL)
                 element.tail = None
                 written.append(tostring(element, encoding=self.encoding))
-            chunks.append((self.SEPARATOR if chunks else b"") + self.SEPARATOR.join(written))
-        return chunks
+            spill.write((self.SEPARATOR if spill.tell() > start else b"") + self.SEPARATOR.join(written))
+        return start, spill.tell()
 
     def _node_chunks(self, graph) -> Iterator[nx.MultiDiGraph]:
         items = iter(graph.nodes(data=True))

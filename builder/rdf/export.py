@@ -207,11 +207,11 @@ def network_export_names(corpus: Corpus) -> list[str]:
     return [name + ".gz" if name + ".gz" in names else name for name in NETWORK_EXPORTS]
 
 
-def network_exports(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
+def network_exports(corpus: Corpus, scratch: Path | None = None) -> Iterator[tuple[str, bytes]]:
     """The whole network in the graph tools' formats (CSV, GraphML, GEXF), by published
     name, compressed where they are published compressed, each made once the one before
-    is given out."""
-    for name, (_, pieces) in zip(network_export_names(corpus), network_export_files(corpus), strict=True):
+    is given out (their temporary files in `scratch`: see network_export_files)."""
+    for name, (_, pieces) in zip(network_export_names(corpus), network_export_files(corpus, scratch), strict=True):
         yield name, _gzip(pieces) if name.endswith(".gz") else b"".join(pieces)
 
 

@@ -67,7 +67,7 @@ def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: 
 
     # First (the build's other process is smallest then), their memory given back before
     # the graph is made: millions of rows, graph attributes and XML elements at scale.
-    write((f"data/{name}", content) for name, content in network_exports(corpus))
+    write((f"data/{name}", content) for name, content in network_exports(corpus, scratch))
     network = {name: (out / "data" / name).stat().st_size for name in network_export_names(corpus)}
     give_back_memory()
     write(NetworkRenderer(corpus).files(themes))
