@@ -239,6 +239,29 @@ def test_every_name_and_alias_finds_its_entity_first(browser, request, serve, bu
     assert by_weights >= 0.98 * len(cases), "the names' weights (pages.search.search_words) rank worse than before"
 
 
+def test_a_press_on_the_search_button_while_the_search_loads_opens_it(browser, base):
+    """The page's own button is replaced by Pagefind's once the search has loaded: a press
+    that began on it before and ends after (a slow connection, a busy machine) opens the
+    search all the same, where the click it never got left the reader with nothing."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(base + "about/")
+        page.wait_for_selector("[data-pg-search][data-state] button")
+        held = []
+        page.route("**/assets/search/dialog.html", lambda route: held.append(route))  # the search's elements wait
+        box = page.locator("[data-pg-search] .pg-search-fallback button").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # starts loading
+        page.mouse.down()
+        while not held:
+            page.wait_for_timeout(20)
+        held[0].continue_()
+        page.wait_for_selector("[data-pg-search][data-state=ready]", state="attached")
+        page.mouse.up()
+        page.wait_for_selector("pagefind-modal dialog[open] input", timeout=10_000)
+    finally:
+        page.close()
+
+
 def test_a_query_downloads_little(browser, base):
     """What the search costs: no Pagefind code with the page; when the reader opens it,
     its interface's code; then the first query Pagefind's engine and only the index chunks

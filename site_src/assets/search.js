@@ -16,6 +16,9 @@
   const root = new URL("../", document.currentScript.src);
   let loading = null;
   let ui = null;
+  // A press on the page's button not yet released: if the button is replaced meanwhile,
+  // the click it was to make never comes.
+  let pressed = false;
 
   const loadUi = () => {
     ui = ui || new Promise((resolve, reject) => {
@@ -50,15 +53,24 @@
         slot.dataset.state = "ready";
         // A reader who reached the button by keyboard stays on the search button.
         if (focused) slot.querySelector("pagefind-modal-trigger button")?.focus();
+        if (pressed) {
+          pressed = false;
+          show();
+        }
       }, (error) => { loading = null; throw error; });
     }
     return loading;
   };
 
-  const open = async () => {
-    await load();
+  const show = async () => {
     await customElements.whenDefined("pagefind-modal-trigger");
     slot.querySelector("pagefind-modal-trigger button").click();
+  };
+
+  const open = async () => {
+    pressed = false;
+    await load();
+    await show();
   };
 
   function onKey(event) {
@@ -71,6 +83,8 @@
 
   document.addEventListener("keydown", onKey);
   fallback.querySelector("button").addEventListener("click", open);
+  fallback.addEventListener("pointerdown", () => { pressed = true; });
+  for (const type of ["pointerleave", "pointercancel"]) fallback.addEventListener(type, () => { pressed = false; });
   for (const type of ["pointerenter", "focusin", "touchstart"]) {
     fallback.addEventListener(type, () => load().catch(() => {}), { once: true, passive: true });
   }
