@@ -36,7 +36,6 @@ from builder.rdf.entity import entity_rdf_files
 from builder.rdf.export import (
     Release,
     data_exports,
-    network_export_names,
     network_exports,
     rdf_prefixes,
     serialize_corpus,
@@ -59,16 +58,20 @@ def write_data_files(corpus: Corpus, themes, site_url: str, out: Path, release: 
     temporary folder if None). Raises ShapeErrors if the graph breaks its shapes (and
     then writes no RDF file)."""
 
-    def write(files: Iterable[tuple[str, bytes]]) -> None:
+    def write(files: Iterable[tuple[str, bytes]]) -> dict[str, int]:
+        """The files written, and their sizes by path."""
+        sizes = {}
         for path, content in files:  # one at a time: 10,000 ego networks held at once cost memory
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
+            sizes[path] = len(content)
+        return sizes
 
     # First (the build's other process is smallest then), their memory given back before
     # the graph is made: millions of rows, graph attributes and XML elements at scale.
-    write((f"data/{name}", content) for name, content in network_exports(corpus, scratch))
-    network = {name: (out / "data" / name).stat().st_size for name in network_export_names(corpus)}
+    written = write((f"data/{name}", content) for name, content in network_exports(corpus, scratch))
+    network = {path.removeprefix("data/"): size for path, size in written.items()}
     give_back_memory()
     write(NetworkRenderer(corpus).files(themes))
     serialized = serialize_corpus(corpus, site_url, scratch)

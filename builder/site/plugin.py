@@ -119,7 +119,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.listed: set[str] = set()  # the source paths of the pages in the nav
         self.theme_env = None  # the preview's theme environment, and what it was made for
         self.made_files: MadeFiles | None = None  # the preview's last build's
-        self.edit_files: dict[str, str] = {}  # each entity page's file, by page, for "Edit this page"
+        self.edit_urls: dict[str, str] = {}  # "Edit this page" of each entity page, by page
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         pipeline.batch_gc()
@@ -241,16 +241,17 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
                 add_file(files, File.generated(config, src, abs_src_path=str(asset)))
             else:
                 add_file(files, File.generated(config, src, content=asset()))
-        self.edit_files = {page_src(e): entity_file(e, self.prefix) for e in corpus.entities.values()} \
-            if self.config.edit_url_base else {}
+        edit_base = (self.config.edit_url_base or "").rstrip("/")
+        self.edit_urls = {page_src(e): f"{edit_base}/{entity_file(e, self.prefix)}" for e in corpus.entities.values()} \
+            if edit_base else {}
         if not self.serving:
             self.project = None  # a build needs the corpus no more: its pages are made (a gigabyte at 100,000 entities)
         return files
 
     def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files: Files) -> str:
-        edited = self.edit_files.get(page.file.src_uri)
-        if edited is not None:
-            page.edit_url = self.config.edit_url_base.rstrip("/") + "/" + edited
+        edit_url = self.edit_urls.get(page.file.src_uri)
+        if edit_url is not None:
+            page.edit_url = edit_url
         return markdown
 
     def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
