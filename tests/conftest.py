@@ -71,11 +71,19 @@ BROWSER_FIXTURES = {"browser", "page", "sized_page"}
 SITE_FIXTURES = {"mini_site", "real_site", "evil_site", "site_build"}
 
 
-def show_networks(page, timeout: float = 30000) -> None:
+def show_networks(page, timeout: float = 30000, interactive: bool = True) -> None:
     """Scroll to each network of the page (a network is drawn once it comes near the view)
-    and wait until all are drawn."""
-    for figure in page.locator("figure.pg-network[data-src]").all():
+    and wait until all are drawn: an ego network as its sketch first, then (with
+    interactive) by vis-network, as its "Move and zoom" button asks."""
+    figures = page.locator("figure.pg-network[data-src]")
+    for figure in figures.all():
         figure.scroll_into_view_if_needed()
+    page.wait_for_function("[...document.querySelectorAll('figure.pg-network[data-src]')]"
+                           ".every(f => ['static', 'true'].includes(f.dataset.ready))", timeout=timeout)
+    if not interactive:
+        return
+    for button in page.locator("figure.pg-network .pg-network-interact").all():
+        button.click()
     page.wait_for_function("[...document.querySelectorAll('figure.pg-network[data-src]')]"
                            ".every(f => f.dataset.ready === 'true')", timeout=timeout)
 

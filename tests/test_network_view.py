@@ -264,3 +264,123 @@ def test_a_second_hop_that_fails_to_load_says_so_and_can_be_asked_again(page, re
     page.keyboard.press("Enter")
     page.wait_for_selector("figure.pg-network[data-hops='2']")
     assert page.text_content(".pg-network-status").startswith("Added ")
+
+
+SHAPES = {"dot": "circle", "square": "rect", "box": "rect", "diamond": "polygon", "triangle": "polygon",
+          "star": "polygon"}
+
+SKETCH = """() => {
+    const svg = document.querySelector('figure.pg-network .pg-sketch');
+    const nodes = [...svg.querySelectorAll('.pg-sketch-node')].map((g) => {
+        const body = g.firstElementChild;
+        const text = g.querySelector('text');
+        const box = body.getBoundingClientRect();
+        return {id: g.dataset.id, title: g.querySelector('title').textContent, tag: body.tagName,
+                color: body.getAttribute('fill'), label: text.textContent,
+                named: getComputedStyle(text).visibility === 'visible',
+                x: box.left + box.width / 2, y: box.top + box.height / 2, text: text.getBoundingClientRect().toJSON()};
+    });
+    const edges = [...svg.querySelectorAll('.pg-sketch-edges path')].map((path) => ({
+        title: path.querySelector('title').textContent, dashes: path.hasAttribute('stroke-dasharray')}));
+    return {nodes, edges, frame: svg.getBoundingClientRect().toJSON()};
+}"""
+
+
+def _sketched(page, url: str) -> dict:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(url)
+    show_networks(page, interactive=False)
+    assert page.get_attribute("figure.pg-network", "data-ready") == "static"
+    assert not [u for u in requested if "vis-network" in u]  # the sketch needs none of it
+    return page.evaluate(SKETCH)
+
+
+def test_an_ego_network_is_sketched_from_the_corpus_without_vis_network(page, real_site, serve):
+    """Before the reader asks for the interactive view, an entity's network is drawn at
+    once as an SVG: every node of the file with its kind's colour and shape and its
+    tooltip, every relation with its tooltip, dashed when not asserted as fact."""
+    from builder.paths import page_url
+    from builder.pipeline import load_corpus
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    entity = max((e for e in corpus.entities.values() if not corpus.is_source(e.id)),
+                 key=lambda e: (len({r.status for r in corpus.relations if e.id in (r.subject, r.target)}),
+                                corpus.degree(e.id), e.id))
+    nodes, edges = _expected(corpus, entity.id)
+    seen = _sketched(page, serve(real_site) + page_url(entity))
+    assert {n["id"] for n in seen["nodes"]} == set(nodes)
+    for node in seen["nodes"]:
+        expected = nodes[node["id"]]
+        assert (node["title"], node["color"], node["tag"]) == (
+            expected["title"], expected["color"], SHAPES[expected["shape"]]), node["id"]
+    around = {(e["title"], e["dashes"]) for e in edges.values()}
+    drawn_edges = {(e["title"], e["dashes"]) for e in seen["edges"]}
+    assert around <= drawn_edges and any(d for _, d in around) and any(not d for _, d in around)
+    focus = next(n for n in seen["nodes"] if n["id"] == entity.id)
+    assert focus["named"] and focus["label"] == entity.name
+
+
+@pytest.mark.parametrize("path", ["organizations/openai/", "people/david-sacks/"])
+def test_the_sketchs_names_never_overlap_and_stay_inside_it(page, real_site, serve, path):
+    """The names drawn (the focus's and, in a large network, those of the best connected)
+    overlap no other name and stay inside the drawing; the others show on hover."""
+    seen = _sketched(page, serve(real_site) + path)
+    named = [n for n in seen["nodes"] if n["named"]]
+    assert len(named) >= 3
+    boxes = [{"id": n["id"], "box": n["text"]} for n in named]
+    assert overlapping(boxes) == []
+    frame = seen["frame"]
+    for n in named:
+        box = n["text"]
+        assert frame["left"] - 1 <= box["left"] and box["right"] <= frame["right"] + 1, n
+    hidden = [n for n in seen["nodes"] if not n["named"]]
+    if hidden:
+        page.mouse.move(hidden[0]["x"], hidden[0]["y"])
+        page.wait_for_function("(id) => getComputedStyle(document.querySelector("
+                               "`.pg-sketch-node[data-id='${id}'] text`)).visibility === 'visible'", arg=hidden[0]["id"])
+
+
+def test_a_click_on_a_sketched_entity_opens_its_page(page, real_site, serve):
+    from builder.paths import page_url
+    from builder.pipeline import load_corpus
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    site = serve(real_site)
+    seen = _sketched(page, site + "people/david-sacks/")
+    target = next(n for n in seen["nodes"] if n["id"] != "david-sacks")
+    with page.expect_navigation():
+        page.mouse.click(target["x"], target["y"])
+    assert page.url == site + page_url(corpus[target["id"]])
+
+
+def test_move_and_zoom_brings_the_interactive_view_in_place_of_the_sketch(page, real_site, serve):
+    """"Move and zoom" fetches vis-network, which draws the same entities where the sketch
+    was; the button goes and the keyboard's focus moves to the network. "Show two hops"
+    on a sketch brings the interactive view too."""
+    site = serve(real_site)
+    seen = _sketched(page, site + "people/david-sacks/")
+    with page.expect_response(lambda r: "vis-network.min.js" in r.url):
+        page.focus(".pg-network-interact")
+        page.keyboard.press("Enter")
+    page.wait_for_selector("figure.pg-network[data-ready='true']")
+    assert page.locator(".pg-sketch").count() == 0 and page.locator(".pg-network-interact").count() == 0
+    assert page.evaluate("document.activeElement.classList.contains('pg-network-canvas')")
+    ids = page.evaluate("window.policygraph.networks[0].view.getIds()")
+    assert set(ids) == {n["id"] for n in seen["nodes"]}
+    _sketched(page, site + "organizations/openai/")
+    page.click(".pg-network-widen")
+    page.wait_for_selector("figure.pg-network[data-hops='2']")
+    assert page.get_attribute("figure.pg-network", "data-ready") == "true"
+    assert page.locator(".pg-sketch").count() == 0
+
+
+def test_a_sketch_whose_interactive_view_fails_to_load_stays_and_says_so(page, real_site, serve):
+    site = serve(real_site)
+    page.route("**/vis-network.min.js", lambda route: route.abort())
+    _sketched(page, site + "people/david-sacks/")
+    page.click(".pg-network-interact")
+    page.wait_for_function("document.querySelector('.pg-network-status').textContent.includes('could not be loaded')")
+    assert page.locator(".pg-sketch").count() == 1
+    assert page.get_attribute("figure.pg-network", "data-ready") == "static"
+    page.unroute("**/vis-network.min.js")
+    page.click(".pg-network-interact")
+    page.wait_for_selector("figure.pg-network[data-ready='true']")

@@ -247,6 +247,10 @@ def test_no_payload_runs_in_the_browser(evil_site, serve, page):
 
 def test_network_shows_payloads_as_text(evil_site, serve, page):
     page.goto(serve(evil_site) + "people/evil-person/")
+    show_networks(page, interactive=False)
+    sketched = page.evaluate("[...document.querySelectorAll('.pg-sketch title, .pg-sketch text')].map(e => e.textContent)")
+    assert any(text.startswith(P) for text in sketched)
+    assert page.locator(".pg-sketch script, .pg-sketch foreignObject").count() == 0
     show_networks(page)
     title = page.evaluate("window.policygraph.networks[0].nodes.get('evil-person').title.textContent")
     assert title.startswith(P)

@@ -4,6 +4,7 @@
  * page through textContent only, never innerHTML. */
 
 import { el } from "./dom.js";
+import { sketch, sketchable } from "./sketch.js";
 
 const VIS = new URL("vendor/vis-network/vis-network.min.js", import.meta.url).href;
 const VIS_CSS = new URL("vendor/vis-network/vis-network.css", import.meta.url).href;
@@ -255,8 +256,11 @@ export function refit(network) {
   network.stabilize(120);
 }
 
-function draw(vis, figure, data) {
+/* The interactive view of a figure's network (vis-network) in place of its sketch, if
+ * any; what it returns is what the page's scripts and tests reach through `state`. */
+function drawInteractive(vis, figure, data) {
   const canvas = figure.querySelector(".pg-network-canvas");
+  canvas.querySelector(".pg-sketch")?.remove();
   const nodes = new vis.DataSet(visNodes(data));
   const edges = new vis.DataSet(visEdges(data).map((edge, index) => (
     { id: `e${index}`, ...edge, fullLabel: edge.label, label: "" })));
@@ -268,47 +272,91 @@ function draw(vis, figure, data) {
   labels.rank(data.edges);
   labels.place();
   revealLabels(network, nodes, edges, labels.placed);
+  openOnActivate(network, nodes, canvas);
+  figure.setAttribute("data-ready", "true");
+  const entry = { figure, network, nodes, edges, view, labels, wide };
+  state.networks.push(entry);
+  return entry;
+}
+
+/* A figure's controls, above its canvas: "Move and zoom" while it shows its sketch, and
+ * "Show two hops" when its file names a second hop. Each control brings the interactive
+ * view first (`interactive`, a promise made once). */
+function controls(figure, data, interactive) {
+  const canvas = figure.querySelector(".pg-network-canvas");
+  const status = el("span", { className: "pg-network-status", role: "status" });
+  const place = (node) => figure.insertBefore(node, canvas.closest(".pg-network-frame") || canvas);
+  const unavailable = (error) => { status.textContent = `The interactive view could not be loaded (${error.message}).`; };
+  let move = null;
+  if (figure.getAttribute("data-ready") === "static") {
+    const button = el("button", { type: "button", className: "md-button pg-network-interact", textContent: "Move and zoom" });
+    button.addEventListener("click", async () => {
+      button.setAttribute("aria-busy", "true");
+      status.textContent = "";
+      try {
+        await interactive();
+      } catch (error) {
+        unavailable(error);
+      } finally {
+        button.removeAttribute("aria-busy");
+      }
+    });
+    move = button;
+    place(button);
+  }
+  const done = () => {
+    if (!move) return;
+    const focused = document.activeElement === move;
+    move.remove();
+    move = null;
+    if (focused) canvas.focus();
+  };
   if (data.second && data.second.length) {
     const button = el("button", { type: "button", className: "md-button pg-network-widen", textContent: "Show two hops" });
     button.setAttribute("aria-pressed", "false");
     let added = null;  // the second hop, fetched on the first request
     let loading = false;  // the button stays focusable while it loads (a disabled one loses the focus)
+    let entry = null;
     button.addEventListener("click", async () => {
       if (loading) return;
-      if (!added) {
-        loading = true;
-        button.setAttribute("aria-busy", "true");
-        button.textContent = "Loading the second hop…";
-        status.textContent = "";
+      loading = true;
+      button.setAttribute("aria-busy", "true");
+      status.textContent = "";
+      try {
         try {
-          added = await secondHop(data);
+          entry = await interactive();
         } catch (error) {
-          status.textContent = `The second hop could not be loaded (${error.message}).`;
+          unavailable(error);
           return;
-        } finally {
-          loading = false;
-          button.removeAttribute("aria-busy");
-          button.textContent = wide.on ? "Show one hop" : "Show two hops";
         }
-        nodes.add(added.nodes);
-        edges.add(added.edges.map((edge, index) => ({ id: `h${index}`, ...edge, fullLabel: edge.label, label: "" })));
-        labels.rank([...data.edges, ...added.edges]);
-        status.textContent = `Added ${added.nodes.length} entities two relations away and ${added.edges.length} relations.`;
+        if (!added) {
+          button.textContent = "Loading the second hop…";
+          try {
+            added = await secondHop(data);
+          } catch (error) {
+            status.textContent = `The second hop could not be loaded (${error.message}).`;
+            return;
+          }
+          entry.nodes.add(added.nodes);
+          entry.edges.add(added.edges.map((edge, index) => ({ id: `h${index}`, ...edge, fullLabel: edge.label, label: "" })));
+          entry.labels.rank([...data.edges, ...added.edges]);
+          status.textContent = `Added ${added.nodes.length} entities two relations away and ${added.edges.length} relations.`;
+        }
+        entry.wide.on = !entry.wide.on;
+        entry.view.refresh();
+        button.setAttribute("aria-pressed", String(entry.wide.on));
+        figure.setAttribute("data-hops", entry.wide.on ? "2" : "1");
+        refit(entry.network);
+      } finally {
+        loading = false;
+        button.removeAttribute("aria-busy");
+        button.textContent = entry && entry.wide.on ? "Show one hop" : "Show two hops";
       }
-      wide.on = !wide.on;
-      view.refresh();
-      button.textContent = wide.on ? "Show one hop" : "Show two hops";
-      button.setAttribute("aria-pressed", String(wide.on));
-      figure.setAttribute("data-hops", wide.on ? "2" : "1");
-      refit(network);
     });
-    const status = el("span", { className: "pg-network-status", role: "status" });
-    figure.insertBefore(button, canvas.closest(".pg-network-frame") || canvas);
-    figure.insertBefore(status, canvas.closest(".pg-network-frame") || canvas);
+    place(button);
   }
-  openOnActivate(network, nodes, canvas);
-  figure.setAttribute("data-ready", "true");
-  state.networks.push({ figure, network, nodes, edges, view, labels });
+  place(status);
+  return done;
 }
 
 function fail(figure, message) {
@@ -316,21 +364,40 @@ function fail(figure, message) {
   figure.setAttribute("data-ready", "error");
 }
 
-async function drawNow(figures) {
-  let vis;
+/* A figure's network once its file is here: an ego network sketched at once, vis-network
+ * fetched when the reader asks for it; any other network drawn by vis-network now. */
+async function show(figure) {
+  let data;
   try {
-    vis = await loadVis();
+    data = await fetchJson(new URL(figure.dataset.src, document.baseURI).href);
   } catch (error) {
-    figures.forEach((figure) => fail(figure, `The network could not be loaded (${error.message}).`));
+    fail(figure, `The network could not be loaded (${error.message}).`);
     return;
   }
-  await Promise.all(figures.map(async (figure) => {
-    try {
-      draw(vis, figure, await fetchJson(new URL(figure.dataset.src, document.baseURI).href));
-    } catch (error) {
-      fail(figure, `The network could not be loaded (${error.message}).`);
+  const canvas = figure.querySelector(".pg-network-canvas");
+  let drawing = null;
+  const interactive = () => {
+    if (!drawing) {
+      drawing = loadVis().then((vis) => {
+        const entry = drawInteractive(vis, figure, data);
+        done();
+        return entry;
+      });
+      drawing.catch(() => { drawing = null; });
     }
-  }));
+    return drawing;
+  };
+  if (sketchable(data)) {
+    sketch(canvas, data, (url) => window.location.assign(new URL(url, document.baseURI).href));
+    figure.setAttribute("data-ready", "static");
+  }
+  const done = controls(figure, data, interactive);
+  if (figure.getAttribute("data-ready") === "static") return;
+  try {
+    await interactive();
+  } catch (error) {
+    fail(figure, `The network could not be loaded (${error.message}).`);
+  }
 }
 
 let watching = null;
@@ -344,13 +411,12 @@ export function drawFigures() {
   const figures = [...document.querySelectorAll("figure.pg-network[data-src]:not([data-ready])")];
   if (!figures.length) return;
   if (!("IntersectionObserver" in window)) {
-    drawNow(figures);
+    figures.forEach(show);
     return;
   }
   watching = new IntersectionObserver((entries) => {
     const near = entries.filter((entry) => entry.isIntersecting).map((entry) => entry.target);
-    near.forEach((figure) => { watching.unobserve(figure); figure.setAttribute("data-ready", "loading"); });
-    if (near.length) drawNow(near);
+    near.forEach((figure) => { watching.unobserve(figure); figure.setAttribute("data-ready", "loading"); show(figure); });
   }, { rootMargin: "100% 0px" });
   figures.forEach((figure) => watching.observe(figure));
 }
