@@ -1,7 +1,8 @@
 /* policygraph networks: what every network of the site shares (vis-network loaded on
  * demand, tooltips as text, dark-mode fonts, open a node's page on click or Enter), and
- * the ego and theme networks drawn from their JSON data (`data-src`). Text reaches the
- * page through textContent only, never innerHTML. */
+ * the ego and theme networks drawn from their JSON data (`data-src`): an ego network
+ * sketched first (sketch.js), interactive when the reader asks. Text reaches the page
+ * through textContent only, never innerHTML. */
 
 import { el } from "./dom.js";
 import { sketch, sketchable } from "./sketch.js";
@@ -292,6 +293,7 @@ function controls(figure, data, interactive) {
     const button = el("button", { type: "button", className: "md-button pg-network-interact", textContent: "Move and zoom" });
     button.addEventListener("click", async () => {
       button.setAttribute("aria-busy", "true");
+      button.textContent = "Loading the interactive view…";
       status.textContent = "";
       try {
         await interactive();
@@ -299,6 +301,7 @@ function controls(figure, data, interactive) {
         unavailable(error);
       } finally {
         button.removeAttribute("aria-busy");
+        button.textContent = "Move and zoom";
       }
     });
     move = button;
@@ -324,6 +327,7 @@ function controls(figure, data, interactive) {
       status.textContent = "";
       try {
         try {
+          if (!entry) button.textContent = "Loading the interactive view…";
           entry = await interactive();
         } catch (error) {
           unavailable(error);
@@ -376,6 +380,7 @@ async function show(figure) {
   }
   const canvas = figure.querySelector(".pg-network-canvas");
   let drawing = null;
+  let done = () => {};  // the controls' own tidying once the interactive view is drawn
   const interactive = () => {
     if (!drawing) {
       drawing = loadVis().then((vis) => {
@@ -391,7 +396,7 @@ async function show(figure) {
     sketch(canvas, data, (url) => window.location.assign(new URL(url, document.baseURI).href));
     figure.setAttribute("data-ready", "static");
   }
-  const done = controls(figure, data, interactive);
+  done = controls(figure, data, interactive);
   if (figure.getAttribute("data-ready") === "static") return;
   try {
     await interactive();
@@ -403,8 +408,7 @@ async function show(figure) {
 let watching = null;
 
 /* Every ego or theme network of the page not drawn yet, each once it comes within a
- * screen of the view: a reader who does not scroll to it does not fetch vis-network (most
- * of an entity page's weight) nor its data. */
+ * screen of the view: a reader who does not scroll to it does not fetch its data. */
 export function drawFigures() {
   state.networks = [];
   if (watching) watching.disconnect();
