@@ -358,6 +358,7 @@ def test_move_and_zoom_brings_the_interactive_view_in_place_of_the_sketch(page, 
     on a sketch brings the interactive view too."""
     site = serve(real_site)
     seen = _sketched(page, site + "people/david-sacks/")
+    assert page.get_attribute("figure.pg-network .pg-network-canvas", "tabindex") is None  # no dead keyboard stop
     with page.expect_response(lambda r: "vis-network.min.js" in r.url):
         page.focus(".pg-network-interact")
         page.keyboard.press("Enter")

@@ -262,6 +262,7 @@ export function refit(network) {
 function drawInteractive(vis, figure, data) {
   const canvas = figure.querySelector(".pg-network-canvas");
   canvas.querySelector(".pg-sketch")?.remove();
+  canvas.setAttribute("tabindex", "0");
   const nodes = new vis.DataSet(visNodes(data));
   const edges = new vis.DataSet(visEdges(data).map((edge, index) => (
     { id: `e${index}`, ...edge, fullLabel: edge.label, label: "" })));
@@ -394,6 +395,7 @@ async function show(figure) {
   };
   if (sketchable(data)) {
     sketch(canvas, data, (url) => window.location.assign(new URL(url, document.baseURI).href));
+    canvas.removeAttribute("tabindex");  // nothing to do there by keyboard: its buttons are the stops
     figure.setAttribute("data-ready", "static");
   }
   done = controls(figure, data, interactive);

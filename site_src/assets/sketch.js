@@ -7,7 +7,7 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 const SHORT_LABEL = 28;  // characters of a name drawn beside its node
-const ALL_LABELS = 12;  // up to this many neighbours, every one is named
+const ALL_LABELS = 12;  // up to this many neighbours, every one may be named
 const LABELLED = 8;  // beyond, at most this many (as in the interactive view)
 const CHAR_PX = 6.6;  // a character's width, roughly, at the drawing's font size
 const MARGIN = 24;  // pixels kept free at the edges for the outer ring's shapes
@@ -81,19 +81,19 @@ export function placeEgo(nodes, width, height) {
   return { where, radius: Math.max(3, Math.min(10, spacing / 2.6)) };
 }
 
-/* Which neighbours are named beside their node: all of a small network; in a larger one
- * the best connected (relations in the file) whose names, as drawn, overlap no name kept
- * before. The others show theirs on hover. */
+/* Which neighbours are named beside their node: the best connected (relations in the
+ * file) whose names, as drawn, overlap no name kept before, up to all of a small network
+ * and LABELLED of a larger one. The others show theirs on hover. */
 function named(data, where, radius, focusId, width) {
   const others = data.nodes.filter((node) => node.id !== focusId);
-  if (others.length <= ALL_LABELS) return new Set(others.map((node) => node.id));
+  const most = others.length <= ALL_LABELS ? ALL_LABELS : LABELLED;
   const degree = new Map();
   for (const edge of data.edges) for (const end of [edge.from, edge.to]) degree.set(end, (degree.get(end) || 0) + 1);
   const ranked = [...others].sort((a, b) => (degree.get(b.id) || 0) - (degree.get(a.id) || 0) || String(a.id).localeCompare(String(b.id)));
   const kept = [label(where.get(focusId), data.nodes.find((node) => node.id === focusId).name, radius * 1.8, true, width)];
   const result = new Set();
   for (const node of ranked) {
-    if (result.size >= LABELLED) break;
+    if (result.size >= most) break;
     const place = label(where.get(node.id), node.name, radius, false, width);
     if (!kept.some((other) => place.left < other.right && other.left < place.right && place.top < other.bottom && other.top < place.bottom)) {
       kept.push(place);
@@ -190,7 +190,7 @@ function bends(edges, focusId, where, radius) {
 
 /* The drawing of an ego network's file (`data`, as published) in `canvas`: an SVG of the
  * canvas's size. A click on an entity calls `open` with its page's address (relative to
- * the file's page, as in the file). */
+ * the focus's page, as in the file). */
 export function sketch(canvas, data, open) {
   const width = Math.max(canvas.clientWidth, 240);
   const height = Math.max(canvas.clientHeight, 200);
@@ -216,13 +216,13 @@ export function sketch(canvas, data, open) {
     const from = where.get(edge.from);
     const to = where.get(edge.to);
     if (!from || !to) continue;
-    const label = predicates[edge.predicate] || edge.predicate;
+    const verb = predicates[edge.predicate] || edge.predicate;
     const dates = edge.dates || edge.t0;
     const gap = edge.to === focusId ? radius * 1.8 + 3 : radius * 1.4 + 2;
     const item = svg("path", { d: curve(from, to, edge.from < edge.to, bent.get(edge), gap),
                                "marker-end": `url(#${marker.id})`, "data-status": edge.status });
     if (dashed.has(edge.status)) item.setAttribute("stroke-dasharray", "5 4");
-    item.append(svg("title", {}, `${label}${dates ? ` (${dates})` : ""} · ${edge.status}`));
+    item.append(svg("title", {}, `${verb}${dates ? ` (${dates})` : ""} · ${edge.status}`));
     edgeLayer.append(item);
   }
   drawing.append(edgeLayer);
