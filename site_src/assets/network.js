@@ -5,7 +5,7 @@
  * through textContent only, never innerHTML. */
 
 import { el } from "./dom.js";
-import { sketch, sketchable } from "./sketch.js";
+import { short, sketch, sketchable } from "./sketch.js";
 
 const VIS = new URL("vendor/vis-network/vis-network.min.js", import.meta.url).href;
 const VIS_CSS = new URL("vendor/vis-network/vis-network.css", import.meta.url).href;
@@ -29,13 +29,6 @@ export function loadVis() {
 
 export function tooltip(text) {
   return el("div", { className: "pg-tooltip", textContent: text });
-}
-
-const SHORT_LABEL = 28;  // characters of a name drawn on a node
-
-function short(name) {
-  const chars = [...name];
-  return chars.length <= SHORT_LABEL ? name : `${chars.slice(0, SHORT_LABEL - 1).join("").trimEnd()}…`;
 }
 
 /* The nodes of a network file as vis-network draws them. A node names its type; the

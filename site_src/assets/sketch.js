@@ -6,7 +6,7 @@
  * the second hop. SVG elements are made from data through attributes and textContent only. */
 
 const SVG = "http://www.w3.org/2000/svg";
-const SHORT_LABEL = 28;  // characters of a name drawn beside its node
+const SHORT_LABEL = 28;  // characters of a name drawn beside its node, here and in the interactive view
 const ALL_LABELS = 12;  // up to this many neighbours, every one may be named
 const LABELLED = 8;  // beyond, at most this many (as in the interactive view)
 const CHAR_PX = 6.6;  // a character's width, roughly, at the drawing's font size
@@ -21,7 +21,8 @@ function svg(tag, attributes = {}, text = null) {
   return node;
 }
 
-function short(name, most = SHORT_LABEL) {
+/* A name cut to `most` characters (an ellipsis last). */
+export function short(name, most = SHORT_LABEL) {
   const chars = [...name];
   return chars.length <= most ? name : `${chars.slice(0, Math.max(most - 1, 1)).join("").trimEnd()}…`;
 }
