@@ -5,7 +5,7 @@
  * through textContent only, never innerHTML. */
 
 import { el } from "./dom.js";
-import { short, sketch, sketchable } from "./sketch.js";
+import { LABELLED, overlaps, ranked, short, sketch, sketchable } from "./sketch.js";
 
 const VIS = new URL("vendor/vis-network/vis-network.min.js", import.meta.url).href;
 const VIS_CSS = new URL("vendor/vis-network/vis-network.css", import.meta.url).href;
@@ -132,28 +132,12 @@ export const state = window.policygraph || (window.policygraph = { networks: [] 
 // keeps its label only if the label, as drawn, overlaps none kept before it; the others
 // show theirs while hovered or selected. Labels are drawn at LABEL_PX screen pixels
 // whatever the zoom, and placed again after every change of the view.
-const LABELLED = 8;
 const LABEL_PX = 14;
-
-/* Node ids by importance: the focus (drawn with a thick border) first, then by degree. */
-function ranked(nodes, edges) {
-  const degree = new Map();
-  for (const edge of edges) {
-    for (const end of [edge.from, edge.to]) degree.set(end, (degree.get(end) || 0) + 1);
-  }
-  const weight = (node) => ((node.borderWidth || 0) >= 3 ? Infinity : (node.value ?? degree.get(node.id) ?? 0));
-  return [...nodes].sort((a, b) => weight(b) - weight(a) || String(a.id).localeCompare(String(b.id)))
-    .map((node) => node.id);
-}
 
 /* A node's update that shows or hides its label. */
 function relabel(nodes, id, on, size) {
   const node = nodes.get(id);
   return { id, label: on ? node.fullLabel : "", font: { size } };
-}
-
-function overlaps(a, b) {
-  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 }
 
 /* Keep the labels of the first `most` of `order` (ids shown now) that fit without overlap;
@@ -274,16 +258,16 @@ function drawInteractive(vis, figure, data) {
   return entry;
 }
 
-/* A figure's controls, above its canvas: "Move and zoom" while it shows its sketch, and
+/* A figure's controls, above its canvas: "Move and zoom" if it shows its sketch, and
  * "Show two hops" when its file names a second hop. Each control brings the interactive
  * view first (`interactive`, a promise made once). */
-function controls(figure, data, interactive) {
+function controls(figure, data, interactive, sketched) {
   const canvas = figure.querySelector(".pg-network-canvas");
   const status = el("span", { className: "pg-network-status", role: "status" });
   const place = (node) => figure.insertBefore(node, canvas.closest(".pg-network-frame") || canvas);
   const unavailable = (error) => { status.textContent = `The interactive view could not be loaded (${error.message}).`; };
   let move = null;
-  if (figure.getAttribute("data-ready") === "static") {
+  if (sketched) {
     const button = el("button", { type: "button", className: "md-button pg-network-interact", textContent: "Move and zoom" });
     button.addEventListener("click", async () => {
       button.setAttribute("aria-busy", "true");
@@ -386,13 +370,14 @@ async function show(figure) {
     }
     return drawing;
   };
-  if (sketchable(data)) {
+  const sketched = sketchable(data);
+  if (sketched) {
     sketch(canvas, data, (url) => window.location.assign(new URL(url, document.baseURI).href));
     canvas.removeAttribute("tabindex");  // nothing to do there by keyboard: its buttons are the stops
     figure.setAttribute("data-ready", "static");
   }
-  done = controls(figure, data, interactive);
-  if (figure.getAttribute("data-ready") === "static") return;
+  done = controls(figure, data, interactive, sketched);
+  if (sketched) return;
   try {
     await interactive();
   } catch (error) {

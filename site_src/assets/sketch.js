@@ -8,7 +8,7 @@
 const SVG = "http://www.w3.org/2000/svg";
 const SHORT_LABEL = 28;  // characters of a name drawn beside its node, here and in the interactive view
 const ALL_LABELS = 12;  // up to this many neighbours, every one may be named
-const LABELLED = 8;  // beyond, at most this many (as in the interactive view)
+export const LABELLED = 8;  // beyond, at most this many (in the interactive view too)
 const CHAR_PX = 6.6;  // a character's width, roughly, at the drawing's font size
 const MARGIN = 24;  // pixels kept free at the edges for the outer ring's shapes
 const LABEL_ROOM = 90;  // pixels kept left and right for the names of the outer ring
@@ -29,6 +29,22 @@ export function short(name, most = SHORT_LABEL) {
 
 function isFocus(node) {
   return (node.borderWidth || 0) >= 3;
+}
+
+/* Node ids by importance, for the names drawn here and in the interactive view: the focus
+ * first, then by value (the explorer's) or degree in `edges`, then by id. */
+export function ranked(nodes, edges) {
+  const degree = new Map();
+  for (const edge of edges) {
+    for (const end of [edge.from, edge.to]) degree.set(end, (degree.get(end) || 0) + 1);
+  }
+  const weight = (node) => (isFocus(node) ? Infinity : (node.value ?? degree.get(node.id) ?? 0));
+  return [...nodes].sort((a, b) => weight(b) - weight(a) || String(a.id).localeCompare(String(b.id)))
+    .map((node) => node.id);
+}
+
+export function overlaps(a, b) {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 }
 
 /* Whether a network file is an ego network (one entity drawn as its focus), the kind this
@@ -88,17 +104,15 @@ export function placeEgo(nodes, width, height) {
 function named(data, where, radius, focusId, width) {
   const others = data.nodes.filter((node) => node.id !== focusId);
   const most = others.length <= ALL_LABELS ? ALL_LABELS : LABELLED;
-  const degree = new Map();
-  for (const edge of data.edges) for (const end of [edge.from, edge.to]) degree.set(end, (degree.get(end) || 0) + 1);
-  const ranked = [...others].sort((a, b) => (degree.get(b.id) || 0) - (degree.get(a.id) || 0) || String(a.id).localeCompare(String(b.id)));
+  const byId = new Map(others.map((node) => [node.id, node]));
   const kept = [label(where.get(focusId), data.nodes.find((node) => node.id === focusId).name, radius * 1.8, true, width)];
   const result = new Set();
-  for (const node of ranked) {
+  for (const id of ranked(others, data.edges)) {
     if (result.size >= most) break;
-    const place = label(where.get(node.id), node.name, radius, false, width);
-    if (!kept.some((other) => place.left < other.right && other.left < place.right && place.top < other.bottom && other.top < place.bottom)) {
+    const place = label(where.get(id), byId.get(id).name, radius, false, width);
+    if (!kept.some((other) => overlaps(place, other))) {
       kept.push(place);
-      result.add(node.id);
+      result.add(id);
     }
   }
   return result;
