@@ -13,23 +13,20 @@ tools/cli.py call the first and then the stage they need."""
 from __future__ import annotations
 
 import gc
-import multiprocessing
+import heapq
 import os
 import pickle
-import tempfile
-import threading
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.errors import BuildError, PolicygraphError
+from builder.errors import PolicygraphError
 from builder.model import Corpus
 from builder.pages import render_pages  # noqa: F401 - a stage of the pipeline, for its callers
-from builder.processes import die_with_parent
+from builder.processes import Forked, can_fork
 from builder.read import catalogue
 from builder.read.themes import Theme, load_themes
-from builder.read.validate import validate
-from builder.read.yaml import LoadResult, ParsedFiles, load_entities
+from builder.read.validate import check_files, validate
+from builder.read.yaml import Checked, LoadResult, ParsedFiles, load_entities
 from builder.site.datajob import write_data_files  # noqa: F401 - a stage of the pipeline, for its callers
 from builder.vocabulary import DEFAULT_PATH, Vocabulary, load_vocabulary
 
@@ -71,58 +68,60 @@ def read_project_apart(paths: ProjectPaths) -> tuple[Project, bytes | None]:
     exits: the memory that parsing thousands of files leaves behind (more than the
     corpus itself) goes back to the system with it, and this process holds only the
     project as unpickled. Returns the project and its pickle (for the data process).
-    Raises what read_project raises. Where there is no fork (Windows), or threads run
-    (forking them is unsafe), reads here (and returns no pickle)."""
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    Raises what read_project raises. Where it cannot fork (processes.can_fork), reads
+    here (and returns no pickle)."""
+    if not can_fork():
         return read_project(paths), None
-    with tempfile.TemporaryFile() as stream:  # no name: nothing is left behind if the build is killed
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child, measured by the tests through its parent
-            _read_into(paths, stream)
-        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-        if code != 0:
-            raise BuildError(f"reading the entity files failed (exit code {code}); its error is printed above")
-        stream.seek(0)
-        pickled = stream.read()
+    with Forked("reading the entity files", read_project, paths) as reading:
+        pickled = reading.pickled()
     result = pickle.loads(pickled)
     if isinstance(result, PolicygraphError):
         raise result
     return result, pickled
 
 
-def _read_into(paths: ProjectPaths, stream) -> None:
-    code = 1
-    try:
-        die_with_parent()
-        try:
-            result = read_project(paths)
-        except PolicygraphError as error:
-            result = error
-        pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        stream.flush()
-        code = 0
-    except KeyboardInterrupt:  # the build's own process reports it
-        pass
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        os._exit(code)
+# Below this many files in entities/, a second reading process costs more than it saves.
+PARALLEL_MIN_FILES = 1000
 
 
 def load_corpus(entities_dir: Path, vocabulary: Vocabulary | None = None, root: Path | None = None,
                 parsed: ParsedFiles | None = None) -> Corpus:
-    """Load and validate every entity file; raise EntityErrors listing all mistakes."""
+    """Load and validate every entity file; raise EntityErrors listing all mistakes.
+    Many files (and no `parsed`: the preview keeps its own) are read in two shares, one
+    by a forked process: parsing and each file's own checks, most of reading, take both
+    cores; the checks across files follow here."""
     vocabulary = vocabulary or load_vocabulary(DEFAULT_PATH)
+    if parsed is None and can_fork() and _file_count(Path(entities_dir)) >= PARALLEL_MIN_FILES:
+        with Forked("reading the entity files", _read_share, entities_dir, vocabulary, root, 1) as other:
+            first, first_checked = _read_share(entities_dir, vocabulary, root, 0)
+            second, second_checked = other.result()
+        raws = list(heapq.merge(first.entities, second.entities, key=lambda raw: (raw.kind, raw.path)))
+        checked = Checked(files={**first_checked.files, **second_checked.files})
+        return validate(raws, vocabulary, first.errors + second.errors, checked)
     result = read_entities(entities_dir, vocabulary, root, parsed)
     return validate(result.entities, vocabulary, result.errors, parsed.checked(vocabulary) if parsed else None)
 
 
+def _read_share(entities_dir: Path, vocabulary: Vocabulary, root: Path | None, share: int):
+    """One of two shares of the entity files, read, and each file's own checks."""
+    result = read_entities(entities_dir, vocabulary, root, share=(share, 2))
+    return result, check_files(result.entities, vocabulary)
+
+
+def _file_count(entities_dir: Path) -> int:
+    try:
+        return sum(len(os.listdir(folder)) for folder in entities_dir.iterdir() if folder.is_dir())
+    except OSError:
+        return 0  # read_entities says what is wrong
+
+
 def read_entities(entities_dir: Path, vocabulary: Vocabulary, root: Path | None = None,
-                  parsed: ParsedFiles | None = None) -> LoadResult:
-    """The entity files (and archived texts) as read, before validation."""
+                  parsed: ParsedFiles | None = None, share: tuple[int, int] = (0, 1)) -> LoadResult:
+    """The entity files (and archived texts) as read, before validation (`share`: see
+    load_entities)."""
     return load_entities(Path(entities_dir), tuple(vocabulary.kinds), root=root,
                          text_kinds=frozenset(k for k, t in vocabulary.kinds.items() if t.archived_text),
-                         parsed=parsed)
+                         parsed=parsed, share=share)
 
 
 def batch_gc() -> None:

@@ -6,9 +6,16 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import multiprocessing
 import os
+import pickle
 import signal
 import sys
+import tempfile
+import threading
+import traceback
+
+from builder.errors import BuildError, PolicygraphError
 
 BACKGROUND_NICENESS = 10
 
@@ -39,3 +46,70 @@ def give_back_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).malloc_trim(0)
+
+
+def can_fork() -> bool:
+    """Whether this process may fork: not where there is no fork (Windows), nor while
+    other threads run (the preview's server): forking them is unsafe."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+class Forked:
+    """`function(*args)` run in a forked process while this one goes on (see can_fork).
+    It hands its result back pickled, through an unnamed file (nothing is left behind if
+    the build is killed), and exits: the memory it used goes back to the system with it.
+    `result()` waits for it and returns what it returned, or raises the PolicygraphError
+    it raised; anything else it raised, it prints, and `result()` raises a BuildError
+    naming `what`. Used as a context manager, a child not waited for is stopped."""
+
+    def __init__(self, what: str, function, *args) -> None:
+        self.what = what
+        self.stream = tempfile.TemporaryFile()
+        self.pid: int | None = os.fork()
+        if self.pid == 0:  # pragma: no cover - the child, measured by the tests through its parent
+            self._run(function, args)
+
+    def _run(self, function, args) -> None:  # pragma: no cover - in the child
+        code = 1
+        try:
+            die_with_parent()
+            try:
+                result = function(*args)
+            except PolicygraphError as error:
+                result = error
+            pickle.dump(result, self.stream, protocol=pickle.HIGHEST_PROTOCOL)
+            self.stream.flush()
+            code = 0
+        except KeyboardInterrupt:  # the parent reports it
+            pass
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+
+    def pickled(self) -> bytes:
+        """Wait for the child; its result as it pickled it."""
+        pid, self.pid = self.pid, None
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        with self.stream:
+            if code != 0:
+                raise BuildError(f"{self.what} failed (exit code {code}); its error is printed above")
+            self.stream.seek(0)
+            return self.stream.read()
+
+    def result(self):
+        result = pickle.loads(self.pickled())
+        if isinstance(result, PolicygraphError):
+            raise result
+        return result
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = None
+            self.stream.close()

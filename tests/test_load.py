@@ -326,7 +326,7 @@ def test_a_build_reads_the_project_in_a_child_process_to_the_same_result(tmp_pat
     import os
     import pickle
 
-    from builder import pipeline
+    from builder import pipeline, processes
     from builder.pipeline import ProjectPaths, read_project, read_project_apart
 
     from conftest import ROOT
@@ -339,7 +339,7 @@ def test_a_build_reads_the_project_in_a_child_process_to_the_same_result(tmp_pat
         return read_project(*args)
     monkeypatch.setattr(pipeline, "read_project", recorded)
     # the servers other tests leave running are threads, which make it read here instead
-    monkeypatch.setattr(pipeline.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
     here, (apart, pickled) = read_project(paths), read_project_apart(paths)
     assert pickle.loads(pickled).corpus.entities.keys() == here.corpus.entities.keys()
     assert readers.read_text().split() != [str(os.getpid())] and len(readers.read_text().split()) == 1
@@ -358,3 +358,62 @@ def test_a_build_reads_the_project_in_a_child_process_to_the_same_result(tmp_pat
     assert [e.format() for e in info.value.errors] == [e.format() for e in expected.value.errors]
     assert len(info.value.errors) == 2 and str(info.value) == str(expected.value)
     assert info.value.errors[0].location.line > 1 and info.value.errors[0].hint
+
+
+def test_many_files_are_read_in_two_processes_to_the_same_result(tmp_path, monkeypatch):
+    """From PARALLEL_MIN_FILES files on, a build reads them in two shares, one in a forked
+    process (parsing and each file's own checks), then checks across files: the same
+    corpus, and the same errors in the same order, as read in one process, with mistakes
+    in both shares, across them (an id twice) and of entities/ itself (reported once)."""
+    import os
+    import shutil
+    import zlib
+
+    from builder import pipeline, processes
+
+    from conftest import ROOT
+    entities = tmp_path / "entities"
+    shutil.copytree(ROOT / "entities", entities)
+    readers = tmp_path / "readers"
+    share = pipeline._read_share
+
+    def recorded(*args):
+        with open(readers, "a") as stream:
+            stream.write(f"{os.getpid()}\n")
+        return share(*args)
+
+    monkeypatch.setattr(pipeline, "_read_share", recorded)
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
+
+    def read(shares: bool):
+        monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 0 if shares else 10 ** 9)
+        try:
+            return list(load_corpus(entities, root=tmp_path).entities.values())
+        except EntityErrors as error:
+            return [e.format() for e in error.errors]
+
+    one = read(False)
+    assert not readers.exists()
+    assert read(True) == one and len(one) > 300
+    readers_pids = readers.read_text().split()
+    assert len(set(readers_pids)) == 2 and str(os.getpid()) in readers_pids  # this process and a fork
+
+    people = sorted((entities / "people").glob("*.yaml"))
+    broken = {0: [], 1: []}
+    for path in people:
+        share_of = zlib.crc32(path.stem.encode()) % 2
+        if len(broken[share_of]) < 3:
+            broken[share_of].append(path)
+    for path in broken[0] + broken[1]:
+        path.write_text(path.read_text(encoding="utf-8") + "birthplace: Paris\n", encoding="utf-8")
+    twin = broken[1][0]
+    shutil.copy(twin, entities / "organizations" / twin.name)
+    (entities / "stray.txt").write_text("not an entity\n", encoding="utf-8")
+    with open(broken[0][1], "a", encoding="utf-8") as stream:
+        stream.write("name: Twice\n")
+    one = read(False)
+    assert read(True) == one
+    # neither the copy's twin (its id taken) nor a file that does not parse is checked on its own
+    assert sum("birthplace" in line for line in one) == 4
+    assert sum("duplicate id" in line for line in one) == 1 and sum("duplicate key 'name'" in line for line in one) == 1
+    assert sum("stray.txt" in line for line in one) == 1 and len(one) == 8

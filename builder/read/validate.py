@@ -40,6 +40,17 @@ def validate(raws: list[RawEntity], vocabulary: Vocabulary, errors: list[EntityE
     return corpus
 
 
+def check_files(raws: list[RawEntity], vocabulary: Vocabulary) -> Checked:
+    """Each file's own checks (its entity and its own mistakes), as `validate` keeps them
+    in `kept` and then takes them from there: made beforehand, for a share of the files,
+    in another process (pipeline.load_corpus)."""
+    checked = Checked()
+    checker = _Checker(vocabulary, [], checked)
+    for raw in raws:
+        checker.check_file(raw)
+    return checked
+
+
 class _Checker:
     def __init__(self, vocabulary: Vocabulary, errors: list[EntityError], kept: Checked | None = None) -> None:
         self.v = vocabulary

@@ -11,6 +11,7 @@ import os
 import re
 import stat
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,11 +161,15 @@ class ParsedFiles:
 
 
 def load_entities(entities_dir: Path, kinds: tuple[str, ...], root: Path | None = None,
-                  text_kinds: frozenset[str] = frozenset(), parsed: ParsedFiles | None = None) -> LoadResult:
+                  text_kinds: frozenset[str] = frozenset(), parsed: ParsedFiles | None = None,
+                  share: tuple[int, int] = (0, 1)) -> LoadResult:
     """Read every entity file below `entities_dir`. Files that cannot be read become
     errors; the others are returned in a stable order (kind, then id). In the folders of
     `text_kinds`, `<id>.txt` beside `<id>.yaml` is the entity's archived text. With
-    `parsed`, a file unchanged since it was last parsed there is not parsed again."""
+    `parsed`, a file unchanged since it was last parsed there is not parsed again. With
+    `share` (i, n), only the i-th of n shares of the files, by name (a file and its
+    archived text fall in the same one); the mistakes of entities/ itself in share 0."""
+    index, shares = share
     entities_dir = Path(entities_dir)
     root = Path(root) if root is not None else entities_dir.parent
     errors: list[EntityError] = []
@@ -172,30 +177,36 @@ def load_entities(entities_dir: Path, kinds: tuple[str, ...], root: Path | None 
     if not entities_dir.is_dir():
         errors.append(EntityError(Location(_display(entities_dir, root)), "the entities folder does not exist",
                                   "create it with one folder per kind: " + ", ".join(kinds)))
-        return LoadResult(entities, errors)
+        return LoadResult(entities, errors if index == 0 else [])
     for child in sorted(entities_dir.iterdir()):
         if child.name.startswith("."):
             continue
         if not child.is_dir() or child.name not in kinds:
+            if index != 0:
+                continue
             errors.append(EntityError(
                 Location(_display(child, root)), f"unexpected {'folder' if child.is_dir() else 'file'} in entities/",
                 "entity files go in entities/<kind>/<id>.yaml with kind one of: " + ", ".join(kinds)))
             continue
-        folder = _load_folder(child, root, child.name in text_kinds, parsed)
+        folder = _load_folder(child, root, child.name in text_kinds, parsed, share)
         entities.extend(folder.entities)
         errors.extend(folder.errors)
     return LoadResult(entities, errors)
 
 
-def _load_folder(child: Path, root: Path, with_texts: bool, parsed: ParsedFiles | None = None) -> LoadResult:
+def _load_folder(child: Path, root: Path, with_texts: bool, parsed: ParsedFiles | None = None,
+                 share: tuple[int, int] = (0, 1)) -> LoadResult:
     """One entities/<kind>/ folder: its entity files, and their archived texts if the kind has them."""
     errors: list[EntityError] = []
     folder = _display(child, root)  # once per folder: resolving each file's path costs syscalls
     texts: dict[str, tuple[Path, os.stat_result]] = {}
     loaded: list[RawEntity] = []
+    index, shares = share
     for path in sorted(child.iterdir()):
         if path.name.startswith(".") and not path.name.endswith(".yaml"):
             continue  # editor and VCS files (.gitkeep, .swp): never entities
+        if shares > 1 and zlib.crc32(path.stem.encode("utf-8", "surrogateescape")) % shares != index:
+            continue
         if with_texts and path.suffix == ".txt" and (info := _regular_file(path)) is not None:
             texts[path.stem] = (path, info)
             continue
