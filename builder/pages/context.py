@@ -123,9 +123,10 @@ class Heading(NamedTuple):
 
 class Body(NamedTuple):
     """A page written as HTML by a template rather than as Markdown: what MkDocs would
-    have made of the Markdown, its content and its headings (for the table of contents)."""
+    have made of the Markdown, its content (or where it was written: PartsFile) and its
+    headings (for the table of contents)."""
 
-    html: str
+    html: str | StoredText
     headings: tuple[Heading, ...]
 
 
@@ -180,11 +181,25 @@ class StoredParts(NamedTuple):
             return pickle.loads(os.pread(stream.fileno(), self.length, self.offset))
 
 
+class StoredText(NamedTuple):
+    """Where a page's body was written (UTF-8): read back when MkDocs renders the page."""
+
+    path: str
+    offset: int
+    length: int
+
+    def load(self) -> str:
+        with open(self.path, "rb") as stream:
+            return os.pread(stream.fileno(), self.length, self.offset).decode()
+
+
 class PartsFile:
     """Pages' parts written to files of `folder` as the pages are rendered (by each
     process to its own: the forked renderers too), so that a build does not hold every
     page's parts until MkDocs writes the page: most of a page's bytes, gigabytes at
-    100,000 entities."""
+    100,000 entities. Its body too (site/files.HtmlPage reads it when MkDocs asks for
+    it): MkDocs would hold every page's otherwise, from the first page it renders to the
+    last it writes."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -192,14 +207,20 @@ class PartsFile:
         self._pid: int | None = None
 
     def keep(self, pages: dict[str, Page]) -> dict[str, Page]:
-        """The pages, their parts written and replaced by where they are."""
+        """The pages, their parts and bodies written and replaced by where they are."""
         for page in pages.values():
             if isinstance(page.parts, dict) and page.parts:
                 data = pickle.dumps(page.parts, protocol=pickle.HIGHEST_PROTOCOL)
-                stream = self._own_stream()
-                page.parts = StoredParts(stream.name, stream.tell(), len(data))
-                stream.write(data)
+                page.parts = StoredParts(*self._write(data))
+            if page.body is not None and isinstance(page.body.html, str):
+                page.body = page.body._replace(html=StoredText(*self._write(page.body.html.encode())))
         return pages
+
+    def _write(self, data: bytes) -> tuple[str, int, int]:
+        stream = self._own_stream()
+        where = (stream.name, stream.tell(), len(data))
+        stream.write(data)
+        return where
 
     def _own_stream(self):
         if self._pid != os.getpid():

@@ -50,7 +50,9 @@ class Sources:
         self.corpus = corpus
         self.site_language = corpus.vocabulary.site_language
         self._texts: dict[str, str] = {}
-        self._contexts: dict[tuple[str, str], list[Segment]] = {}
+        # Where each quote stands in its source's text, as offsets: every claim is shown on
+        # three pages, and the offsets weigh a fraction of the segments' strings.
+        self._bounds: dict[tuple[str, str], tuple[int, ...]] = {}
 
     def text(self, source: Entity) -> str:
         if source.id not in self._texts:
@@ -71,10 +73,11 @@ class Sources:
     def context(self, citation: Citation, source: Entity) -> list[Segment]:
         """The quote with up to a sentence on each side, pieces marked; the quote alone
         (marked) when the source has no archived text."""
-        key = (source.id, citation.quote)
-        if key not in self._contexts:
-            self._contexts[key] = _context(citation.quote, self.text(source))
-        return self._contexts[key]
+        key, text = (source.id, citation.quote), self.text(source)
+        bounds = self._bounds.get(key)
+        if bounds is None:
+            bounds = self._bounds[key] = _bounds(citation.quote, text)
+        return _segments(citation.quote, text, bounds)
 
     def evidence(self, citation: Citation, from_page: str) -> Evidence:
         source = self.corpus[citation.source]
@@ -89,13 +92,21 @@ class Sources:
             original=text_fragment_link(facts.get("url"), citation.quote))
 
 
-def _context(quote: str, text: str) -> list[Segment]:
+def _bounds(quote: str, text: str) -> tuple[int, ...]:
+    """Where the context starts and ends, then where each piece of the quote starts and
+    ends; none if the quote is not found."""
     spans = locate(quote, text) if text else []
     if not spans:
+        return ()
+    return (_sentence_start(text, spans[0][0]), _sentence_end(text, spans[-1][1]),
+            *(offset for span in spans for offset in span))
+
+
+def _segments(quote: str, text: str, bounds: tuple[int, ...]) -> list[Segment]:
+    if not bounds:
         return [Segment(quote, True)]
+    before_start, after_end, spans = bounds[0], bounds[1], list(zip(bounds[2::2], bounds[3::2]))
     start, end = spans[0][0], spans[-1][1]
-    before_start = _sentence_start(text, start)
-    after_end = _sentence_end(text, end)
     segments = []
     if before_start < start:
         segments.append(Segment(("…" if before_start > 0 else "") + text[before_start:start], False))

@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from builder.pages.context import Body
+from builder.pages.context import Body, StoredText
 from builder.pages.context import Page as GeneratedPage
 
 
@@ -53,11 +53,30 @@ class HtmlPage(Page):
     """A generated page whose body a template wrote as HTML (pages.context.Body): MkDocs
     reads its front matter as it does any page's, and takes the body and its table of
     contents as they are instead of converting Markdown (a Python-Markdown instance set up
-    and run for each of thousands of entity pages)."""
+    and run for each of thousands of entity pages). A body written to a file (PartsFile)
+    is read from there each time MkDocs asks for the page's content, and forgotten once
+    handed back as it was: MkDocs renders every page before it writes the first."""
 
     def __init__(self, file: File, config: MkDocsConfig, body: Body) -> None:
+        self._content: str | StoredText | None = None
+        self._read: str | None = None  # the stored body, as last read, until handed back
         super().__init__(None, file, config)
         self.body = body
+
+    @property  # type: ignore[override]
+    def content(self) -> str | None:
+        if isinstance(self._content, StoredText):
+            if self._read is None:
+                self._read = self._content.load()
+            return self._read
+        return self._content
+
+    @content.setter
+    def content(self, value: str | StoredText | None) -> None:
+        if value is not None and value is self._read:
+            self._read = None  # unchanged (MkDocs' on_page_content): it stays where it is
+            return
+        self._content, self._read = value, None
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         body = self.body
