@@ -319,6 +319,23 @@ def test_the_previews_data_process_runs_at_a_lower_priority(tmp_path):
         assert max(seen) == min(expected, 19), (background, seen)
 
 
+def record_readers(monkeypatch, name: str, readers) -> None:
+    """Each call of pipeline's function `name` writes its process id to `readers`; and
+    the build may fork (the servers other tests leave running are threads, which make
+    it read in one process otherwise)."""
+    import os
+
+    from builder import pipeline, processes
+    function = getattr(pipeline, name)
+
+    def recorded(*args):
+        with open(readers, "a") as stream:
+            stream.write(f"{os.getpid()}\n")
+        return function(*args)
+    monkeypatch.setattr(pipeline, name, recorded)
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
+
+
 def test_a_build_reads_the_project_in_a_child_process_to_the_same_result(tmp_path, monkeypatch):
     """A build reads and checks the entity files in a forked process and takes the
     project pickled (pipeline.read_project_apart): the same project as read here, and
@@ -326,20 +343,12 @@ def test_a_build_reads_the_project_in_a_child_process_to_the_same_result(tmp_pat
     import os
     import pickle
 
-    from builder import pipeline, processes
     from builder.pipeline import ProjectPaths, read_project, read_project_apart
 
     from conftest import ROOT
     paths = ProjectPaths(root=ROOT, entities=ROOT / "entities", themes=ROOT / "themes")
     readers = tmp_path / "readers"
-
-    def recorded(*args):
-        with open(readers, "a") as stream:
-            stream.write(f"{os.getpid()}\n")
-        return read_project(*args)
-    monkeypatch.setattr(pipeline, "read_project", recorded)
-    # the servers other tests leave running are threads, which make it read here instead
-    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
+    record_readers(monkeypatch, "read_project", readers)
     here, (apart, pickled) = read_project(paths), read_project_apart(paths)
     assert pickle.loads(pickled).corpus.entities.keys() == here.corpus.entities.keys()
     assert readers.read_text().split() != [str(os.getpid())] and len(readers.read_text().split()) == 1
@@ -369,21 +378,13 @@ def test_many_files_are_read_in_two_processes_to_the_same_result(tmp_path, monke
     import shutil
     import zlib
 
-    from builder import pipeline, processes
+    from builder import pipeline
 
     from conftest import ROOT
     entities = tmp_path / "entities"
     shutil.copytree(ROOT / "entities", entities)
     readers = tmp_path / "readers"
-    share = pipeline._read_share
-
-    def recorded(*args):
-        with open(readers, "a") as stream:
-            stream.write(f"{os.getpid()}\n")
-        return share(*args)
-
-    monkeypatch.setattr(pipeline, "_read_share", recorded)
-    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
+    record_readers(monkeypatch, "_read_share", readers)
 
     def read(shares: bool):
         monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 0 if shares else 10 ** 9)
