@@ -1,7 +1,8 @@
 """The build, in order (the README's diagram):
 
     read_project      entity files -> raw specs with positions -> validated Corpus; themes
-                      (a build: read_project_apart, in a child process)
+                      (a build: read_project_apart, in a child process; many
+                      files in two shares, on both cores: load_corpus)
     render_pages      Corpus -> Markdown pages and their HTML parts     (build process)
     write_data_files  Corpus -> network data and RDF files              (data process,
                                                                          beside MkDocs)
