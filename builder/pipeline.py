@@ -16,14 +16,12 @@ from __future__ import annotations
 import gc
 import heapq
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.errors import PolicygraphError
 from builder.model import Corpus
 from builder.pages import render_pages  # noqa: F401 - a stage of the pipeline, for its callers
-from builder.processes import Forked, can_fork
+from builder.processes import Forked, can_fork, unpickled
 from builder.read import catalogue
 from builder.read.themes import Theme, load_themes
 from builder.read.validate import check_files, validate
@@ -75,10 +73,7 @@ def read_project_apart(paths: ProjectPaths) -> tuple[Project, bytes | None]:
         return read_project(paths), None
     with Forked("reading the entity files", read_project, paths) as reading:
         pickled = reading.pickled()
-    result = pickle.loads(pickled)
-    if isinstance(result, PolicygraphError):
-        raise result
-    return result, pickled
+    return unpickled(pickled), pickled
 
 
 # Below this many files in entities/, a second reading process costs more than it saves.

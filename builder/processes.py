@@ -98,10 +98,7 @@ class Forked:
             return self.stream.read()
 
     def result(self):
-        result = pickle.loads(self.pickled())
-        if isinstance(result, PolicygraphError):
-            raise result
-        return result
+        return unpickled(self.pickled())
 
     def __enter__(self) -> Forked:
         return self
@@ -113,3 +110,11 @@ class Forked:
                 os.waitpid(self.pid, 0)
             self.pid = None
             self.stream.close()
+
+
+def unpickled(data: bytes):
+    """What a Forked child pickled: its result, or the PolicygraphError it raised, raised."""
+    result = pickle.loads(data)
+    if isinstance(result, PolicygraphError):
+        raise result
+    return result

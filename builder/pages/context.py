@@ -177,8 +177,7 @@ class StoredParts(NamedTuple):
     length: int
 
     def load(self) -> dict[str, bytes]:
-        with open(self.path, "rb") as stream:
-            return pickle.loads(os.pread(stream.fileno(), self.length, self.offset))
+        return pickle.loads(_read_back(self.path, self.offset, self.length))
 
 
 class StoredText(NamedTuple):
@@ -189,8 +188,13 @@ class StoredText(NamedTuple):
     length: int
 
     def load(self) -> str:
-        with open(self.path, "rb") as stream:
-            return os.pread(stream.fileno(), self.length, self.offset).decode()
+        return _read_back(self.path, self.offset, self.length).decode()
+
+
+def _read_back(path: str, offset: int, length: int) -> bytes:
+    """What PartsFile wrote at `offset` of `path`."""
+    with open(path, "rb") as stream:
+        return os.pread(stream.fileno(), length, offset)
 
 
 class PartsFile:
