@@ -347,6 +347,34 @@ class _Headings(HTMLParser):
             self._link[1] += data
 
 
+def test_a_table_of_contents_is_made_again_only_once_it_has_left_the_kept_ones():
+    """site/fragments.py keeps the theme's tables of contents it made, the latest TOC_KEPT
+    of them: one met again among those is not made again, and no more are held."""
+    from markdown.extensions.toc import nest_toc_tokens
+    from mkdocs.structure.toc import get_toc
+
+    from builder.site import fragments
+
+    def toc(number: int):
+        return get_toc(nest_toc_tokens([{"level": 1, "id": "title", "name": "Title"},
+                                        {"level": 2, "id": f"part-{number}", "name": f"Part {number}"}]))
+
+    shared, made = fragments.SharedFragments(set()), []
+
+    def show(number: int) -> str:
+        return shared("toc", None, lambda: made.append(number) or f"toc {number}", toc=toc(number))
+
+    assert show(0) == "toc 0" and show(0) == "toc 0" and made == [0]
+    for number in range(1, fragments.TOC_KEPT):
+        show(number)
+    assert show(0) == "toc 0" and len(made) == fragments.TOC_KEPT  # still kept, and now the latest met
+    show(fragments.TOC_KEPT)  # one more: the least recently met (1) goes
+    assert len(shared.tocs) == fragments.TOC_KEPT
+    show(0), show(2)
+    assert len(made) == fragments.TOC_KEPT + 1
+    assert show(1) == "toc 1" and made[-1] == 1 and len(shared.tocs) == fragments.TOC_KEPT
+
+
 def test_headings_and_table_of_contents_follow_the_names(tmp_path, site_build):
     """Entity pages are written as HTML (pages/entity.py, not Markdown): the title is the
     name as written, whatever it holds (a trailing `#`, markup, an ampersand), headings

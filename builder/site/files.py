@@ -13,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
+from mkdocs.structure.toc import TableOfContents, get_toc
 
 from builder.pages.context import Body, StoredText
 from builder.pages.context import Page as GeneratedPage
@@ -60,8 +60,22 @@ class HtmlPage(Page):
     def __init__(self, file: File, config: MkDocsConfig, body: Body) -> None:
         self._content: str | StoredText | None = None
         self._read: str | None = None  # the stored body, as last read, until handed back
+        self._toc: TableOfContents | None = None
         super().__init__(None, file, config)
         self.body = body
+
+    @property  # type: ignore[override]
+    def toc(self) -> TableOfContents | list:
+        """Made from the body's headings when the theme first asks (as the page is written),
+        not as MkDocs renders every page before it writes the first."""
+        if self._toc is None and self.body is not None:
+            headings = [{"level": h.level, "id": h.id, "name": h.name} for h in self.body.headings]
+            self._toc = get_toc(nest_toc_tokens(headings))
+        return self._toc if self._toc is not None else []
+
+    @toc.setter
+    def toc(self, value) -> None:
+        self._toc = value or None
 
     @property  # type: ignore[override]
     def content(self) -> str | None:
@@ -81,7 +95,6 @@ class HtmlPage(Page):
     def render(self, config: MkDocsConfig, files: Files) -> None:
         body = self.body
         self.content = body.html
-        self.toc = get_toc(nest_toc_tokens([{"level": h.level, "id": h.id, "name": h.name} for h in body.headings]))
         self._title_from_render = next((h.name for h in body.headings if h.level == 1), None)
         self.present_anchor_ids = {h.id for h in body.headings}
         self.links_to_anchors = {}

@@ -6,9 +6,12 @@ the same from every page of a folder (`people/a/` and `people/b/` both link `../
 People); so is the header around the page's title. A page's table of contents holds
 only its headings' titles and anchors: the same on every page with the same headings.
 `overrides/partials/nav.html`, `header.html` and `toc.html` ask for them by name and
-page (and contents)."""
+page (and contents). Tables of contents repeat less (an entity page's headings name its
+kinds of relation): only the latest TOC_KEPT of them are kept."""
 
 from __future__ import annotations
+
+from collections import OrderedDict
 
 from markupsafe import Markup
 
@@ -19,23 +22,39 @@ class SharedFragments:
     """`{% call shared_fragment(name, page) %}...{% endcall %}` in a theme template: the
     block rendered once per name and folder for the pages outside the navigation
     (`listed`: the source paths of the pages in it), every time for the others. With
-    `toc=page.toc`: once per name and table of contents, for every page."""
+    `toc=page.toc`: once per name and table of contents among the latest TOC_KEPT, for
+    every page."""
 
     def __init__(self, listed: set[str]) -> None:
         self.listed = listed
         self.made: dict[tuple, Markup] = {}
+        self.tocs: OrderedDict[tuple, Markup] = OrderedDict()
 
     def __call__(self, name: str, page, caller, toc=None) -> Markup:
         if toc is not None:
-            key = (name, _contents(_shown(toc)))
-        elif page is None or page.file.src_uri in self.listed:
+            return self._toc((name, _contents(_shown(toc))), caller)
+        if page is None or page.file.src_uri in self.listed:
             return caller()
-        else:
-            key = (name, page_folder(page.url))
+        key = (name, page_folder(page.url))
         made = self.made.get(key)
         if made is None:
             made = self.made[key] = caller()
         return made
+
+    def _toc(self, key: tuple, caller) -> Markup:
+        made = self.tocs.get(key)
+        if made is None:
+            made = self.tocs[key] = caller()
+            if len(self.tocs) > TOC_KEPT:
+                self.tocs.popitem(last=False)
+        else:
+            self.tocs.move_to_end(key)
+        return made
+
+
+# Distinct tables of contents kept: every one a build meets, kept to its end, held a
+# tenth of the build process's memory at 10,000 entities, most of them never met again.
+TOC_KEPT = 1024
 
 
 def _shown(toc):

@@ -259,7 +259,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         if not self.serving:  # nor does MkDocs need its HTML again, which it keeps otherwise
             page.content = None
             if isinstance(page, HtmlPage):
-                page.body = None
+                page.body = page.toc = None
         return fill_parts(output, parts) if parts else output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
