@@ -1,27 +1,32 @@
 """The build, in order (the README's diagram):
 
     read_project      entity files -> raw specs with positions -> validated Corpus; themes
-                      (a build: read_project_apart, in a child process; many
-                      files in two shares, on both cores: load_corpus)
-    render_pages      Corpus -> Markdown pages and their HTML parts     (build process)
+                      (a build: in a child process, pickled; many files in two
+                      shares, on both cores: load_corpus)
+    render_pages      Corpus -> Markdown pages and their HTML parts     (MkDocs' process)
     write_data_files  Corpus -> network data and RDF files              (data process,
                                                                          beside MkDocs)
-    MkDocs            pages -> HTML site; the plugin puts parts and data files in place
+    MkDocs            pages -> HTML site; the plugin puts parts in place
+    search            HTML pages -> Pagefind's index (site/search.py); then the data
+                      files are moved in
 
-The MkDocs plugin (site/plugin.py) calls these in this order; the commands of
-tools/cli.py call the first and then the stage they need."""
+The MkDocs plugin (site/plugin.py) calls these in this order, or, under `policygraph
+build`, site/build.py reads, starts the data process and makes the search itself around
+MkDocs' forked process; the commands of tools/cli.py call the first and then the stage
+they need."""
 
 from __future__ import annotations
 
 import gc
 import heapq
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 from builder.model import Corpus
 from builder.pages import render_pages  # noqa: F401 - a stage of the pipeline, for its callers
-from builder.processes import Forked, can_fork, unpickled
+from builder.processes import Forked, can_fork
 from builder.read import catalogue
 from builder.read.themes import Theme, load_themes
 from builder.read.validate import check_files, validate
@@ -71,9 +76,16 @@ def read_project_apart(paths: ProjectPaths) -> tuple[Project, bytes | None]:
     here (and returns no pickle)."""
     if not can_fork():
         return read_project(paths), None
+    pickled = read_project_pickled(paths)
+    return pickle.loads(pickled), pickled
+
+
+def read_project_pickled(paths: ProjectPaths) -> bytes:
+    """`read_project` in a forked process (see read_project_apart), the project pickled,
+    for a process that hands it on without using it (site/build.py). Raises what
+    read_project raises."""
     with Forked("reading the entity files", read_project, paths) as reading:
-        pickled = reading.pickled()
-    return unpickled(pickled), pickled
+        return reading.pickled()
 
 
 # Below this many files in entities/, a second reading process costs more than it saves.

@@ -18,6 +18,7 @@ import traceback
 from builder.errors import BuildError, PolicygraphError
 
 BACKGROUND_NICENESS = 10
+_RESULT, _ERROR = b"R", b"E"  # what a Forked child's pickle starts with
 
 
 def in_background() -> None:
@@ -58,9 +59,10 @@ class Forked:
     """`function(*args)` run in a forked process while this one goes on (see can_fork).
     It hands its result back pickled, through an unnamed file (nothing is left behind if
     the build is killed), and exits: the memory it used goes back to the system with it.
-    `result()` waits for it and returns what it returned, or raises the PolicygraphError
-    it raised; anything else it raised, it prints, and `result()` raises a BuildError
-    naming `what`. Used as a context manager, a child not waited for is stopped."""
+    `result()` waits for it and returns what it returned, `pickled()` the same as pickled;
+    both raise the PolicygraphError it raised; anything else it raised, it prints, and
+    they raise a BuildError naming `what`. Used as a context manager, a child not waited
+    for is stopped."""
 
     def __init__(self, what: str, function, *args) -> None:
         self.what = what
@@ -74,9 +76,10 @@ class Forked:
         try:
             die_with_parent()
             try:
-                result = function(*args)
+                result, tag = function(*args), _RESULT
             except PolicygraphError as error:
-                result = error
+                result, tag = error, _ERROR
+            self.stream.write(tag)
             pickle.dump(result, self.stream, protocol=pickle.HIGHEST_PROTOCOL)
             self.stream.flush()
             code = 0
@@ -85,20 +88,26 @@ class Forked:
         except BaseException:
             traceback.print_exc()
         finally:
+            for stream in (sys.stdout, sys.stderr):  # what it printed (os._exit flushes nothing)
+                with contextlib.suppress(Exception):
+                    stream.flush()
             os._exit(code)
 
     def pickled(self) -> bytes:
-        """Wait for the child; its result as it pickled it."""
+        """Wait for the child; its result as it pickled it (handed on as it is, it is
+        unpickled once, where it is used)."""
         pid, self.pid = self.pid, None
         code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         with self.stream:
             if code != 0:
                 raise BuildError(f"{self.what} failed (exit code {code}); its error is printed above")
             self.stream.seek(0)
+            if self.stream.read(1) == _ERROR:
+                raise pickle.load(self.stream)
             return self.stream.read()
 
     def result(self):
-        return unpickled(self.pickled())
+        return pickle.loads(self.pickled())
 
     def __enter__(self) -> Forked:
         return self
@@ -110,11 +119,3 @@ class Forked:
                 os.waitpid(self.pid, 0)
             self.pid = None
             self.stream.close()
-
-
-def unpickled(data: bytes):
-    """What a Forked child pickled: its result, or the PolicygraphError it raised, raised."""
-    result = pickle.loads(data)
-    if isinstance(result, PolicygraphError):
-        raise result
-    return result

@@ -15,7 +15,7 @@ import pytest
 from builder.errors import BuildError
 from builder.site.build import build_site
 
-from conftest import MINI, build, site_config, write_tree
+from conftest import MINI, ROOT, build, site_config, write_tree
 
 
 def test_every_entity_has_a_page(mini_site):
@@ -147,6 +147,94 @@ def _digest(folder: Path) -> dict[str, str]:
 def test_builds_are_byte_identical(tmp_path, mini_site):
     again = build(tmp_path, MINI)
     assert _digest(again) == _digest(mini_site)
+
+
+def _record_pids(monkeypatch, where: Path) -> None:
+    """Each page MkDocs writes, each Pagefind run and each data process started, with the
+    process that did it (and, for Pagefind, the processes that wrote pages still alive)."""
+    import os
+
+    from builder.site import plugin, search
+    on_post_page, run, data_job_for = (plugin.PolicygraphPlugin.on_post_page, search._run,
+                                       plugin.PolicygraphPlugin.data_job_for)
+
+    def note(line: str) -> None:
+        with open(where, "a") as stream:
+            stream.write(line + "\n")
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def page_written(self, output, page, config):
+        note(f"page {os.getpid()}")
+        return on_post_page(self, output, page, config)
+
+    def pagefind(*args):
+        writers = {int(line.split()[1]) for line in where.read_text().splitlines() if line.startswith("page ")}
+        note(f"search {os.getpid()} " + " ".join(str(pid) for pid in sorted(writers) if alive(pid)))
+        return run(*args)
+
+    def data_job(self, config, project):
+        note(f"data {os.getpid()}")
+        return data_job_for(self, config, project)
+    monkeypatch.setattr(plugin.PolicygraphPlugin, "on_post_page", page_written)
+    monkeypatch.setattr(plugin.PolicygraphPlugin, "data_job_for", data_job)
+    monkeypatch.setattr(search, "_run", pagefind)
+
+
+def test_mkdocs_runs_in_a_process_that_ends_before_the_search_is_made(tmp_path, monkeypatch, site_build):
+    """Where it can fork, a build runs MkDocs in a forked process, and indexes the pages for
+    search in its own once that one has ended, beside the data process it started itself
+    (site/build.py): the same site, byte for byte, as MkDocs run in the build's process
+    (where it cannot fork: here, as if another thread ran). A failure in MkDocs' process
+    fails the build with MkDocs' message, its data process stopped, the old site kept."""
+    import os
+
+    from builder import processes
+    config = site_config(tmp_path, MINI)
+    sites = {}
+    for threads in (1, 2):
+        monkeypatch.setattr(processes.threading, "active_count", lambda threads=threads: threads)
+        where = tmp_path / f"pids-{threads}"
+        _record_pids(monkeypatch, where)
+        sites[threads] = site_build(config, tmp_path / f"site-{threads}")
+        pids = [line.split() for line in where.read_text().splitlines()]
+        writers = {int(pid) for what, pid, *_ in pids if what == "page"}
+        searches = [(int(pid), rest) for what, pid, *rest in pids if what == "search"]
+        data = [int(pid) for what, pid, *_ in pids if what == "data"]
+        assert searches and data == [os.getpid()]
+        assert all(pid == os.getpid() for pid, _ in searches)
+        if threads == 1:
+            assert len(writers) == 1 and os.getpid() not in writers
+            assert all(still == [] for _, still in searches)  # MkDocs' process had ended
+        else:
+            assert writers == {os.getpid()}
+    assert _digest(sites[1]) == _digest(sites[2]) and len(_digest(sites[1])) > 100
+
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
+    from builder.site import datajob
+    started = []
+    monkeypatch.setattr(datajob.DataJob, "__init__", lambda self, *args, __init__=datajob.DataJob.__init__, **kw:
+                        started.append(self) or __init__(self, *args, **kw))
+    docs = write_tree(tmp_path / "docs", {"about.md": "# About\n\n[broken](nowhere.md)\n"})
+    config.write_text(config.read_text().replace(f"docs_dir: {ROOT / 'site_src'}", f"docs_dir: {docs}"))
+    with pytest.raises(BuildError) as info:
+        site_build(config, sites[1])
+    assert "nowhere.md" in str(info.value) and "The build failed" in str(info.value)
+    assert len(started) == 1 and started[0].process.poll() is not None and not started[0].work.exists()
+    assert _digest(sites[1]) == _digest(sites[2])
+
+    def full_disk(self, output, page, config):
+        raise OSError(28, "No space left on device", "somewhere/index.html")
+    monkeypatch.setattr("builder.site.plugin.PolicygraphPlugin.on_post_page", full_disk)
+    with pytest.raises(BuildError) as info:
+        site_build(site_config(tmp_path, MINI), sites[1])
+    assert str(info.value).startswith("could not write the site: No space left on device (somewhere/index.html)")
+    assert len(started) == 2 and not started[1].work.exists() and _digest(sites[1]) == _digest(sites[2])
 
 
 def test_real_site_builds(real_site):

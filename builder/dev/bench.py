@@ -148,14 +148,16 @@ from builder.site.build import build
 from builder.site.datajob import peak_memory_mb
 start = time.perf_counter()
 built = build(Path(sys.argv[1]), Path(sys.argv[2]))
-print(time.perf_counter() - start, peak_memory_mb(), built.data.peak_memory_mb or 0)
+print(time.perf_counter() - start, max(peak_memory_mb(), built.peak_memory_mb or 0), built.data.peak_memory_mb or 0)
 """
 
 
 def whole_build(tmp: Path, entities: Path) -> tuple[float, int, int, int, Path, float]:
     """The whole site, as `policygraph build` makes it, in a child interpreter: wall time;
-    the peak memory (MB) of the build process and of the data process it starts; and
-    the peak of all the build's processes at once (build, data, page renderers), from
+    the peak memory (MB) of the build process (the larger of the process that runs
+    `build` and the one it forks to run MkDocs: site/build.py) and of the data process; and
+    the peak of all the build's processes at once (build, MkDocs, data, page renderers,
+    Pagefind), from
     their proportional set sizes (shared pages counted once) sampled every 0.2 s; and
     the CPU time (user + system) of all of them, less sensitive than wall time to what
     else the machine runs."""

@@ -1,7 +1,14 @@
 """`build_site`: the whole build into a fresh folder beside the target, swapped in only
 when everything succeeded, so that a failed or interrupted build leaves the published
 site as it was; one build at a time per target; and never a folder replaced that the
-builder did not make."""
+builder did not make.
+
+Where it can fork (processes.can_fork), this process reads the project, starts the data
+process and forks a process that runs MkDocs (the pages); once that one has ended, this
+one indexes the pages for search while the data process finishes. What MkDocs held (its
+pages, files and navigation, and the heap it leaves behind, which a process does not give
+back) is gone before Pagefind, the build's largest process, starts beside the data
+process. Elsewhere MkDocs runs here, and the plugin does all of it."""
 
 from __future__ import annotations
 
@@ -16,10 +23,13 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort, MkDocsException
 
-from builder.errors import BuildError
+from builder import pipeline
+from builder.errors import BuildError, PolicygraphError
 from builder.paths import SITE_MARKER
-from builder.site.datajob import DataResult
+from builder.processes import Forked, can_fork
+from builder.site.datajob import DataResult, peak_memory_mb
 from builder.site.git import source_date_epoch
+from builder.site.plugin import PolicygraphPlugin, finish_site
 
 
 def site_url_from(config_file: Path) -> str:
@@ -51,10 +61,12 @@ class _Collect(logging.Handler):
 
 @dataclass(frozen=True)
 class Built:
-    """A finished build: where the site is, and what its data process reported."""
+    """A finished build: where the site is, what its data process reported, and the peak
+    memory (MB) of the process that ran MkDocs."""
 
     target: Path
     data: DataResult | None
+    peak_memory_mb: int | None = None
 
 
 def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
@@ -78,12 +90,10 @@ def build(config_file: Path, site_dir: Path | None = None) -> Built:
         target = Path(site_dir).resolve() if site_dir else Path(config.site_dir).resolve()
         check_site_dir(target, config_file.parent, Path(config.docs_dir).resolve())
         try:
-            _build(config, target, mkdocs_build)
+            return _build(config, target, mkdocs_build)
         except OSError as error:  # a read-only folder, a full disk...
             raise BuildError(f"could not write the site: {_os_problem(error)}; "
                              f"{target} was left as it was") from None
-    plugin = config.plugins.get("policygraph")
-    return Built(target, getattr(plugin, "data_result", None))
 
 
 def _os_problem(error: OSError) -> str:
@@ -104,30 +114,77 @@ def _environment(**defaults: str):
             os.environ.pop(name, None)
 
 
-def _build(config, target: Path, build) -> None:
+def _build(config, target: Path, build) -> Built:
     with build_lock(target):
         _remove_leftovers(target)
         staging = _new_folder(target, "building")
         config.site_dir = str(staging)
-        collect = _Collect()
-        mkdocs_log = logging.getLogger("mkdocs")
-        mkdocs_log.addHandler(collect)
+        plugin = config.plugins.get("policygraph")
         try:
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(config)
-            finally:
-                config.plugins.on_shutdown()
-        except (Abort, MkDocsException) as error:
+            if isinstance(plugin, PolicygraphPlugin) and can_fork():
+                data, peak = _build_apart(config, plugin, build)
+            else:
+                _run_mkdocs(config, build)
+                data, peak = getattr(plugin, "data_result", None), peak_memory_mb()
+        except BuildError as error:
             shutil.rmtree(staging, ignore_errors=True)
-            details = "\n".join(collect.messages + [str(error)])
-            raise BuildError(f"{details}\nThe build failed; {target} was left as it was.") from None
+            raise BuildError(f"{error}\nThe build failed; {target} was left as it was.") from None
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        finally:
-            mkdocs_log.removeHandler(collect)
         _swap(staging, target)
+    return Built(target, data, peak)
+
+
+def _build_apart(config, plugin: PolicygraphPlugin, build) -> tuple[DataResult, int | None]:
+    """The build with MkDocs in a forked process (see the module's docstring): the data
+    process's result, and the peak memory of MkDocs' process."""
+    pipeline.batch_gc()
+    try:
+        try:
+            plugin.check(config)
+            plugin.handover = pipeline.read_project_pickled(plugin.paths(config))
+        except (PolicygraphError, MkDocsException) as error:
+            raise BuildError(str(error)) from None
+        job = plugin.data_job_for(config, plugin.handover)
+        try:
+            plugin.apart = True
+            with Forked("building the pages", _pages_apart, config, build) as pages:
+                plugin.handover = None  # that process has it; here, it would be held to the end
+                bundles, peak = pages.result()
+            return finish_site(Path(config.site_dir), plugin.language(config), bundles, job), peak
+        except BaseException:
+            job.cancel()
+            raise
+    finally:  # MkDocs keeps a plugin from one build to the next in a process
+        plugin.apart, plugin.handover = False, None
+
+
+def _pages_apart(config, build) -> tuple[tuple[str, ...], int | None]:
+    """In MkDocs' process: the pages built; the search's bundles and this process's peak memory."""
+    try:
+        _run_mkdocs(config, build)
+    except OSError as error:  # a full disk...: said in one line, as build() does, not as a traceback
+        raise BuildError(f"could not write the site: {_os_problem(error)}") from None
+    return config.plugins["policygraph"].search_bundles, peak_memory_mb()
+
+
+def _run_mkdocs(config, build) -> None:
+    """MkDocs' build, with the plugins' start and end. Raises BuildError with what MkDocs
+    logged if it fails."""
+    collect = _Collect()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(collect)
+    try:
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (Abort, MkDocsException) as error:
+        raise BuildError("\n".join(collect.messages + [str(error)])) from None
+    finally:
+        mkdocs_log.removeHandler(collect)
 
 
 def check_site_dir(target: Path, project: Path, docs_dir: Path) -> None:

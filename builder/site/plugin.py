@@ -3,7 +3,9 @@ in `on_config` (before MkDocs cleans or writes anything), hands every generated 
 MkDocs in memory in `on_files` while the data process writes the data files, puts the
 pages' HTML parts in place in `on_post_page`, indexes the pages for search and moves the
 data files into the site in `on_post_build`, and under `mkdocs serve` watches the entity
-files (site/watch.py)."""
+files (site/watch.py). Under `policygraph build`, which runs MkDocs in a forked process
+(site/build.py), it takes the project read by that command, and leaves the data process
+and the search to it (`apart`)."""
 
 from __future__ import annotations
 
@@ -100,6 +102,11 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         super().__init__()
         self.project: pipeline.Project | None = None
         self.pickled: bytes | None = None  # the project as its reading process handed it over
+        # `policygraph build` reads the project, starts the data process and makes the search
+        # itself, and runs MkDocs in a forked process (site/build.py): the project it read,
+        # pickled, for this process, which then leaves the data files and the search to it.
+        self.handover: bytes | None = None
+        self.apart = False
         self.spill: PartsFile | None = None  # where a build's entity pages' parts wait
         self.prefix = "entities/"
         self.parts: dict[str, dict[str, bytes] | StoredParts] = {}
@@ -127,25 +134,33 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.incremental = self.serving and dirty
         self.parsed = ParsedFiles() if self.serving else None  # files unchanged between rebuilds
 
-    def _paths(self, config: MkDocsConfig) -> pipeline.ProjectPaths:
+    def paths(self, config: MkDocsConfig) -> pipeline.ProjectPaths:
         root = Path(config.config_file_path).resolve().parent
         return pipeline.ProjectPaths(
             root=root, entities=(root / self.config.entities).resolve(), themes=root / self.config.themes,
             vocabulary=(root / self.config.vocabulary).resolve() if self.config.vocabulary else DEFAULT_PATH,
             queries=(root / self.config.queries).resolve() if self.config.queries else DEFAULT_FOLDER)
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    def check(self, config: MkDocsConfig) -> None:
+        """Raise PluginError if the plugin's settings cannot make a site."""
         if not config.site_url:
             raise PluginError("policygraph: set site_url in mkdocs.yml; entity IRIs are built from it")
         if self.config.pages_per_search_bundle < MIN_PAGES_PER_BUNDLE:
             raise PluginError(f"{config.config_file_path}: policygraph: pages_per_search_bundle is "
                               f"{self.config.pages_per_search_bundle}; "
                               f"set it to {MIN_PAGES_PER_BUNDLE} or more (every bundle must hold pages)")
-        paths = self._paths(config)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.check(config)
+        paths = self.paths(config)
         try:
             # the preview keeps what it parsed between its builds; a build reads apart
-            self.project, self.pickled = (pipeline.read_project(paths, self.parsed), None) if self.serving \
-                else pipeline.read_project_apart(paths)
+            if self.handover is not None:
+                self.project, self.pickled, self.handover = pickle.loads(self.handover), None, None
+            elif self.serving:
+                self.project, self.pickled = pipeline.read_project(paths, self.parsed), None
+            else:
+                self.project, self.pickled = pipeline.read_project_apart(paths)
         except PolicygraphError as error:
             raise PluginError(str(error)) from None
         self._cancel_data_jobs()  # a previous build's data process, if a rebuild overtook it
@@ -187,20 +202,18 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         corpus, themes = project.corpus, project.themes
         previous = self.preview if self.preview and self.preview.vocabulary == project.vocabulary_text else None
         only = affected_pages(previous.corpus, corpus, previous.themes, themes) if previous else None
-        ctx = Context(corpus, config.site_url, changed=last_changed(self._paths(config).entities),
+        ctx = Context(corpus, config.site_url, changed=last_changed(self.paths(config).entities),
                       edit_url_base=self.config.edit_url_base, file_prefix=self.prefix, themes=themes,
                       last=previous.made if previous else None,
                       stale_items=stale_items(previous, corpus) if previous else ())
-        start = functools.partial(DataJob, self.pickled or project, config.site_url, Release(
-            modified=last_commit_date(self._paths(config).root), endpoint=self.config.sparql_endpoint),
-            beside=Path(config.site_dir), background=self.serving)
+        start = functools.partial(self.data_job_for, config, self.pickled or project)
         self.pickled = None
         # A build's data process starts now, beside the pages' rendering (it is the longest
         # of a build's stages); the preview's once the pages are written (handing it the corpus
         # takes half a second at 10,000 entities, which the edited page would wait for).
         if self.serving:
             self.data_start = start
-        else:
+        elif not self.apart:
             self.data_job = start()
         # On the cores the data process leaves for a build; on one while the preview serves
         # (its server runs threads).
@@ -226,6 +239,16 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             if src not in immediate:
                 add_file(files, made_files.data(src))
         self.made_files = made_files if self.incremental else None
+        self._add_reference_files(files, config, ctx, project)
+        edit_base = (self.config.edit_url_base or "").rstrip("/")
+        self.edit_urls = {page_src(e): f"{edit_base}/{entity_file(e, self.prefix)}" for e in corpus.entities.values()} \
+            if edit_base else {}
+        if not self.serving:
+            self.project = None  # a build needs the corpus no more: its pages are made (a gigabyte at 100,000 entities)
+        return files
+
+    def _add_reference_files(self, files: Files, config: MkDocsConfig, ctx: Context, project) -> None:
+        """The query page, the SPARQL guide, the feed, the redirects, the schemas and the assets."""
         examples = [{"id": e.id, "title": e.title, "description": e.description, "text": e.text}
                     for e in (e.for_site(config.site_url) for e in project.examples)]
         add_file(files, File.generated(config, "query.md", content=reference.query_page(
@@ -234,19 +257,19 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         add_file(files, File.generated(config, "feed.xml", content=feed(ctx)))
         for src, content in reference.redirects(ctx).items():
             add_file(files, File.generated(config, src, content=content))
-        for name, text in render_schemas(corpus.vocabulary, config.site_url).items():
+        for name, text in render_schemas(project.corpus.vocabulary, config.site_url).items():
             add_file(files, File.generated(config, f"{SCHEMA_DIR}/{name}", content=text))
-        for src, asset in asset_files(self._paths(config).root, self.config.oxigraph_dir).items():
+        for src, asset in asset_files(self.paths(config).root, self.config.oxigraph_dir).items():
             if isinstance(asset, Path):
                 add_file(files, File.generated(config, src, abs_src_path=str(asset)))
             else:
                 add_file(files, File.generated(config, src, content=asset()))
-        edit_base = (self.config.edit_url_base or "").rstrip("/")
-        self.edit_urls = {page_src(e): f"{edit_base}/{entity_file(e, self.prefix)}" for e in corpus.entities.values()} \
-            if edit_base else {}
-        if not self.serving:
-            self.project = None  # a build needs the corpus no more: its pages are made (a gigabyte at 100,000 entities)
-        return files
+
+    def data_job_for(self, config: MkDocsConfig, project) -> DataJob:
+        """The data process of a build, started (`project`: a pipeline.Project or its pickle)."""
+        return DataJob(project, config.site_url, Release(
+            modified=last_commit_date(self.paths(config).root), endpoint=self.config.sparql_endpoint),
+            beside=Path(config.site_dir), background=self.serving)
 
     def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files: Files) -> str:
         edit_url = self.edit_urls.get(page.file.src_uri)
@@ -268,23 +291,23 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         either fails the build. Under `mkdocs serve`, without waiting for either: the pages
         reload at once, and the data and the search index follow."""
         job, self.data_job = self.data_job, None
-        site, language = Path(config.site_dir), config.theme.get("language") or "en"
+        site, language = Path(config.site_dir), self.language(config)
         if self.serving:
             start, self.data_start = self.data_start, None
             threading.Thread(target=self._data_in_background, args=(start, self.builds, site), daemon=True).start()
             threading.Thread(target=self._index_preview, args=(site, language, self.search_bundles), daemon=True).start()
             return
         self._remove_spill()
+        if self.apart:
+            return
         give_back_memory()  # the pages' HTML, now written, for Pagefind
         try:
-            index_site(site, language, bundles=self.search_bundles)
-            self.data_result = job.finish()
-            move_tree(self.data_result.folder, site)
+            self.data_result = finish_site(site, language, self.search_bundles, job)
         except BuildError as error:
-            job.cancel()
             raise PluginError(f"policygraph: {error}") from None
-        finally:
-            job.remove()
+
+    def language(self, config: MkDocsConfig) -> str:
+        return config.theme.get("language") or "en"
 
     def _index_preview(self, site: Path, language: str, bundles: tuple[str, ...]) -> None:
         with self.search_lock:
@@ -346,7 +369,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             self.data_job = self.pending = None
 
     def on_serve(self, server, config: MkDocsConfig, builder):
-        paths = self._paths(config)
+        paths = self.paths(config)
         if self.config.watch == "polling":
             server.watch(str(paths.entities))
         elif self.native_watch is None:
@@ -356,3 +379,19 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def finish_site(site: Path, language: str, bundles: tuple[str, ...], job: DataJob) -> DataResult:
+    """The last of a build, once its pages are written in `site`: index them for search
+    (site/search.py) while the data process works, then move its files in. Raises
+    BuildError if either fails, the data process then stopped."""
+    try:
+        index_site(site, language, bundles=bundles)
+        result = job.finish()
+        move_tree(result.folder, site)
+        return result
+    except BuildError:
+        job.cancel()
+        raise
+    finally:
+        job.remove()
