@@ -4,14 +4,14 @@ separate class; the rest say which command or stage could not go on."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from builder.records import record
 
 
 class PolicygraphError(Exception):
     """Base class of every error the builder reports on purpose."""
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@record(order=True)
 class Location:
     path: str
     line: int = 1

@@ -4,16 +4,17 @@ them. Later stages (graph, pages, networks) read only this."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
 from builder.errors import Location
+from builder.records import record
 from builder.vocabulary import Vocabulary
 
 from .vocabulary.kinds import EDate
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Citation:
     """One source backing a relation: its words, their standing, and the editors'
     translations of them (language -> text), for readers of other languages."""
@@ -27,7 +28,7 @@ class Citation:
         return dict(self.translations).get(language)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Relation:
     """One sourced claim: `subject predicate target`, with qualifiers."""
 
@@ -56,7 +57,7 @@ class Relation:
         return tuple(d for d in (self.date, self.start, self.end) if d is not None)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entity:
     """A person, organization, law, event, product or source."""
 

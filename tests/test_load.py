@@ -8,6 +8,7 @@ import pytest
 from builder.errors import EntityErrors
 from builder.pipeline import load_corpus, read_entities
 from builder.read.yaml import MAX_FILE_BYTES, load_entities, parse_yaml
+from builder.records import record
 from builder.vocabulary import load_vocabulary
 
 from conftest import write_tree
@@ -334,6 +335,35 @@ def record_readers(monkeypatch, name: str, readers) -> None:
         return function(*args)
     monkeypatch.setattr(pipeline, name, recorded)
     monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
+
+
+@record
+class _One:  # a record of one field, at the module's level so that pickle finds it
+    only: str
+
+
+def test_records_pickle_as_their_fields_and_come_back_equal():
+    """builder/records.py: the corpus's frozen dataclasses pickle as their class and their
+    fields' values (not through dataclasses' lookup of the fields at each object), and come
+    back equal, every field in its place, whatever their number."""
+    import dataclasses
+    import pickle
+
+    from builder.errors import Location
+    from builder.model import Citation, Relation
+    from builder.vocabulary.kinds import EDate
+
+    citation = Citation("source-a", "words", "alleged", (("fr", "mots"),))
+    relation = Relation("a", "funds", "b", (citation,), "reported", EDate("2025"), EDate("2026~", True),
+                        EDate("2025-06"), "chair", "a note", "funds-b", Location("entities/a.yaml", 4, 2))
+    samples = [_One("x"), Location("entities/a.yaml", 3, 7), EDate("2025-10", approximate=True), citation, relation]
+    for sample in samples:
+        again = pickle.loads(pickle.dumps(sample, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(again) is type(sample) and again == sample
+        assert [getattr(again, f.name) for f in dataclasses.fields(sample)] == \
+            [getattr(sample, f.name) for f in dataclasses.fields(sample)]
+        assert not hasattr(again, "__dict__")  # still slotted
+    assert Location("a", 2) < Location("a", 10) and EDate("2025") < EDate("2026")
 
 
 def test_a_build_reads_the_project_in_a_child_process_to_the_same_result(tmp_path, monkeypatch):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from sys import intern
 from urllib.parse import urlsplit
 
@@ -16,6 +15,7 @@ from markupsafe import Markup
 from rdflib import XSD, Literal, URIRef
 
 from builder.errors import Location
+from builder.records import record
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(~)?$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
@@ -29,7 +29,7 @@ At = Callable[[tuple], Location]  # where the value (or one of its items: at((i,
 Report = Callable[..., None]  # report(location, message, hint="")
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@record(order=True)
 class EDate:
     """An ISO date of year, month or day precision, possibly approximate (`2025-10~`)."""
 
