@@ -1,4 +1,4 @@
-"""The validated model: plain frozen dataclasses, and the `Corpus` that indexes
+"""The validated model: plain frozen dataclasses (records: builder/records.py), and the `Corpus` that indexes
 them. Later stages (graph, pages, networks) read only this."""
 
 from __future__ import annotations
