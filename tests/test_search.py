@@ -79,6 +79,40 @@ def test_the_index_holds_articles_not_lists_nor_furniture(real_site):
     assert openai["meta"]["type"] == "Organization › Company"
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_search_reads_each_pages_article_and_makes_the_index_the_pages_make(real_site, tmp_path):
+    """A build hands Pagefind what it indexes of each marked page (SearchCopies: its
+    language, title and article), not the theme's header, menus and footer around it: the
+    index is the one Pagefind makes from the whole pages, byte for byte. A page without the
+    mark has no copy, and the copies are gone once the site is built."""
+    from pagefind_bin import get_executable
+
+    from builder.site.search import BUNDLE, SearchCopies, _run
+    copies = SearchCopies(tmp_path / "copies")
+    pages = sorted(real_site.rglob("*.html"))
+    for path in pages:
+        copies.add(path.relative_to(real_site).as_posix(), path.read_text(encoding="utf-8"))
+    copied = {p.relative_to(copies.folder) for p in copies.folder.rglob("*")}
+    marked = {p.relative_to(real_site) for p in pages if b"<div data-pagefind-body" in p.read_bytes()}
+    assert {p for p in copied if p.suffix == ".html"} == marked and len(pages) > len(marked) > 300
+    openai = (copies.folder / "organizations/openai/index.html").read_text(encoding="utf-8")
+    page = (real_site / "organizations/openai/index.html").read_text(encoding="utf-8")
+    assert openai.startswith('<!doctype html>\n<html lang="en"') and "<title>OpenAI - policygraph</title>" in openai
+    assert not re.search(r"md-header|md-nav|md-footer|<script", openai) and re.search(r"md-header|md-nav|md-footer", page)
+    article = page[page.index("<div data-pagefind-body"):page.rindex("</article>")].rstrip()
+    assert openai.endswith(f"<body>{article}</body></html>\n")
+    copies.remove()
+    assert not copies.folder.exists()
+
+    whole = tmp_path / "whole"
+    _run(get_executable(), real_site, whole, "en", False)
+    assert _files(whole) == _files(real_site / BUNDLE) and len(_files(whole)) > 300
+    assert [p.name for p in real_site.parent.iterdir() if ".search-" in p.name] == []
+
+
 def test_a_failing_search_index_fails_the_build(tmp_path, monkeypatch, site_build):
     """Pagefind runs in the build's folder before it replaces the site: if it fails, the
     build fails and the previous site stays."""

@@ -30,6 +30,7 @@ from builder.processes import Forked, can_fork
 from builder.site.datajob import DataResult, peak_memory_mb
 from builder.site.git import source_date_epoch
 from builder.site.plugin import PolicygraphPlugin, finish_site
+from builder.site.search import SearchCopies
 
 
 def site_url_from(config_file: Path) -> str:
@@ -151,8 +152,12 @@ def _build_apart(config, plugin: PolicygraphPlugin, build) -> tuple[DataResult, 
             plugin.apart = True
             with Forked("building the pages", _pages_apart, config, build) as pages:
                 plugin.handover = None  # that process has it; here, it would be held to the end
-                bundles, peak = pages.result()
-            return finish_site(Path(config.site_dir), plugin.language(config), bundles, job), peak
+                bundles, copies, peak = pages.result()
+            try:
+                return finish_site(Path(config.site_dir), plugin.language(config), bundles, job, copies), peak
+            finally:
+                if copies is not None:
+                    copies.remove()
         except BaseException:
             job.cancel()
             raise
@@ -160,13 +165,16 @@ def _build_apart(config, plugin: PolicygraphPlugin, build) -> tuple[DataResult, 
         plugin.apart, plugin.handover = False, None
 
 
-def _pages_apart(config, build) -> tuple[tuple[str, ...], int | None]:
-    """In MkDocs' process: the pages built; the search's bundles and this process's peak memory."""
+def _pages_apart(config, build) -> tuple[tuple[str, ...], SearchCopies | None, int | None]:
+    """In MkDocs' process: the pages built; the search's bundles, what it reads of the pages,
+    and this process's peak memory."""
     try:
         _run_mkdocs(config, build)
     except OSError as error:  # a full disk...: said in one line, as build() does, not as a traceback
         raise BuildError(f"could not write the site: {_os_problem(error)}") from None
-    return config.plugins["policygraph"].search_bundles, peak_memory_mb()
+    plugin = config.plugins["policygraph"]
+    copies, plugin.handed_copies = plugin.handed_copies, None
+    return plugin.search_bundles, copies, peak_memory_mb()
 
 
 def _run_mkdocs(config, build) -> None:

@@ -41,7 +41,7 @@ from builder.site.files import FreedFile, HtmlPage, MadeFiles, add_file, move_tr
 from builder.site.fragments import SharedFragments
 from builder.site.git import last_changed, last_commit_date, repository_prefix
 from builder.site.preview import Preview, affected_pages, stale_items, with_kept
-from builder.site.search import BUNDLE, MIN_PAGES_PER_BUNDLE, PAGES_PER_BUNDLE, index_site, search_bundles
+from builder.site.search import BUNDLE, MIN_PAGES_PER_BUNDLE, PAGES_PER_BUNDLE, SearchCopies, index_site, search_bundles
 from builder.site.watch import NativeWatch
 from builder.tools.schema import SCHEMA_DIR, render_schemas
 from builder.vocabulary import DEFAULT_PATH
@@ -122,6 +122,9 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.data_result: DataResult | None = None  # what the last data process reported
         self.search_lock = threading.Lock()  # one search indexing at a time (the preview's run in threads)
         self.search_bundles: tuple[str, ...] = (BUNDLE,)
+        self.search_copies: SearchCopies | None = None  # what the search reads of a build's pages
+        self.handed_copies: SearchCopies | None = None  # those of a build made `apart`, for its search
+        self.dirty = False  # mkdocs build --dirty: MkDocs writes only the pages it finds changed
         self.native_watch: NativeWatch | None = None  # the entities folder's, under mkdocs serve
         self.listed: set[str] = set()  # the source paths of the pages in the nav
         self.theme_env = None  # the preview's theme environment, and what it was made for
@@ -132,6 +135,7 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         pipeline.batch_gc()
         self.serving = command == "serve"
         self.incremental = self.serving and dirty
+        self.dirty = dirty
         self.parsed = ParsedFiles() if self.serving else None  # files unchanged between rebuilds
 
     def paths(self, config: MkDocsConfig) -> pipeline.ProjectPaths:
@@ -220,6 +224,11 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         # A build's entity pages' parts wait in a file for MkDocs to write their pages (the
         # preview's few are kept as they are).
         self.spill = None if self.serving else PartsFile(scratch_folder(Path(config.site_dir), "parts"))
+        # What the search reads of each page, as it is written (not in a dirty build, which
+        # writes only some of them; nor in the preview, whose pages the search reads later).
+        self._remove_search_copies()
+        if not self.serving and not self.dirty:
+            self.search_copies = SearchCopies(scratch_folder(Path(config.site_dir), "search"))
         pages = pipeline.render_pages(ctx, only, workers=render_workers(), spill=self.spill).pages
         pages, kept = with_kept(previous, pages, corpus, themes) if previous else (pages, set())
         made_files = MadeFiles(config, self.made_files if previous else None)
@@ -283,7 +292,10 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             page.content = None
             if isinstance(page, HtmlPage):
                 page.body = page.toc = None
-        return fill_parts(output, parts) if parts else output
+        output = fill_parts(output, parts) if parts else output
+        if self.search_copies is not None:
+            self.search_copies.add(page.file.dest_uri, output)
+        return output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Index the written pages for search (builder/site/search.py) while the data
@@ -298,13 +310,16 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             threading.Thread(target=self._index_preview, args=(site, language, self.search_bundles), daemon=True).start()
             return
         self._remove_spill()
-        if self.apart:
+        if self.apart:  # the build's process makes the search from the copies: it removes them
+            self.handed_copies, self.search_copies = self.search_copies, None
             return
         give_back_memory()  # the pages' HTML, now written, for Pagefind
         try:
-            self.data_result = finish_site(site, language, self.search_bundles, job)
+            self.data_result = finish_site(site, language, self.search_bundles, job, self.search_copies)
         except BuildError as error:
             raise PluginError(f"policygraph: {error}") from None
+        finally:
+            self._remove_search_copies()
 
     def language(self, config: MkDocsConfig) -> str:
         return config.theme.get("language") or "en"
@@ -345,17 +360,24 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
     def on_build_error(self, error: Exception) -> None:
         self._cancel_data_jobs()
         self._remove_spill()
+        self._remove_search_copies()
 
     def _remove_spill(self) -> None:
         if self.spill is not None:
             self.spill.remove()
             self.spill = None
 
+    def _remove_search_copies(self) -> None:
+        if self.search_copies is not None:
+            self.search_copies.remove()
+            self.search_copies = None
+
     def on_shutdown(self) -> None:
         """Stops a data process still running (also reached when a build is interrupted:
         KeyboardInterrupt skips on_build_error) and the preview's watch."""
         self._cancel_data_jobs()
         self._remove_spill()
+        self._remove_search_copies()
         if self.native_watch is not None:
             self.native_watch.stop()
             self.native_watch = None
@@ -381,12 +403,13 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         return server
 
 
-def finish_site(site: Path, language: str, bundles: tuple[str, ...], job: DataJob) -> DataResult:
-    """The last of a build, once its pages are written in `site`: index them for search
-    (site/search.py) while the data process works, then move its files in. Raises
-    BuildError if either fails, the data process then stopped."""
+def finish_site(site: Path, language: str, bundles: tuple[str, ...], job: DataJob,
+                copies: SearchCopies | None = None) -> DataResult:
+    """The last of a build, once its pages are written in `site`: index them (or their
+    `copies`) for search (site/search.py) while the data process works, then move its
+    files in. Raises BuildError if either fails, the data process then stopped."""
     try:
-        index_site(site, language, bundles=bundles)
+        index_site(site, language, bundles=bundles, copies=copies.folder if copies is not None else None)
         result = job.finish()
         move_tree(result.folder, site)
         return result

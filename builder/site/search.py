@@ -13,7 +13,12 @@ Pagefind holds all it makes of every page it indexes in memory until it writes t
 so a site of more than PAGES_PER_BUNDLE pages (the plugin's `pages_per_search_bundle`) is
 indexed in several bundles, one Pagefind run after the other, each over its share of the
 pages (the first bundle in pagefind/, the others in pagefind/N/), which the browser's
-search merges (Pagefind's `mergeIndex`): a query then fetches an index chunk per bundle."""
+search merges (Pagefind's `mergeIndex`): a query then fetches an index chunk per bundle.
+
+A build hands Pagefind what it indexes of each page rather than the page (`SearchCopies`,
+written as MkDocs writes the pages): the marked article, with the page's language and
+title. The theme's header, menus and footer are half an entity page's bytes, which
+Pagefind would parse only to leave out; the index is the same, byte for byte."""
 
 from __future__ import annotations
 
@@ -34,7 +39,8 @@ PAGES_PER_BUNDLE = 20_000
 MIN_PAGES_PER_BUNDLE = 100  # a site's few pages left out of the search cannot leave a bundle empty
 # What a bundle merged into the first one needs (its own index; the code is the first's).
 MERGED_KEEP = ("pagefind-entry.json", "index", "fragment", "filter")
-MARKED = b"<div data-pagefind-body"  # overrides/main.html's article
+MARKED_TEXT = "<div data-pagefind-body"  # overrides/main.html's article
+MARKED = MARKED_TEXT.encode()
 # Left out of every page: the theme's furniture inside the article (headings' permalinks,
 # the edit button), and code blocks (SPARQL queries, Turtle, commands: no snippet to show).
 EXCLUDE = (".headerlink", ".md-content__button", "pre")
@@ -54,43 +60,86 @@ def search_bundles(pages: int, pages_per_bundle: int = PAGES_PER_BUNDLE) -> tupl
 
 
 def index_site(site: Path, language: str, background: bool = False,
-               bundles: tuple[str, ...] = (BUNDLE,)) -> SearchIndex:
+               bundles: tuple[str, ...] = (BUNDLE,), copies: Path | None = None) -> SearchIndex:
     """Index the built site in `site` (its pages only: run it once they are all written)
     into `bundles` (see `search_bundles`), its marked pages dealt out among them in the order
-    of their paths. The same pages give the same files, byte for byte. In the `background`
-    (the preview's), Pagefind runs at a lower CPU priority."""
+    of their paths; from the site's pages, or from their `copies` (SearchCopies' folder) if
+    given. The same pages give the same files, byte for byte. In the `background` (the
+    preview's), Pagefind runs at a lower CPU priority."""
     from pagefind_bin import get_executable  # the pagefind[bin] wheel's binary
     try:
         executable = get_executable()
     except FileNotFoundError as error:
         raise BuildError(f"Pagefind is missing ({error}): reinstall with `make setup`") from None
+    source = copies if copies is not None else site
     if len(bundles) == 1:
-        pages = _run(executable, site, site / bundles[0], language, background)
+        pages = _run(executable, source, site / bundles[0], language, background)
     else:
-        marked = [path for path in sorted(site.rglob("*.html")) if MARKED in path.read_bytes()]
+        marked = sorted(source.rglob("*.html")) if copies is not None else \
+            [path for path in sorted(site.rglob("*.html")) if MARKED in path.read_bytes()]
         # Every len(bundles)-th page: each bundle a sample of all kinds of page, so that a
         # word is about as rare in each (Pagefind weighs a word by its rarity in the
         # bundle) and the bundles' scores interleave as one index's would.
         shares = [marked[number::len(bundles)] for number in range(len(bundles))]
-        pages = _index_shares(executable, site, shares, bundles, language, background)
+        pages = _index_shares(executable, source, site, shares, bundles, language, background)
     return SearchIndex(site / bundles[0], pages)
 
 
-def _index_shares(executable: Path, site: Path, shares: list[list[Path]], bundles: tuple[str, ...],
-                  language: str, background: bool) -> int:
-    """Pagefind over each share of the pages, into its bundle, one run after the other:
-    the pages indexed. A helper thread links the next share's pages into a folder of their
+class SearchCopies:
+    """What Pagefind reads of each page that it indexes, written as the page is (`add`),
+    into a folder of the build's (scratch_folder) at the page's place: the page up to its
+    head (its doctype and `<html lang>`), its title, and its marked article."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def add(self, dest: str, html: str) -> None:
+        """The copy of the page written at `dest` (its path in the site) with this HTML;
+        none for a page that is not marked."""
+        copy = searched_part(html)
+        if copy is None:
+            return
+        path = self.folder / dest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(copy.encode("utf-8"))
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def searched_part(html: str) -> str | None:
+    """Of a page, what Pagefind reads: everything before its head, its title, and its
+    marked article (overrides/main.html: the article's one child, its content ending
+    before the theme's `</article>`, the last of the page). None if it has no mark."""
+    start = html.find(MARKED_TEXT)
+    if start < 0:
+        return None
+    article_end = html.rfind("</article>")
+    end = html.rfind("</div>", start, article_end) if article_end > start else -1
+    head = html.find("<head")
+    if end < 0 or not 0 <= head < start:  # not the theme's page: all of it
+        return html
+    end += len("</div>")
+    title_start = html.find("<title>", head)
+    title = html[title_start:html.index("</title>", title_start) + len("</title>")] if title_start >= 0 else ""
+    return f'{html[:head]}<head><meta charset="utf-8">{title}</head><body>{html[start:end]}</body></html>\n'
+
+
+def _index_shares(executable: Path, source: Path, site: Path, shares: list[list[Path]],
+                  bundles: tuple[str, ...], language: str, background: bool) -> int:
+    """Pagefind over each share of the pages (in `source`), into its bundle in `site`, one
+    run after the other: the pages indexed. A helper thread links the next share's pages into a folder of their
     own, and removes the last one's, while Pagefind runs: tens of thousands of files each
     time."""
     pages = removed = 0
     with ThreadPoolExecutor(1) as helper:
         folders = [scratch_folder(site, "search") for _ in bundles]
         try:
-            linking = helper.submit(_link, site, shares[0], folders[0])
+            linking = helper.submit(_link, source, shares[0], folders[0])
             for number, bundle in enumerate(bundles):
                 linking.result()
                 if number + 1 < len(bundles):
-                    linking = helper.submit(_link, site, shares[number + 1], folders[number + 1])
+                    linking = helper.submit(_link, source, shares[number + 1], folders[number + 1])
                 pages += _run(executable, folders[number], site / bundle, language, background)
                 helper.submit(shutil.rmtree, folders[number], ignore_errors=True)
                 removed += 1
