@@ -85,9 +85,10 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def test_the_search_reads_each_pages_article_and_makes_the_index_the_pages_make(real_site, tmp_path):
     """A build hands Pagefind what it indexes of each marked page (SearchCopies: its
-    language, title and article), not the theme's header, menus and footer around it: the
-    index is the one Pagefind makes from the whole pages, byte for byte. A page without the
-    mark has no copy, and the copies are gone once the site is built."""
+    language, title and article but the claims' evidence), not the theme's header, menus
+    and footer around it: the index is the one Pagefind makes from the whole pages, byte
+    for byte. A page without the mark has no copy, and the copies are gone once the site
+    is built."""
     from pagefind_bin import get_executable
 
     from builder.site.search import BUNDLE, SearchCopies, _run
@@ -103,6 +104,10 @@ def test_the_search_reads_each_pages_article_and_makes_the_index_the_pages_make(
     assert openai.startswith('<!doctype html>\n<html lang="en"') and "<title>OpenAI - policygraph</title>" in openai
     assert not re.search(r"md-header|md-nav|md-footer|<script", openai) and re.search(r"md-header|md-nav|md-footer", page)
     article = page[page.index("<div data-pagefind-body"):page.rindex("</article>")].rstrip()
+    evidence = re.findall(r'<details class="pg-evidence".*?</details>', article, re.S)
+    assert len(evidence) > 10 and "pg-evidence" not in openai
+    for quote in evidence:
+        article = article.replace(quote, "", 1)
     assert openai.endswith(f"<body>{article}</body></html>\n")
     copies.remove()
     assert not copies.folder.exists()

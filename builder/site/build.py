@@ -153,11 +153,7 @@ def _build_apart(config, plugin: PolicygraphPlugin, build) -> tuple[DataResult, 
             with Forked("building the pages", _pages_apart, config, build) as pages:
                 plugin.handover = None  # that process has it; here, it would be held to the end
                 bundles, copies, peak = pages.result()
-            try:
-                return finish_site(Path(config.site_dir), plugin.language(config), bundles, job, copies), peak
-            finally:
-                if copies is not None:
-                    copies.remove()
+            return finish_site(Path(config.site_dir), plugin.language(config), bundles, job, copies), peak
         except BaseException:
             job.cancel()
             raise

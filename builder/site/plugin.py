@@ -310,16 +310,15 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             threading.Thread(target=self._index_preview, args=(site, language, self.search_bundles), daemon=True).start()
             return
         self._remove_spill()
-        if self.apart:  # the build's process makes the search from the copies: it removes them
+        if self.apart:  # the build's process makes the search from the copies (finish_site)
             self.handed_copies, self.search_copies = self.search_copies, None
             return
         give_back_memory()  # the pages' HTML, now written, for Pagefind
+        copies, self.search_copies = self.search_copies, None
         try:
-            self.data_result = finish_site(site, language, self.search_bundles, job, self.search_copies)
+            self.data_result = finish_site(site, language, self.search_bundles, job, copies)
         except BuildError as error:
             raise PluginError(f"policygraph: {error}") from None
-        finally:
-            self._remove_search_copies()
 
     def language(self, config: MkDocsConfig) -> str:
         return config.theme.get("language") or "en"
@@ -406,10 +405,14 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
 def finish_site(site: Path, language: str, bundles: tuple[str, ...], job: DataJob,
                 copies: SearchCopies | None = None) -> DataResult:
     """The last of a build, once its pages are written in `site`: index them (or their
-    `copies`) for search (site/search.py) while the data process works, then move its
-    files in. Raises BuildError if either fails, the data process then stopped."""
+    `copies`, removed here) for search (site/search.py) while the data process works, then
+    move its files in. Raises BuildError if either fails, the data process then stopped."""
+    removing = None
     try:
         index_site(site, language, bundles=bundles, copies=copies.folder if copies is not None else None)
+        if copies is not None:  # while the data process ends: a folder per page, 100,000 of them
+            removing = threading.Thread(target=copies.remove)
+            removing.start()
         result = job.finish()
         move_tree(result.folder, site)
         return result
@@ -418,3 +421,7 @@ def finish_site(site: Path, language: str, bundles: tuple[str, ...], job: DataJo
         raise
     finally:
         job.remove()
+        if removing is not None:
+            removing.join()
+        elif copies is not None:
+            copies.remove()

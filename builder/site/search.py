@@ -16,14 +16,16 @@ pages (the first bundle in pagefind/, the others in pagefind/N/), which the brow
 search merges (Pagefind's `mergeIndex`): a query then fetches an index chunk per bundle.
 
 A build hands Pagefind what it indexes of each page rather than the page (`SearchCopies`,
-written as MkDocs writes the pages): the marked article, with the page's language and
-title. The theme's header, menus and footer are half an entity page's bytes, which
-Pagefind would parse only to leave out; the index is the same, byte for byte."""
+written as MkDocs writes the pages): the marked article but the claims' evidence, with the
+page's language and title. The theme's header, menus and footer are half an entity page's
+bytes, and the evidence half of its article, which Pagefind would parse only to leave
+out; the index is the same, byte for byte."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -86,9 +88,8 @@ def index_site(site: Path, language: str, background: bool = False,
 
 
 class SearchCopies:
-    """What Pagefind reads of each page that it indexes, written as the page is (`add`),
-    into a folder of the build's (scratch_folder) at the page's place: the page up to its
-    head (its doctype and `<html lang>`), its title, and its marked article."""
+    """What Pagefind reads of each page that it indexes (`searched_part`), written as the
+    page is (`add`), into a folder of the build's (scratch_folder) at the page's place."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -110,7 +111,8 @@ class SearchCopies:
 def searched_part(html: str) -> str | None:
     """Of a page, what Pagefind reads: everything before its head, its title, and its
     marked article (overrides/main.html: the article's one child, its content ending
-    before the theme's `</article>`, the last of the page). None if it has no mark."""
+    before the theme's `</article>`, the last of the page) but the claims' evidence,
+    which the index leaves out. None if it has no mark."""
     start = html.find(MARKED_TEXT)
     if start < 0:
         return None
@@ -122,15 +124,23 @@ def searched_part(html: str) -> str | None:
     end += len("</div>")
     title_start = html.find("<title>", head)
     title = html[title_start:html.index("</title>", title_start) + len("</title>")] if title_start >= 0 else ""
-    return f'{html[:head]}<head><meta charset="utf-8">{title}</head><body>{html[start:end]}</body></html>\n'
+    article = UNSEARCHED.sub("", html[start:end])
+    return f'{html[:head]}<head><meta charset="utf-8">{title}</head><body>{article}</body></html>\n'
+
+
+# The evidence of each claim (builder/templates/entity_parts.html.j2): about half of an
+# entity page's article, left out of the index (data-pagefind-ignore) and holding nothing
+# Pagefind takes (no meta, filter or weight). Its quotes are escaped text: no tag closes
+# it early.
+UNSEARCHED = re.compile(r'<details class="pg-evidence" data-pagefind-ignore>.*?</details>', re.S)
 
 
 def _index_shares(executable: Path, source: Path, site: Path, shares: list[list[Path]],
                   bundles: tuple[str, ...], language: str, background: bool) -> int:
     """Pagefind over each share of the pages (in `source`), into its bundle in `site`, one
-    run after the other: the pages indexed. A helper thread links the next share's pages into a folder of their
-    own, and removes the last one's, while Pagefind runs: tens of thousands of files each
-    time."""
+    run after the other: the pages indexed. A helper thread links the next share's pages
+    into a folder of their own, and removes the last one's, while Pagefind runs: tens of
+    thousands of files each time."""
     pages = removed = 0
     with ThreadPoolExecutor(1) as helper:
         folders = [scratch_folder(site, "search") for _ in bundles]
