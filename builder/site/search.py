@@ -122,7 +122,7 @@ def searched_part(html: str) -> str | None:
     if end < 0 or not 0 <= head < start:  # not the theme's page: all of it
         return html
     end += len("</div>")
-    title_start = html.find("<title>", head)
+    title_start = html.find("<title>", head, start)
     title = html[title_start:html.index("</title>", title_start) + len("</title>")] if title_start >= 0 else ""
     article = UNSEARCHED.sub("", html[start:end])
     return f'{html[:head]}<head><meta charset="utf-8">{title}</head><body>{article}</body></html>\n'
