@@ -226,7 +226,6 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         self.spill = None if self.serving else PartsFile(scratch_folder(Path(config.site_dir), "parts"))
         # What the search reads of each page, as it is written (not in a dirty build, which
         # writes only some of them; nor in the preview, whose pages the search reads later).
-        self._remove_search_copies()
         if not self.serving and not self.dirty:
             self.search_copies = SearchCopies(scratch_folder(Path(config.site_dir), "search"))
         pages = pipeline.render_pages(ctx, only, workers=render_workers(), spill=self.spill).pages
@@ -309,12 +308,12 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             threading.Thread(target=self._data_in_background, args=(start, self.builds, site), daemon=True).start()
             threading.Thread(target=self._index_preview, args=(site, language, self.search_bundles), daemon=True).start()
             return
-        self._remove_spill()
-        if self.apart:  # the build's process makes the search from the copies (finish_site)
-            self.handed_copies, self.search_copies = self.search_copies, None
+        copies, self.search_copies = self.search_copies, None  # finish_site removes them
+        self._remove_scratch()
+        if self.apart:  # the build's process makes the search (finish_site)
+            self.handed_copies = copies
             return
         give_back_memory()  # the pages' HTML, now written, for Pagefind
-        copies, self.search_copies = self.search_copies, None
         try:
             self.data_result = finish_site(site, language, self.search_bundles, job, copies)
         except BuildError as error:
@@ -358,25 +357,20 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._cancel_data_jobs()
-        self._remove_spill()
-        self._remove_search_copies()
+        self._remove_scratch()
 
-    def _remove_spill(self) -> None:
-        if self.spill is not None:
-            self.spill.remove()
-            self.spill = None
-
-    def _remove_search_copies(self) -> None:
-        if self.search_copies is not None:
-            self.search_copies.remove()
-            self.search_copies = None
+    def _remove_scratch(self) -> None:
+        """The build's temporary folders: its pages' parts, the search's copies."""
+        for scratch in (self.spill, self.search_copies):
+            if scratch is not None:
+                scratch.remove()
+        self.spill = self.search_copies = None
 
     def on_shutdown(self) -> None:
         """Stops a data process still running (also reached when a build is interrupted:
         KeyboardInterrupt skips on_build_error) and the preview's watch."""
         self._cancel_data_jobs()
-        self._remove_spill()
-        self._remove_search_copies()
+        self._remove_scratch()
         if self.native_watch is not None:
             self.native_watch.stop()
             self.native_watch = None
