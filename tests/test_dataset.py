@@ -297,35 +297,72 @@ def test_the_build_checks_anti_join_means_what_the_shapes_say(mini, shapes):
 
 
 def test_lines_sorted_on_disk_are_those_sorted_in_memory():
-    """Beyond one run, the lines are sorted in runs on disk and merged: the same unique
-    lines in the same order (duplicates across runs included), read as often as needed,
-    and the temporary files go with the object."""
+    """Beyond one run, the lines go to disk by ranges, each sorted on its own: the same
+    unique lines in the same order whatever the ranges' bounds (none, bounds that are lines,
+    bounds between lines; duplicates across runs included), read as often as needed, and
+    the temporary files go with the object."""
     import random
 
     from builder.rdf import lines as rdf_lines
     rng = random.Random(3)
     raw = [f"<x:{rng.randrange(500)}> <p:{rng.randrange(9)}> \"{'é' * rng.randrange(3)}\" .\n".encode()
            for _ in range(3000)]
-    sorter = rdf_lines.SortedLines()
-    sorter.run_lines = 170
-    for line in raw:
-        sorter.add(line)
-    sorter.finish()
-    assert sorter.spilled and sorter.count == len(set(raw))
-    assert list(sorter) == list(sorter) == sorted(set(raw))
-    folder = sorter._spill.path("x").parent
-    assert [p.name for p in folder.iterdir()] == ["lines"]
-    del sorter
-    assert not folder.exists()
+    for bounds in ([], [b"<x:2", b"<x:4", b"<x:40"], rng.sample(raw, 40), [b"<", b"~"]):
+        sorter = rdf_lines.SortedLines(bounds=bounds)
+        sorter.run_lines = 170
+        for line in raw:
+            sorter.add(line)
+        sorter.finish()
+        assert sorter.spilled and sorter.count == len(set(raw))
+        assert list(sorter) == list(sorter) == sorted(set(raw))
+        folder = sorter._spill.path("x").parent
+        assert [p.name for p in folder.iterdir()] == ["lines"]
+        del sorter
+        assert not folder.exists()
+
+
+def test_distinct_lines_counted_on_disk_are_those_counted_in_memory(monkeypatch):
+    """Counted on disk (in files by hash, the lines seen lately not written again), the
+    same count as a set's, however few lines are held at once."""
+    import random
+
+    from builder.rdf import lines as rdf_lines
+    rng = random.Random(5)
+    raw = [f"<x:{rng.randrange(700)}> .\n".encode() for _ in range(5000)]
+    for pending in (rdf_lines.PENDING, 7):
+        monkeypatch.setattr(rdf_lines, "PENDING", pending)
+        counts = [rdf_lines.DistinctCount(on_disk) for on_disk in (False, True)]
+        for counter in counts:
+            for line in raw:
+                counter.add(line)
+        assert [c.count() for c in counts] == [len(set(raw))] * 2
+
+
+def test_page_bounds_split_a_graph_by_its_subjects_pages(monkeypatch):
+    """The ranges a spilled graph is sorted in are ranges of entity pages: every line of a
+    page's subjects falls in its page's range."""
+    from bisect import bisect_right
+
+    from builder.rdf import lines as rdf_lines
+    monkeypatch.setattr(rdf_lines, "PAGES_PER_RANGE", 2)
+    pages = [f"https://s.example/people/p{i}/" for i in (5, 1, 3, 2, 4)]
+    bounds = rdf_lines.page_bounds(pages)
+    assert bounds == [b"<https://s.example/people/p3/", b"<https://s.example/people/p5/"]
+    ranges = {page: bisect_right(bounds, f"<{page}#id> <p:x> <{page}> .\n".encode()) for page in pages}
+    for page in pages:
+        assert bisect_right(bounds, f"<{page}> <p:y> \"z\" .\n".encode()) == ranges[page]
+    assert sorted(ranges.values()) == [0, 0, 1, 1, 2]
 
 
 def test_the_data_files_are_the_same_whether_the_graph_is_sorted_in_memory_or_on_disk(monkeypatch, tmp_path):
     """The real corpus's data files (the dumps, VoID's counts, every entity's Turtle), with
-    the graph's lines sorted in memory and in runs of 500 lines on disk: the same bytes."""
+    the graph's lines sorted in memory and, in runs of 500 lines, on disk by ranges of 25
+    pages: the same bytes."""
     from builder.pipeline import ProjectPaths, read_project
     from builder.rdf import lines as rdf_lines
     project = read_project(ProjectPaths(root=ROOT, entities=ROOT / "entities", themes=ROOT / "themes"))
     written = []
+    monkeypatch.setattr(rdf_lines, "PAGES_PER_RANGE", 25)
     for run_lines in (rdf_lines.RUN_LINES, 500):
         monkeypatch.setattr(rdf_lines, "RUN_LINES", run_lines)
         out = tmp_path / str(run_lines)

@@ -3,7 +3,7 @@
 The data graph is written from one pass over its triples (`graph.corpus_triples`),
 without an rdflib store: each triple becomes an N-Triples line through rdflib's own
 N-Triples term writers, the lines are sorted and made unique (so the same entities always
-give byte-identical files; on disk in runs when they are many: rdf/lines.py), and
+give byte-identical files; on disk by ranges of pages when they are many: rdf/lines.py), and
 pyoxigraph streams Turtle and JSON-LD from them (rdflib's Turtle writer grows
 superlinearly with the number of subjects). A pass over the sorted lines groups them by
 entity, for each entity's own Turtle file, and counts what VoID reports."""
@@ -29,7 +29,7 @@ from builder.paths import Iris, published
 from builder.rdf.conformance import check
 from builder.rdf.dataset import dataset_description, shacl_shapes
 from builder.rdf.graph import bind_prefixes, build_vocabulary_graph, corpus_triples
-from builder.rdf.lines import DistinctCount, EntityLines, SortedLines, page_of
+from builder.rdf.lines import DistinctCount, EntityLines, SortedLines, page_bounds, page_of
 
 
 @dataclass
@@ -50,14 +50,15 @@ class Serialized:
 def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -> Serialized:
     """N-Triples lines of `triples`. A line describes the entity whose page its subject
     hangs under (`<page>#id`, `<page>#statement`), and the entity its object is, if another.
-    Lines beyond what is sorted in memory go to a temporary folder in `scratch`."""
-    lines = SortedLines(scratch)
+    Lines beyond what is sorted in memory go to a temporary folder in `scratch`, by
+    ranges of pages."""
+    lines = SortedLines(scratch, page_bounds(pages))
     for subject, predicate, obj in triples:
         written = _quoteLiteral(obj) if isinstance(obj, Literal) else _n3(obj)
         lines.add(f"{_n3(subject)} {_n3(predicate)} {written} .\n".encode())
     lines.finish()
-    by_entity = EntityLines(lines.spilled, scratch)
     page_iris = {page.encode() for page in pages}
+    by_entity = EntityLines(lines, page_iris)
     rdf_type = f"<{RDF.type}>".encode()
     subjects, last_subject = 0, None
     objects, properties, classes = DistinctCount(lines.spilled, scratch), set(), set()
@@ -71,14 +72,14 @@ def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -
             classes.add(rest)
         owner = page_of(subject)
         if owner in page_iris:
-            by_entity.add(owner, line)
+            by_entity.own(owner, line)
         if rest.startswith(b"<"):
             target = rest[1:rest.index(b">")].partition(b"#")[0]
             if target != owner and target in page_iris:
-                by_entity.add(target, line)
+                by_entity.pointing(target, line)
     counts = {"triples": lines.count, "distinctSubjects": subjects, "distinctObjects": objects.count(),
               "properties": len(properties), "classes": len(classes)}
-    return Serialized(lines, by_entity.finish(), counts)
+    return Serialized(lines, by_entity, counts)
 
 
 @functools.lru_cache(maxsize=1 << 16)

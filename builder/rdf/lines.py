@@ -1,24 +1,28 @@
 """N-Triples lines sorted, made unique and grouped by entity in bounded memory, however
-large the graph: up to RUN_LINES lines are sorted in memory; beyond that, in runs
-written to a temporary folder and merged into one file (an external merge sort), and
-each entity's lines go to one of BUCKETS files, read back one bucket at a time.
+large the graph: up to RUN_LINES lines are sorted in memory; beyond that, the lines go to
+files by range of entity pages (a sample sort), each range then sorted on its own, after
+the one before, into one file. Grouped by entity, a page's own lines are read again from
+that file, range by range, and only the lines that point at it from another page are
+kept aside, in files by range.
 
-The distinct objects VoID counts are counted the same way: in memory, or a bucket at
-a time. A corpus whose graph fits in one run never touches the disk. Both ways give the same
-lines in the same order (bytes order: what `sorted` gives in memory)."""
+The distinct objects VoID counts are counted the same way: in memory, or in files by
+the objects' hash, a file at a time. A corpus whose graph fits in one run never touches
+the disk. Both ways give the same lines in the same order (bytes order: what `sorted`
+gives in memory)."""
 
 from __future__ import annotations
 
-import heapq
 import tempfile
 import zlib
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import ExitStack
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 RUN_LINES = 2_000_000  # lines sorted in memory at once (about 400 MB)
-BUCKETS = 64  # files the entities' lines are spread over, beyond one run
+PAGES_PER_RANGE = 1_000  # entity pages whose lines are sorted together, beyond one run
+BUCKETS = 64  # files the distinct objects are spread over, beyond one run
+PENDING = 100_000  # records held before they are appended to their files
 
 
 def page_of(subject: bytes) -> bytes | None:
@@ -43,16 +47,21 @@ class _Spill:
 
 class SortedLines:
     """Lines (each ending with a newline and holding no other) added in any order, then,
-    after `finish()`, iterated unique and in bytes order, as often as needed. Runs
-    go to a temporary folder in `scratch` (the system's if None)."""
+    after `finish()`, iterated unique and in bytes order, as often as needed.
 
-    def __init__(self, scratch: Path | None = None) -> None:
+    Beyond RUN_LINES, the lines go to files in a temporary folder in `scratch` (the
+    system's if None), one per range between two of `bounds` (sorted bytes); each range is
+    then sorted in memory on its own, so the bounds should split the lines into ranges
+    that fit (`page_bounds`). Any bounds give the same lines in the same order."""
+
+    def __init__(self, scratch: Path | None = None, bounds: Iterable[bytes] = ()) -> None:
         self.run_lines = RUN_LINES
         self.count = 0  # unique lines, once finished
+        self.bounds = sorted(bounds)
         self._lines: list[bytes] = []
-        self._runs: list[Path] = []
-        self._merged: Path | None = None
         self._spill = _Spill(scratch)
+        self._ranges = _Files(self._spill, "range")
+        self._merged: Path | None = None
 
     @property
     def spilled(self) -> bool:
@@ -64,35 +73,29 @@ class SortedLines:
             self._write_run()
 
     def _write_run(self) -> None:
-        path = self._spill.path(f"run-{len(self._runs)}")
-        with open(path, "wb") as stream:
-            stream.writelines(sorted(set(self._lines)))
-        self._runs.append(path)
+        bounds, add = self.bounds, self._ranges.add
+        for line in set(self._lines):
+            add(bisect_right(bounds, line), line)
+        self._ranges.flush()
         self._lines = []
 
     def finish(self) -> SortedLines:
-        if not self._runs:
+        if not self._ranges.indices:
             self._lines = sorted(set(self._lines))
             self.count = len(self._lines)
             return self
         if self._lines:
             self._write_run()
         self._merged = self._spill.path("lines")
-        with ExitStack() as stack, open(self._merged, "wb") as out:
-            runs = [stack.enter_context(open(path, "rb")) for path in self._runs]
-            out.writelines(self._unique(heapq.merge(*runs)))
-        for path in self._runs:
-            path.unlink()
-        self._runs = []
+        with open(self._merged, "wb") as out:
+            for index in sorted(self._ranges.indices):  # range after range: in order
+                lines = sorted(set(self._ranges.take(index)))
+                self.count += len(lines)
+                out.writelines(lines)
         return self
 
-    def _unique(self, ordered: Iterator[bytes]) -> Iterator[bytes]:
-        previous = None
-        for line in ordered:
-            if line != previous:
-                self.count += 1
-                yield line
-                previous = line
+    def range_of(self, line: bytes) -> int:
+        return bisect_right(self.bounds, line)
 
     def __iter__(self) -> Iterator[bytes]:
         return self._read() if self._merged is not None else iter(self._lines)
@@ -102,82 +105,129 @@ class SortedLines:
             yield from stream
 
 
-class _Buckets:
-    """Records spread over BUCKETS files of a spill folder by the CRC of a key, then read
-    back a bucket at a time: the records of one key are all in the same bucket."""
+def page_bounds(pages: Iterable[str]) -> list[bytes]:
+    """Bounds for SortedLines that split an N-Triples graph by its subjects' pages: every
+    PAGES_PER_RANGE-th page, as its subjects start (a page's lines are in one range)."""
+    return [b"<" + page.encode() for page in sorted(pages)[PAGES_PER_RANGE::PAGES_PER_RANGE]]
+
+
+class _Files:
+    """Records appended to numbered files of a spill folder (held, PENDING at most, then
+    appended: a file is open only while it is written), then taken back a file at a
+    time."""
 
     def __init__(self, spill: _Spill, name: str) -> None:
-        self._paths = [spill.path(f"{name}-{i}") for i in range(BUCKETS)]
-        self._streams = [open(path, "wb") for path in self._paths]
+        self._spill, self._name = spill, name
+        self._pending: dict[int, list[bytes]] = defaultdict(list)
+        self._held = 0
+        self.indices: set[int] = set()  # the files written
 
-    def write(self, key: bytes, record: bytes) -> None:
-        self._streams[zlib.crc32(key) % BUCKETS].write(record)
+    def add(self, index: int, record: bytes) -> None:
+        self._pending[index].append(record)
+        self._held += 1
+        if self._held >= PENDING:
+            self.flush()
 
-    def close(self) -> None:
-        for stream in self._streams:
-            stream.close()
+    def flush(self) -> None:
+        for index, records in self._pending.items():
+            with open(self._spill.path(f"{self._name}-{index}"), "ab") as stream:
+                stream.writelines(records)
+            self.indices.add(index)
+        self._pending.clear()
+        self._held = 0
 
-    def __iter__(self) -> Iterator[Iterator[bytes]]:
-        """Each bucket's records (lines), in the order written, bucket after bucket."""
-        self.close()
-        for path in self._paths:
-            with open(path, "rb") as stream:
-                yield stream
+    def take(self, index: int) -> list[bytes]:
+        """The records of a file, in the order added, and the file removed (none: [])."""
+        self.flush()
+        if index not in self.indices:
+            return []
+        path = self._spill.path(f"{self._name}-{index}")
+        with open(path, "rb") as stream:
+            records = stream.readlines()
+        path.unlink()
+        self.indices.discard(index)
+        return records
 
 
 class EntityLines:
-    """Lines gathered by entity page (an IRI, as bytes), each page's in the order added:
-    in memory, or (`on_disk`) in bucket files by page, so that reading them back holds
-    a bucket's lines at a time."""
+    """The graph's lines by entity page (an IRI, as bytes): the lines whose subject hangs
+    under the page (`own`) and those that point at it from another (`pointing`), each
+    page's in bytes order (added in that order, from the sorted lines).
 
-    def __init__(self, on_disk: bool, scratch: Path | None = None) -> None:
-        self._memory: dict[bytes, list[bytes]] | None = None if on_disk else defaultdict(list)
-        self._spill = _Spill(scratch)
-        self._buckets = _Buckets(self._spill, "bucket") if on_disk else None
+    In memory; or, when the sorted lines are on disk, a page's own lines are not kept
+    but read again from them, range by range (a range's pages, together), and the
+    pointing lines go to files by range, so that reading them back holds a range's lines
+    at a time."""
 
-    def add(self, page: bytes, line: bytes) -> None:
+    def __init__(self, lines: SortedLines, pages: set[bytes]) -> None:
+        self._lines, self._pages = lines, pages
+        self._memory: dict[bytes, list[bytes]] | None = None if lines.spilled else defaultdict(list)
+        self._pointing = _Files(lines._spill, "pointing") if lines.spilled else None
+
+    def own(self, page: bytes, line: bytes) -> None:
+        if self._memory is not None:
+            self._memory[page].append(line)
+
+    def pointing(self, page: bytes, line: bytes) -> None:
         if self._memory is not None:
             self._memory[page].append(line)
         else:
-            self._buckets.write(page, page + b" " + line)
-
-    def finish(self) -> EntityLines:
-        if self._buckets is not None:
-            self._buckets.close()
-        return self
+            self._pointing.add(self._lines.range_of(b"<" + page), page + b" " + line)
 
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
-        """(page, its lines joined), every page once, bucket after bucket."""
+        """(page, its lines joined), every page with lines once."""
         if self._memory is not None:
             for page, lines in self._memory.items():
                 yield page, b"".join(lines)
             return
-        for bucket in self._buckets:
-            grouped: dict[bytes, list[bytes]] = defaultdict(list)
-            for record in bucket:
-                page, _, line = record.partition(b" ")
+        bounds, pages = self._lines.bounds, self._pages
+        index, grouped = 0, defaultdict(list)
+        subject, keep = None, False
+        for line in self._lines:
+            while index < len(bounds) and line >= bounds[index]:
+                yield from self._range(index, grouped)
+                index, grouped = index + 1, defaultdict(list)
+            if not line.startswith(subject or b" "):  # a subject's lines are together
+                subject = line[:line.index(b" ") + 1]
+                page = page_of(subject[:-1])
+                keep = page in pages
+            if keep:
                 grouped[page].append(line)
-            for page, lines in grouped.items():
-                yield page, b"".join(lines)
+        for index in range(index, len(bounds) + 1):
+            yield from self._range(index, grouped)
+            grouped = defaultdict(list)
+
+    def _range(self, index: int, grouped: dict[bytes, list[bytes]]) -> Iterator[tuple[bytes, bytes]]:
+        """The pages of a range, given their own lines: with the lines pointing at them."""
+        for record in self._pointing.take(index):
+            page, _, line = record.partition(b" ")
+            grouped[page].append(line)
+        for page in sorted(grouped):  # own lines, then pointing ones: each sorted
+            yield page, b"".join(sorted(grouped[page]))
 
 
 class DistinctCount:
-    """How many distinct lines were added: in a set, or (`on_disk`) in bucket files by
-    the lines' hash, each counted on its own (millions of distinct objects held at once
-    were a gigabyte at 100,000 entities)."""
+    """How many distinct lines were added: in a set, or (`on_disk`) in files by the lines'
+    hash, each counted on its own (millions of distinct objects held at once were a
+    gigabyte at 100,000 entities); there, the lines seen lately are not written again
+    (most of a graph's objects are a few IRIs over and over)."""
 
     def __init__(self, on_disk: bool, scratch: Path | None = None) -> None:
         self._memory: set[bytes] | None = None if on_disk else set()
         self._spill = _Spill(scratch)
-        self._buckets = _Buckets(self._spill, "distinct") if on_disk else None
+        self._files = _Files(self._spill, "distinct") if on_disk else None
+        self._recent: set[bytes] = set()
 
     def add(self, line: bytes) -> None:
         if self._memory is not None:
             self._memory.add(line)
-        else:
-            self._buckets.write(line, line)
+        elif line not in self._recent:
+            if len(self._recent) >= PENDING:
+                self._recent.clear()
+            self._recent.add(line)
+            self._files.add(zlib.crc32(line) % BUCKETS, line)
 
     def count(self) -> int:
         if self._memory is not None:
             return len(self._memory)
-        return sum(len(set(bucket)) for bucket in self._buckets)
+        return sum(len(set(self._files.take(index))) for index in range(BUCKETS))
