@@ -73,10 +73,13 @@ class SortedLines:
             self._write_run()
 
     def _write_run(self) -> None:
-        bounds, add = self.bounds, self._ranges.add
+        bounds = self.bounds
+        ranges: list[list[bytes]] = [[] for _ in range(len(bounds) + 1)]
         for line in set(self._lines):
-            add(bisect_right(bounds, line), line)
-        self._ranges.flush()
+            ranges[bisect_right(bounds, line)].append(line)
+        for index, lines in enumerate(ranges):
+            if lines:
+                self._ranges.append(index, lines)
         self._lines = []
 
     def finish(self) -> SortedLines:
@@ -128,11 +131,15 @@ class _Files:
         if self._held >= PENDING:
             self.flush()
 
+    def append(self, index: int, records: list[bytes]) -> None:
+        """Records appended to a file at once (before those held, if any, for it)."""
+        with open(self._spill.path(f"{self._name}-{index}"), "ab") as stream:
+            stream.writelines(records)
+        self.indices.add(index)
+
     def flush(self) -> None:
         for index, records in self._pending.items():
-            with open(self._spill.path(f"{self._name}-{index}"), "ab") as stream:
-                stream.writelines(records)
-            self.indices.add(index)
+            self.append(index, records)
         self._pending.clear()
         self._held = 0
 
