@@ -329,13 +329,32 @@ def test_distinct_lines_counted_on_disk_are_those_counted_in_memory(monkeypatch)
     from builder.rdf import lines as rdf_lines
     rng = random.Random(5)
     raw = [f"<x:{rng.randrange(700)}> .\n".encode() for _ in range(5000)]
-    for pending in (rdf_lines.PENDING, 7):
-        monkeypatch.setattr(rdf_lines, "PENDING", pending)
+    for held in (rdf_lines.PENDING, 7):
+        monkeypatch.setattr(rdf_lines, "PENDING", held)
+        monkeypatch.setattr(rdf_lines, "RECENT", held)
         counts = [rdf_lines.DistinctCount(on_disk) for on_disk in (False, True)]
         for counter in counts:
             for line in raw:
                 counter.add(line)
         assert [c.count() for c in counts] == [len(set(raw))] * 2
+
+
+def test_lines_grouped_by_entity_on_disk_are_those_grouped_in_memory(monkeypatch):
+    """The real corpus's lines by entity page, sorted on disk (runs of 500 lines, ranges of
+    25 pages: a page's own lines read again from the sorted lines, the pointing ones from
+    their files): the same pages with the same lines as in memory, as often as iterated."""
+    from builder.pipeline import ProjectPaths, read_project
+    from builder.rdf import lines as rdf_lines
+    corpus = read_project(ProjectPaths(root=ROOT, entities=ROOT / "entities", themes=ROOT / "themes")).corpus
+    in_memory = serialize_corpus(corpus, SITE)
+    monkeypatch.setattr(rdf_lines, "RUN_LINES", 500)
+    monkeypatch.setattr(rdf_lines, "PAGES_PER_RANGE", 25)
+    on_disk = serialize_corpus(corpus, SITE)
+    assert on_disk.lines.spilled and not in_memory.lines.spilled
+    expected = dict(in_memory.by_entity)
+    assert len(expected) == len(corpus.entities)
+    assert dict(on_disk.by_entity) == expected == dict(on_disk.by_entity)
+    assert on_disk.counts == in_memory.counts
 
 
 def test_page_bounds_split_a_graph_by_its_subjects_pages(monkeypatch):

@@ -23,6 +23,7 @@ RUN_LINES = 2_000_000  # lines sorted in memory at once (about 400 MB)
 PAGES_PER_RANGE = 1_000  # entity pages whose lines are sorted together, beyond one run
 BUCKETS = 64  # files the distinct objects are spread over, beyond one run
 PENDING = 100_000  # records held before they are appended to their files
+RECENT = 100_000  # distinct objects remembered (not written again while remembered)
 
 
 def page_of(subject: bytes) -> bytes | None:
@@ -92,7 +93,8 @@ class SortedLines:
         self._merged = self._spill.path("lines")
         with open(self._merged, "wb") as out:
             for index in sorted(self._ranges.indices):  # range after range: in order
-                lines = sorted(set(self._ranges.take(index)))
+                lines = sorted(set(self._ranges.records(index)))
+                self._ranges.remove(index)
                 self.count += len(lines)
                 out.writelines(lines)
         return self
@@ -116,7 +118,7 @@ def page_bounds(pages: Iterable[str]) -> list[bytes]:
 
 class _Files:
     """Records appended to numbered files of a spill folder (held, PENDING at most, then
-    appended: a file is open only while it is written), then taken back a file at a
+    appended: a file is open only while it is written), then read back a file at a
     time."""
 
     def __init__(self, spill: _Spill, name: str) -> None:
@@ -143,17 +145,17 @@ class _Files:
         self._pending.clear()
         self._held = 0
 
-    def take(self, index: int) -> list[bytes]:
-        """The records of a file, in the order added, and the file removed (none: [])."""
+    def records(self, index: int) -> list[bytes]:
+        """The records of a file, in the order added (none: [])."""
         self.flush()
         if index not in self.indices:
             return []
-        path = self._spill.path(f"{self._name}-{index}")
-        with open(path, "rb") as stream:
-            records = stream.readlines()
-        path.unlink()
+        with open(self._spill.path(f"{self._name}-{index}"), "rb") as stream:
+            return stream.readlines()
+
+    def remove(self, index: int) -> None:
+        self._spill.path(f"{self._name}-{index}").unlink()
         self.indices.discard(index)
-        return records
 
 
 class EntityLines:
@@ -182,7 +184,7 @@ class EntityLines:
             self._pointing.add(self._lines.range_of(b"<" + page), page + b" " + line)
 
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
-        """(page, its lines joined), every page with lines once."""
+        """(page, its lines joined), every page with lines once (as often as needed)."""
         if self._memory is not None:
             for page, lines in self._memory.items():
                 yield page, b"".join(lines)
@@ -206,7 +208,7 @@ class EntityLines:
 
     def _range(self, index: int, grouped: dict[bytes, list[bytes]]) -> Iterator[tuple[bytes, bytes]]:
         """The pages of a range, given their own lines: with the lines pointing at them."""
-        for record in self._pointing.take(index):
+        for record in self._pointing.records(index):
             page, _, line = record.partition(b" ")
             grouped[page].append(line)
         for page in sorted(grouped):  # own lines, then pointing ones: each sorted
@@ -229,7 +231,7 @@ class DistinctCount:
         if self._memory is not None:
             self._memory.add(line)
         elif line not in self._recent:
-            if len(self._recent) >= PENDING:
+            if len(self._recent) >= RECENT:
                 self._recent.clear()
             self._recent.add(line)
             self._files.add(zlib.crc32(line) % BUCKETS, line)
@@ -237,4 +239,4 @@ class DistinctCount:
     def count(self) -> int:
         if self._memory is not None:
             return len(self._memory)
-        return sum(len(set(self._files.take(index))) for index in range(BUCKETS))
+        return sum(len(set(self._files.records(index))) for index in range(BUCKETS))
