@@ -29,7 +29,7 @@ from builder.paths import Iris, published
 from builder.rdf.conformance import check
 from builder.rdf.dataset import dataset_description, shacl_shapes
 from builder.rdf.graph import bind_prefixes, build_vocabulary_graph, corpus_triples
-from builder.rdf.lines import DistinctCount, EntityLines, SortedLines, page_bounds, page_of
+from builder.rdf.lines import DistinctCount, EntityLines, SortedLines, page_bounds
 
 
 @dataclass
@@ -57,8 +57,7 @@ def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -
         written = _quoteLiteral(obj) if isinstance(obj, Literal) else _n3(obj)
         lines.add(f"{_n3(subject)} {_n3(predicate)} {written} .\n".encode())
     lines.finish()
-    page_iris = {page.encode() for page in pages}
-    by_entity = EntityLines(lines, page_iris)
+    by_entity = EntityLines(lines, {page.encode() for page in pages})
     rdf_type = f"<{RDF.type}>".encode()
     subjects, last_subject = 0, None
     objects, properties, classes = DistinctCount(lines.spilled, scratch), set(), set()
@@ -70,13 +69,7 @@ def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -
         properties.add(predicate)
         if predicate == rdf_type:
             classes.add(rest)
-        owner = page_of(subject)
-        if owner in page_iris:
-            by_entity.own(owner, line)
-        if rest.startswith(b"<"):
-            target = rest[1:rest.index(b">")].partition(b"#")[0]
-            if target != owner and target in page_iris:
-                by_entity.pointing(target, line)
+        by_entity.add(line, subject, rest)
     counts = {"triples": lines.count, "distinctSubjects": subjects, "distinctObjects": objects.count(),
               "properties": len(properties), "classes": len(classes)}
     return Serialized(lines, by_entity, counts)

@@ -160,8 +160,9 @@ class _Files:
 
 class EntityLines:
     """The graph's lines by entity page (an IRI, as bytes): the lines whose subject hangs
-    under the page (`own`) and those that point at it from another (`pointing`), each
-    page's in bytes order (added in that order, from the sorted lines).
+    under the page (its own) and those whose object is the page's entity, from another
+    page (pointing at it), each page's in bytes order (added in that order, from the
+    sorted lines).
 
     In memory; or, when the sorted lines are on disk, a page's own lines are not kept
     but read again from them, range by range (a range's pages, together), and the
@@ -173,15 +174,23 @@ class EntityLines:
         self._memory: dict[bytes, list[bytes]] | None = None if lines.spilled else defaultdict(list)
         self._pointing = _Files(lines._spill, "pointing") if lines.spilled else None
 
-    def own(self, page: bytes, line: bytes) -> None:
-        if self._memory is not None:
-            self._memory[page].append(line)
+    def owner(self, subject: bytes) -> bytes | None:
+        """The entity page a subject hangs under, if any."""
+        page = page_of(subject)
+        return page if page in self._pages else None
 
-    def pointing(self, page: bytes, line: bytes) -> None:
-        if self._memory is not None:
-            self._memory[page].append(line)
-        else:
-            self._pointing.add(self._lines.range_of(b"<" + page), page + b" " + line)
+    def add(self, line: bytes, subject: bytes, rest: bytes) -> None:
+        """A line, split at its first two spaces (`rest`: its object and end)."""
+        owner = self.owner(subject)
+        if owner is not None and self._memory is not None:
+            self._memory[owner].append(line)
+        if rest.startswith(b"<"):
+            target = rest[1:rest.index(b">")].partition(b"#")[0]
+            if target != owner and target in self._pages:
+                if self._memory is not None:
+                    self._memory[target].append(line)
+                else:
+                    self._pointing.add(self._lines.range_of(b"<" + target), target + b" " + line)
 
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
         """(page, its lines joined), every page with lines once (as often as needed)."""
@@ -189,18 +198,17 @@ class EntityLines:
             for page, lines in self._memory.items():
                 yield page, b"".join(lines)
             return
-        bounds, pages = self._lines.bounds, self._pages
+        bounds = self._lines.bounds
         index, grouped = 0, defaultdict(list)
-        subject, keep = None, False
+        subject, page = None, None
         for line in self._lines:
             while index < len(bounds) and line >= bounds[index]:
                 yield from self._range(index, grouped)
                 index, grouped = index + 1, defaultdict(list)
             if not line.startswith(subject or b" "):  # a subject's lines are together
                 subject = line[:line.index(b" ") + 1]
-                page = page_of(subject[:-1])
-                keep = page in pages
-            if keep:
+                page = self.owner(subject[:-1])
+            if page is not None:
                 grouped[page].append(line)
         for index in range(index, len(bounds) + 1):
             yield from self._range(index, grouped)
