@@ -297,28 +297,50 @@ def test_the_build_checks_anti_join_means_what_the_shapes_say(mini, shapes):
 
 
 def test_lines_sorted_on_disk_are_those_sorted_in_memory():
-    """Beyond one run, the lines go to disk by ranges, each sorted on its own: the same
-    unique lines in the same order whatever the ranges' bounds (none, bounds that are lines,
-    bounds between lines; duplicates across runs included), read as often as needed, and
-    the temporary files go with the object."""
+    """Lines given a prefix's group at a time, and others in any order (in a group's
+    prefix, between two, before the first, after the last, some twice, some in a group
+    already): in memory and, beyond a run, on disk, the same unique lines in the same
+    order as sorted, read as often as needed, and the temporary files go with the object."""
     import random
 
     from builder.rdf import lines as rdf_lines
     rng = random.Random(3)
-    raw = [f"<x:{rng.randrange(500)}> <p:{rng.randrange(9)}> \"{'é' * rng.randrange(3)}\" .\n".encode()
-           for _ in range(3000)]
-    for bounds in ([], [b"<x:2", b"<x:4", b"<x:40"], rng.sample(raw, 40), [b"<", b"~"]):
-        sorter = rdf_lines.SortedLines(bounds=bounds)
-        sorter.run_lines = 170
-        for line in raw:
-            sorter.add(line)
+    raw = [f"<x:{rng.randrange(500)}/#{rng.randrange(3)}> <p:{rng.randrange(9)}> \"{'é' * rng.randrange(3)}\" .\n"
+           .encode() for _ in range(3000)]
+    prefixes = sorted({b"<x:%d/" % number for number in range(0, 500, 7)})
+    grouped = {prefix: [line for line in raw if line.startswith(prefix)] for prefix in prefixes}
+    others = [line for line in raw if not any(line.startswith(prefix) for prefix in prefixes)]
+    others += [b"<a> <p:0> <x:1> .\n", b"<z> <p:0> <x:1> .\n"] + rng.sample(raw, 30)
+    assert others and sum(map(len, grouped.values())) > 300
+    for run_lines, extra in ((10_000, others), (170, others), (170, [])):
+        sorter = rdf_lines.SortedLines()
+        sorter.run_lines = run_lines
+        for number, prefix in enumerate(prefixes):
+            for line in extra[number::len(prefixes)]:
+                sorter.add(line)
+            sorter.add_group(prefix, grouped[prefix])
         sorter.finish()
-        assert sorter.spilled and sorter.count == len(set(raw))
-        assert list(sorter) == list(sorter) == sorted(set(raw))
-        folder = sorter._spill.path("x").parent
-        assert [p.name for p in folder.iterdir()] == ["lines"]
-        del sorter
-        assert not folder.exists()
+        expected = sorted(set(extra).union(*grouped.values()))
+        assert sorter.spilled == (run_lines == 170) and sorter.count == len(expected)
+        assert list(sorter) == list(sorter) == expected
+        if sorter.spilled:
+            folder = sorter._spill.path("x").parent
+            assert [p.name for p in folder.iterdir()] == ["lines"]
+            del sorter
+            assert not folder.exists()
+
+
+def test_lines_are_grouped_only_in_order():
+    """A group whose prefix is not after the last group's, or begins with it, is refused:
+    its lines would not follow the others'."""
+    from builder.rdf import lines as rdf_lines
+    sorter = rdf_lines.SortedLines()
+    sorter.add_group(b"<x:2/", [b"<x:2/> <p> <o> .\n"])
+    for prefix in (b"<x:1/", b"<x:2/", b"<x:2/a"):
+        with pytest.raises(ValueError, match="ascending order"):
+            sorter.add_group(prefix, [])
+    sorter.add_group(b"<x:3/", [])
+    assert list(sorter.finish()) == [b"<x:2/> <p> <o> .\n"]
 
 
 def test_distinct_lines_counted_on_disk_are_those_counted_in_memory(monkeypatch):
@@ -340,8 +362,8 @@ def test_distinct_lines_counted_on_disk_are_those_counted_in_memory(monkeypatch)
 
 
 def test_lines_grouped_by_entity_on_disk_are_those_grouped_in_memory(monkeypatch):
-    """The real corpus's lines by entity page, sorted on disk (runs of 500 lines, ranges of
-    25 pages: a page's own lines read again from the sorted lines, the pointing ones from
+    """The real corpus's lines by entity page, on disk (beyond 500 lines, ranges of 25
+    pages: a page's own lines read again from the sorted lines, the pointing ones from
     their files): the same pages with the same lines as in memory, as often as iterated."""
     from builder.pipeline import ProjectPaths, read_project
     from builder.rdf import lines as rdf_lines
@@ -358,14 +380,14 @@ def test_lines_grouped_by_entity_on_disk_are_those_grouped_in_memory(monkeypatch
 
 
 def test_page_bounds_split_a_graph_by_its_subjects_pages(monkeypatch):
-    """The ranges a spilled graph is sorted in are ranges of entity pages: every line of a
-    page's subjects falls in its page's range."""
+    """The ranges the lines pointing at entity pages are kept in, on disk, are ranges of
+    pages: every line of a page's subjects falls in its page's range."""
     from bisect import bisect_right
 
     from builder.rdf import lines as rdf_lines
     monkeypatch.setattr(rdf_lines, "PAGES_PER_RANGE", 2)
     pages = [f"https://s.example/people/p{i}/" for i in (5, 1, 3, 2, 4)]
-    bounds = rdf_lines.page_bounds(pages)
+    bounds = rdf_lines.page_bounds(page.encode() for page in pages)
     assert bounds == [b"<https://s.example/people/p3/", b"<https://s.example/people/p5/"]
     ranges = {page: bisect_right(bounds, f"<{page}#id> <p:x> <{page}> .\n".encode()) for page in pages}
     for page in pages:
@@ -375,8 +397,8 @@ def test_page_bounds_split_a_graph_by_its_subjects_pages(monkeypatch):
 
 def test_the_data_files_are_the_same_whether_the_graph_is_sorted_in_memory_or_on_disk(monkeypatch, tmp_path):
     """The real corpus's data files (the dumps, VoID's counts, every entity's Turtle), with
-    the graph's lines sorted in memory and, in runs of 500 lines, on disk by ranges of 25
-    pages: the same bytes."""
+    the graph's lines sorted in memory and, beyond 500 lines, on disk (the lines pointing at
+    pages by ranges of 25 pages): the same bytes."""
     from builder.pipeline import ProjectPaths, read_project
     from builder.rdf import lines as rdf_lines
     project = read_project(ProjectPaths(root=ROOT, entities=ROOT / "entities", themes=ROOT / "themes"))

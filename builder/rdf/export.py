@@ -1,9 +1,10 @@
 """Serialize the RDF graphs into the files published under `data/`.
 
-The data graph is written from one pass over its triples (`graph.corpus_triples`),
-without an rdflib store: each triple becomes an N-Triples line through rdflib's own
-N-Triples term writers, the lines are sorted and made unique (so the same entities always
-give byte-identical files; on disk by ranges of pages when they are many: rdf/lines.py), and
+The data graph is written from one pass over its triples, entity page after entity page
+(`graph.triples_by_page`), without an rdflib store: each triple becomes an N-Triples line
+through rdflib's own N-Triples term writers, the lines are sorted and made unique (so the
+same entities always give byte-identical files; each page's on its own, then on disk
+when they are many: rdf/lines.py), and
 pyoxigraph streams Turtle and JSON-LD from them (rdflib's Turtle writer grows
 superlinearly with the number of subjects). A pass over the sorted lines groups them by
 entity, for each entity's own Turtle file, and counts what VoID reports."""
@@ -28,8 +29,8 @@ from builder.network.formats import NETWORK_EXPORTS, network_export_files
 from builder.paths import Iris, published
 from builder.rdf.conformance import check
 from builder.rdf.dataset import dataset_description, shacl_shapes
-from builder.rdf.graph import bind_prefixes, build_vocabulary_graph, corpus_triples
-from builder.rdf.lines import DistinctCount, EntityLines, SortedLines, page_bounds
+from builder.rdf.graph import bind_prefixes, build_vocabulary_graph, triples_by_page
+from builder.rdf.lines import DistinctCount, EntityLines, SortedLines
 
 
 @dataclass
@@ -47,17 +48,28 @@ class Serialized:
         return b"".join(self.lines)
 
 
-def serialize(triples: Iterable, pages: set[str], scratch: Path | None = None) -> Serialized:
-    """N-Triples lines of `triples`. A line describes the entity whose page its subject
-    hangs under (`<page>#id`, `<page>#statement`), and the entity its object is, if another.
-    Lines beyond what is sorted in memory go to a temporary folder in `scratch`, by
-    ranges of pages."""
-    lines = SortedLines(scratch, page_bounds(pages))
-    for subject, predicate, obj in triples:
-        written = _quoteLiteral(obj) if isinstance(obj, Literal) else _n3(obj)
-        lines.add(f"{_n3(subject)} {_n3(predicate)} {written} .\n".encode())
+def serialize(pages: Iterable[tuple[str, Iterable]], scratch: Path | None = None) -> Serialized:
+    """N-Triples lines of the triples of each entity page (pages in ascending order, with
+    the triples of the entity's file: `graph.triples_by_page`). A line describes the
+    entity whose page its subject hangs under (`<page>#id`, `<page>#statement`), and the
+    entity its object is, if another. Beyond what is held in memory, the lines go to a
+    temporary folder in `scratch`."""
+    lines = SortedLines(scratch)
+    page_iris = set()
+    for page, triples in pages:
+        prefix = b"<" + page.encode()
+        own = []
+        for subject, predicate, obj in triples:
+            written = _quoteLiteral(obj) if isinstance(obj, Literal) else _n3(obj)
+            line = f"{_n3(subject)} {_n3(predicate)} {written} .\n".encode()
+            if line.startswith(prefix):
+                own.append(line)
+            else:  # the page of the entity it points at, or none
+                lines.add(line)
+        lines.add_group(prefix, own)
+        page_iris.add(page.encode())
     lines.finish()
-    by_entity = EntityLines(lines, {page.encode() for page in pages})
+    by_entity = EntityLines(lines, page_iris)
     rdf_type = f"<{RDF.type}>".encode()
     subjects, last_subject = 0, None
     objects, properties, classes = DistinctCount(lines.spilled, scratch), set(), set()
@@ -84,9 +96,7 @@ def _n3(term) -> str:
 
 
 def serialize_corpus(corpus: Corpus, site_url: str, scratch: Path | None = None) -> Serialized:
-    iris = Iris.for_site(site_url)
-    return serialize(corpus_triples(corpus, site_url), {str(iris.page(e)) for e in corpus.entities.values()},
-                     scratch)
+    return serialize(triples_by_page(corpus, site_url), scratch)
 
 
 def rdf_prefixes(vocabulary, site_url: str) -> dict[str, str]:

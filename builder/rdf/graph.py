@@ -58,13 +58,27 @@ def build_graph(corpus: Corpus, site_url: str) -> Graph:
 
 def corpus_triples(corpus: Corpus, site_url: str) -> Iterator[Triple]:
     """Every triple of the data graph, as rdflib terms, without a store (a triple may come
-    twice: a store keeps one). The batch exports stream these; `build_graph` stores them."""
+    twice: a store keeps one). `build_graph` stores them."""
+    for _, triples in triples_by_page(corpus, site_url):
+        yield from triples
+
+
+def triples_by_page(corpus: Corpus, site_url: str) -> Iterator[tuple[str, Iterator[Triple]]]:
+    """Each entity's page IRI and the triples its file gives (its description, its
+    relations with their evidence), in the order of the pages' IRIs. Nearly all of an
+    entity's triples have a subject under its page; the others describe the entity a
+    relation points at (a standard property that runs the other way) or a node of no
+    page (a country). The batch exports stream these."""
     iris = Iris.for_site(site_url)
-    for entity in corpus.entities.values():
-        yield from entity_triples(corpus.vocabulary, iris, entity)
-    for entity in corpus.entities.values():
-        for relation in entity.relations:
-            yield from relation_triples(corpus, iris, entity, relation)
+    pages = sorted((str(iris.page(entity)), entity.id) for entity in corpus.entities.values())
+    for page, entity_id in pages:
+        yield page, _entity_file_triples(corpus, iris, corpus[entity_id])
+
+
+def _entity_file_triples(corpus: Corpus, iris: Iris, entity: Entity) -> Iterator[Triple]:
+    yield from entity_triples(corpus.vocabulary, iris, entity)
+    for relation in entity.relations:
+        yield from relation_triples(corpus, iris, entity, relation)
 
 
 def relation_graph(corpus: Corpus, site_url: str, relation: Relation) -> Graph:

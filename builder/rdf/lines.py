@@ -1,12 +1,13 @@
 """N-Triples lines sorted, made unique and grouped by entity in bounded memory, however
-large the graph: up to RUN_LINES lines are sorted in memory; beyond that, the lines go to
-files by range of entity pages (a sample sort), each range then sorted on its own, after
-the one before, into one file. Grouped by entity, a page's own lines are read again from
-that file, range by range, and only the lines that point at it from another page are
-kept aside, in files by range.
+large the graph. The lines come a page at a time (all that an entity's file gives, in
+the order of the pages), so each page's lines are sorted on their own and follow the
+page before; the few lines of another page or of none are put in their place at the
+end. Up to RUN_LINES lines are held in memory; beyond, they are written to a file.
+Grouped by entity, a page's own lines are read again from that file, and only the lines
+that point at it from another page are kept aside, in files by range of pages.
 
 The distinct objects VoID counts are counted the same way: in memory, or in files by
-the objects' hash, a file at a time. A corpus whose graph fits in one run never touches
+the objects' hash, a file at a time. A corpus whose graph fits in memory never touches
 the disk. Both ways give the same lines in the same order (bytes order: what `sorted`
 gives in memory)."""
 
@@ -19,9 +20,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-RUN_LINES = 2_000_000  # lines sorted in memory at once (about 400 MB)
-PAGES_PER_RANGE = 1_000  # entity pages whose lines are sorted together, beyond one run
-BUCKETS = 64  # files the distinct objects are spread over, beyond one run
+RUN_LINES = 2_000_000  # lines held in memory at most (about 400 MB)
+PAGES_PER_RANGE = 1_000  # entity pages whose pointing lines share a file, on disk
+BUCKETS = 64  # files the distinct objects are spread over, on disk
 PENDING = 100_000  # records held before they are appended to their files
 RECENT = 100_000  # distinct objects remembered (not written again while remembered)
 
@@ -47,73 +48,132 @@ class _Spill:
 
 
 class SortedLines:
-    """Lines (each ending with a newline and holding no other) added in any order, then,
-    after `finish()`, iterated unique and in bytes order, as often as needed.
+    """Lines (each ending with a newline and holding no other), then, after `finish()`,
+    iterated unique and in bytes order, as often as needed.
 
-    Beyond RUN_LINES, the lines go to files in a temporary folder in `scratch` (the
-    system's if None), one per range between two of `bounds` (sorted bytes); each range is
-    then sorted in memory on its own, so the bounds should split the lines into ranges
-    that fit (`page_bounds`). Any bounds give the same lines in the same order."""
+    Most come in groups (`add_group`): lines that all begin with the group's prefix (a
+    page's, `<page`), the groups in ascending order of prefixes, none of which begins
+    another, so that each group, sorted on its own, follows the one before. Any other
+    line (`add`: in any order, at any time) is held until `finish()` puts it in its
+    group, or between two groups: held in memory, they should be few. Beyond RUN_LINES
+    lines, the groups go to a file in a temporary folder in `scratch` (the system's if
+    None), which `finish()` writes again with the other lines in place."""
 
-    def __init__(self, scratch: Path | None = None, bounds: Iterable[bytes] = ()) -> None:
+    def __init__(self, scratch: Path | None = None) -> None:
         self.run_lines = RUN_LINES
         self.count = 0  # unique lines, once finished
-        self.bounds = sorted(bounds)
-        self._lines: list[bytes] = []
+        self._lines: list[bytes] = []  # the groups' lines held in memory
+        self._groups: list[tuple[bytes, int]] = []  # (prefix, lines), in order
+        self._sizes: list[int] = []  # the bytes of each group written to the file
+        self._others: set[bytes] = set()
         self._spill = _Spill(scratch)
-        self._ranges = _Files(self._spill, "range")
-        self._merged: Path | None = None
+        self._file: Path | None = None
+        self._stream = None  # the file, open while groups come
 
     @property
     def spilled(self) -> bool:
-        return self._merged is not None
+        return self._file is not None
 
     def add(self, line: bytes) -> None:
-        self._lines.append(line)
-        if len(self._lines) >= self.run_lines:
-            self._write_run()
+        self._others.add(line)
 
-    def _write_run(self) -> None:
-        bounds = self.bounds
-        ranges: list[list[bytes]] = [[] for _ in range(len(bounds) + 1)]
-        for line in set(self._lines):
-            ranges[bisect_right(bounds, line)].append(line)
-        for index, lines in enumerate(ranges):
-            if lines:
-                self._ranges.append(index, lines)
-        self._lines = []
+    def add_group(self, prefix: bytes, lines: Iterable[bytes]) -> None:
+        last = self._groups[-1][0] if self._groups else None
+        if last is not None and (prefix <= last or prefix.startswith(last)):
+            raise ValueError(f"the group {prefix!r} comes after {last!r}: groups must come in ascending order "
+                             "of prefixes, none beginning another")
+        group = sorted(set(lines))
+        self._groups.append((prefix, len(group)))
+        if self._file is not None:
+            self._write([group])
+        else:
+            self._lines += group
+            if len(self._lines) >= self.run_lines:
+                start, held = 0, []
+                for _, count in self._groups:
+                    held.append(self._lines[start:start + count])
+                    start += count
+                self._file, self._lines = self._spill.path("lines"), []
+                self._stream = open(self._file, "wb")  # noqa: SIM115 - closed by finish()
+                self._write(held)
+
+    def _write(self, groups: list[list[bytes]]) -> None:
+        for group in groups:
+            data = b"".join(group)
+            self._stream.write(data)
+            self._sizes.append(len(data))
 
     def finish(self) -> SortedLines:
-        if not self._ranges.indices:
-            self._lines = sorted(set(self._lines))
-            self.count = len(self._lines)
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        others, self._others = sorted(self._others), set()
+        prefixes = [prefix for prefix, _ in self._groups]
+        inside, before = defaultdict(list), defaultdict(list)
+        for line in others:
+            index = bisect_right(prefixes, line) - 1
+            if index >= 0 and line.startswith(prefixes[index]):
+                inside[index].append(line)
+            else:
+                before[index + 1].append(line)
+        self.count = sum(count for _, count in self._groups)
+        if not others:
             return self
-        if self._lines:
-            self._write_run()
-        self._merged = self._spill.path("lines")
-        with open(self._merged, "wb") as out:
-            for index in sorted(self._ranges.indices):  # range after range: in order
-                lines = sorted(set(self._ranges.records(index)))
-                self._ranges.remove(index)
-                self.count += len(lines)
-                out.writelines(lines)
+        if self._file is None:
+            placed: list[bytes] = []
+            for lines in self._placed(self._held(), inside, before):
+                placed += lines
+            self._lines = placed
+            return self
+        placed_file = self._spill.path("placed")
+        with open(placed_file, "wb") as stream:
+            for lines in self._placed(self._written(), inside, before):
+                stream.write(lines) if isinstance(lines, bytes) else stream.writelines(lines)
+        placed_file.replace(self._file)
         return self
 
-    def range_of(self, line: bytes) -> int:
-        return bisect_right(self.bounds, line)
+    def _held(self) -> Iterator[list[bytes]]:
+        start = 0
+        for _, count in self._groups:
+            yield self._lines[start:start + count]
+            start += count
+
+    def _written(self) -> Iterator[bytes]:
+        with open(self._file, "rb") as stream:
+            for size in self._sizes:
+                yield stream.read(size)
+
+    def _placed(self, groups: Iterable[list[bytes] | bytes], inside: dict[int, list[bytes]],
+                before: dict[int, list[bytes]]) -> Iterator[list[bytes] | bytes]:
+        """The groups (their lines, or their bytes as written) with the other lines in
+        place: in a group (sorted again with it) or before one (or after the last)."""
+        for index, group in enumerate(groups):
+            if index in before:
+                self.count += len(before[index])
+                yield before[index]
+            if index in inside:
+                lines = group.splitlines(keepends=True) if isinstance(group, bytes) else group
+                merged = sorted(set(lines).union(inside[index]))
+                self.count += len(merged) - len(lines)
+                yield merged
+            else:
+                yield group
+        if len(self._groups) in before:
+            self.count += len(before[len(self._groups)])
+            yield before[len(self._groups)]
 
     def __iter__(self) -> Iterator[bytes]:
-        return self._read() if self._merged is not None else iter(self._lines)
+        return self._read() if self._file is not None else iter(self._lines)
 
     def _read(self) -> Iterator[bytes]:
-        with open(self._merged, "rb") as stream:
+        with open(self._file, "rb") as stream:
             yield from stream
 
 
-def page_bounds(pages: Iterable[str]) -> list[bytes]:
-    """Bounds for SortedLines that split an N-Triples graph by its subjects' pages: every
+def page_bounds(pages: Iterable[bytes]) -> list[bytes]:
+    """Bounds that split an N-Triples graph by its subjects' pages: every
     PAGES_PER_RANGE-th page, as its subjects start (a page's lines are in one range)."""
-    return [b"<" + page.encode() for page in sorted(pages)[PAGES_PER_RANGE::PAGES_PER_RANGE]]
+    return [b"<" + page for page in sorted(pages)[PAGES_PER_RANGE::PAGES_PER_RANGE]]
 
 
 class _Files:
@@ -171,6 +231,7 @@ class EntityLines:
 
     def __init__(self, lines: SortedLines, pages: set[bytes]) -> None:
         self._lines, self._pages = lines, pages
+        self._bounds = page_bounds(pages)
         self._memory: dict[bytes, list[bytes]] | None = None if lines.spilled else defaultdict(list)
         self._pointing = _Files(lines._spill, "pointing") if lines.spilled else None
 
@@ -190,7 +251,7 @@ class EntityLines:
                 if self._memory is not None:
                     self._memory[target].append(line)
                 else:
-                    self._pointing.add(self._lines.range_of(b"<" + target), target + b" " + line)
+                    self._pointing.add(bisect_right(self._bounds, b"<" + target), target + b" " + line)
 
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
         """(page, its lines joined), every page with lines once (as often as needed)."""
@@ -198,7 +259,7 @@ class EntityLines:
             for page, lines in self._memory.items():
                 yield page, b"".join(lines)
             return
-        bounds = self._lines.bounds
+        bounds = self._bounds
         index, grouped = 0, defaultdict(list)
         subject, page = None, None
         for line in self._lines:
