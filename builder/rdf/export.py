@@ -71,17 +71,17 @@ def serialize(pages: Iterable[tuple[str, Iterable]], scratch: Path | None = None
     lines.finish()
     by_entity = EntityLines(lines, page_iris)
     rdf_type = f"<{RDF.type}>".encode()
-    subjects, last_subject = 0, None
+    subjects, last_subject, owner = 0, None, None
     objects, properties, classes = DistinctCount(lines.spilled, scratch), set(), set()
     for line in lines:
         subject, predicate, rest = line.split(b" ", 2)  # IRIs hold no spaces
         if subject != last_subject:  # sorted: a subject's lines are together
-            subjects, last_subject = subjects + 1, subject
+            subjects, last_subject, owner = subjects + 1, subject, by_entity.owner(subject)
         objects.add(rest)  # the object as written (and the line's end)
         properties.add(predicate)
         if predicate == rdf_type:
             classes.add(rest)
-        by_entity.add(line, subject, rest)
+        by_entity.add(line, owner, rest)
     counts = {"triples": lines.count, "distinctSubjects": subjects, "distinctObjects": objects.count(),
               "properties": len(properties), "classes": len(classes)}
     return Serialized(lines, by_entity, counts)

@@ -240,9 +240,9 @@ class EntityLines:
         page = page_of(subject)
         return page if page in self._pages else None
 
-    def add(self, line: bytes, subject: bytes, rest: bytes) -> None:
-        """A line, split at its first two spaces (`rest`: its object and end)."""
-        owner = self.owner(subject)
+    def add(self, line: bytes, owner: bytes | None, rest: bytes) -> None:
+        """A line, with its subject's `owner` and `rest` (what follows its predicate: its
+        object and end)."""
         if owner is not None and self._memory is not None:
             self._memory[owner].append(line)
         if rest.startswith(b"<"):
