@@ -321,6 +321,7 @@ def test_lines_sorted_on_disk_are_those_sorted_in_memory():
             sorter.add_group(prefix, grouped[prefix])
         sorter.finish()
         expected = sorted(set(extra).union(*grouped.values()))
+        assert sorter.finish().count == len(expected)  # finishing again changes nothing
         assert sorter.spilled == (run_lines == 170) and sorter.count == len(expected)
         assert list(sorter) == list(sorter) == expected
         if sorter.spilled:
@@ -341,6 +342,8 @@ def test_lines_are_grouped_only_in_order():
             sorter.add_group(prefix, [])
     sorter.add_group(b"<x:3/", [])
     assert list(sorter.finish()) == [b"<x:2/> <p> <o> .\n"]
+    with pytest.raises(ValueError, match="after finish"):
+        sorter.add(b"<x:1/> <p> <o> .\n")
 
 
 def test_distinct_lines_counted_on_disk_are_those_counted_in_memory(monkeypatch):

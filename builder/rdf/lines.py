@@ -69,15 +69,18 @@ class SortedLines:
         self._spill = _Spill(scratch)
         self._file: Path | None = None
         self._stream = None  # the file, open while groups come
+        self._finished = False
 
     @property
     def spilled(self) -> bool:
         return self._file is not None
 
     def add(self, line: bytes) -> None:
+        self._unfinished()
         self._others.add(line)
 
     def add_group(self, prefix: bytes, lines: Iterable[bytes]) -> None:
+        self._unfinished()
         last = self._groups[-1][0] if self._groups else None
         if last is not None and (prefix <= last or prefix.startswith(last)):
             raise ValueError(f"the group {prefix!r} comes after {last!r}: groups must come in ascending order "
@@ -97,6 +100,10 @@ class SortedLines:
                 self._stream = open(self._file, "wb")  # noqa: SIM115 - closed by finish()
                 self._write(held)
 
+    def _unfinished(self) -> None:
+        if self._finished:
+            raise ValueError("lines added after finish()")
+
     def _write(self, groups: list[list[bytes]]) -> None:
         for group in groups:
             data = b"".join(group)
@@ -104,6 +111,9 @@ class SortedLines:
             self._sizes.append(len(data))
 
     def finish(self) -> SortedLines:
+        if self._finished:
+            return self
+        self._finished = True
         if self._stream is not None:
             self._stream.close()
             self._stream = None
