@@ -203,15 +203,11 @@ class _Files:
         if self._held >= PENDING:
             self.flush()
 
-    def append(self, index: int, records: list[bytes]) -> None:
-        """Records appended to a file at once (before those held, if any, for it)."""
-        with open(self._spill.path(f"{self._name}-{index}"), "ab") as stream:
-            stream.writelines(records)
-        self.indices.add(index)
-
     def flush(self) -> None:
         for index, records in self._pending.items():
-            self.append(index, records)
+            with open(self._spill.path(f"{self._name}-{index}"), "ab") as stream:
+                stream.writelines(records)
+            self.indices.add(index)
         self._pending.clear()
         self._held = 0
 
@@ -222,10 +218,6 @@ class _Files:
             return []
         with open(self._spill.path(f"{self._name}-{index}"), "rb") as stream:
             return stream.readlines()
-
-    def remove(self, index: int) -> None:
-        self._spill.path(f"{self._name}-{index}").unlink()
-        self.indices.discard(index)
 
 
 class EntityLines:
@@ -241,7 +233,7 @@ class EntityLines:
 
     def __init__(self, lines: SortedLines, pages: set[bytes]) -> None:
         self._lines, self._pages = lines, pages
-        self._bounds = page_bounds(pages)
+        self._bounds = page_bounds(pages) if lines.spilled else []
         self._memory: dict[bytes, list[bytes]] | None = None if lines.spilled else defaultdict(list)
         self._pointing = _Files(lines._spill, "pointing") if lines.spilled else None
 
