@@ -168,6 +168,49 @@ def test_the_check_by_parts_finds_what_the_whole_graph_check_finds(mini, monkeyp
     assert all(not (a & b) for i, a in enumerate(pages) for b in pages[i + 1:])
 
 
+def _statement_of_another_vocabulary(g):
+    """A statement naming a standard property, its direct triple there: no violation of
+    the SPARQL constraints (the shapes' list of predicates is pyshacl's to check)."""
+    g.remove((ROLE, RDF.predicate, None))
+    g.add((ROLE, RDF.predicate, SCHEMA.worksFor))
+    g.remove((ADA, PG.holdsRoleAt, AGENCY))
+    g.add((ADA, SCHEMA.worksFor, AGENCY))
+
+
+def test_the_check_loads_only_the_triples_its_queries_can_match(mini, shapes):
+    """The build's store gets only the triples the SPARQL constraints can match
+    (conformance.Reads, from the queries' patterns): on the graph and on every broken
+    copy (and one whose statement names another vocabulary's property, with its triple),
+    the same violations as with every triple, from under half of them; a query whose
+    patterns it cannot follow (a property path, a predicate no statement binds) keeps
+    every triple."""
+    corpus, graph = mini
+    vocabulary = build_vocabulary_graph(corpus.vocabulary, SITE).serialize(format="turtle", encoding="utf-8")
+    queries = conformance.sparql_queries(shapes)
+    reads = conformance.Reads.of((query, prefixes) for query, prefixes, _ in queries)
+    cases = {"none": lambda g: None, **{name: breaking for name, (breaking, _) in BROKEN.items()},
+             "statement of another vocabulary": _statement_of_another_vocabulary}
+    found = set()
+    for name, breaking in cases.items():
+        copy = _copy(graph)
+        breaking(copy)
+        lines = sorted(set(copy.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)))
+        kept = reads.kept(lines)
+        assert set(kept) <= set(lines) and len(kept) < len(lines) / 2, name
+        violations = [sorted(conformance._sparql_violations(b"".join(given), vocabulary, queries))
+                      for given in (lines, kept)]
+        assert violations[0] == violations[1], name
+        if violations[0]:
+            found.add(name)
+    assert {"direct triple without statement", "truthy statement without its direct triple",
+            "predicate not in the vocabulary", "statement moved to another subject"} <= found
+    assert "none" not in found and "statement of another vocabulary" not in found
+    prefixes = {"rdf": str(RDF), "pg": str(PG)}
+    for query in ("SELECT ?this WHERE { ?this rdf:subject/pg:status ?status }",
+                  "SELECT ?this WHERE { ?this rdf:subject ?s . ?s ?p ?o }"):
+        assert conformance.Reads.of([(query, prefixes)]).kept(lines) == lines, query
+
+
 @pytest.mark.parametrize("name", BROKEN)
 def test_a_broken_graph_does_not_conform(mini, shapes, name):
     corpus, graph = mini

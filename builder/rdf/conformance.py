@@ -8,10 +8,13 @@ one per focus node. They run over the graph a part at a time: every constraint o
 shapes looks only at triples whose subjects hang under one entity's page (a statement
 and its subject, a direct triple and its statement), so a part made of whole pages'
 triples gives the answers the whole graph would, and memory stays that of one part
-whatever the graph's size. The core constraints (counts, classes, datatypes, value
-lists) run on pyshacl, up to PYSHACL_MAX_TRIPLES triples (beyond that, a graph made by
-this code from validated entities is checked by the SPARQL constraints and the test
-suite)."""
+whatever the graph's size. Of a large graph's parts, the store gets only the triples
+the constraints can match (`Reads`: of their predicates, of the classes they name, and
+of the predicates a statement names where a constraint looks for its triple), a fifth
+of them. The
+core constraints (counts, classes, datatypes, value lists) run on pyshacl, up to
+PYSHACL_MAX_TRIPLES triples (beyond that, a graph made by this code from validated
+entities is checked by the SPARQL constraints and the test suite)."""
 
 from __future__ import annotations
 
@@ -19,8 +22,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, URIRef, Variable
 from rdflib.namespace import SH
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from builder.errors import Location
 from builder.model import Corpus
@@ -46,19 +51,28 @@ def check(corpus: Corpus, site_url: str, lines: Iterable[bytes], vocabulary_ttl:
     """Every violation of the shapes by the data graph (with the vocabulary), located.
     `lines`: the graph's N-Triples lines, sorted (export.serialize), so that the triples
     of a page's subjects are together; iterated twice if there are few."""
+    queries = sparql_queries(shapes)
+    found, count, reads = [], 0, None
+    for part in parts(lines, PART_TRIPLES):
+        count += len(part)
+        if reads is None and len(part) >= PART_TRIPLES:  # a large graph (reading the queries takes a moment)
+            reads = Reads.of((query, prefixes) for query, prefixes, _ in queries)
+        found += _sparql_violations(b"".join(reads.kept(part) if reads else part), vocabulary_ttl, queries)
+    if count <= PYSHACL_MAX_TRIPLES:
+        found += _core_violations(b"".join(lines), vocabulary_ttl, shapes)
+    where = _Locator(corpus, Iris.for_site(site_url))
+    return sorted({Violation(where.of(focus), focus, message) for focus, message in found})
+
+
+def sparql_queries(shapes: Graph) -> list[tuple[str, dict[str, str], str]]:
+    """The shapes' SPARQL constraints as the build runs them (whole_graph_query), each
+    with its prefixes and its message."""
     queries = []
     for shape, constraint in shapes.subject_objects(SH.sparql):
         prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
                     for d in shapes.objects(shapes.value(constraint, SH.prefixes), SH.declare)}
         queries.append((whole_graph_query(shapes, shape, constraint), prefixes, str(shapes.value(constraint, SH.message))))
-    found, count = [], 0
-    for part in parts(lines, PART_TRIPLES):
-        count += len(part)
-        found += _sparql_violations(b"".join(part), vocabulary_ttl, queries)
-    if count <= PYSHACL_MAX_TRIPLES:
-        found += _core_violations(b"".join(lines), vocabulary_ttl, shapes)
-    where = _Locator(corpus, Iris.for_site(site_url))
-    return sorted({Violation(where.of(focus), focus, message) for focus, message in found})
+    return queries
 
 
 def parts(lines: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
@@ -71,6 +85,74 @@ def parts(lines: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
         part.append(line)
     if part:
         yield part
+
+
+class Reads:
+    """The triples some SPARQL queries can match, from the patterns of their algebra
+    (rdflib's): those of the predicates they name; of rdf:type, only with the classes
+    they name; and, where a pattern's predicate is a variable that a pattern binds to
+    what a statement names as its `rdf:predicate`, those of the predicates the
+    statements of the same lines name. The queries give the same answers over these
+    triples as over all, as long as the lines hold each statement with the subject it
+    names (a part of whole pages: a statement lives in its subject's page). A pattern
+    beyond that (a property path, a predicate bound otherwise) keeps every triple."""
+
+    def __init__(self, predicates: set[bytes], classes: set[bytes], stated: bool, everything: bool) -> None:
+        self.predicates, self.classes, self.stated, self.everything = predicates, classes, stated, everything
+
+    @classmethod
+    def of(cls, queries: Iterable[tuple[str, dict[str, str]]]) -> Reads:
+        """What the `queries` (each with its prefixes) read."""
+        predicates, classes, stated, everything = set(), set(), False, False
+        for query, prefixes in queries:
+            triples = list(_patterns(prepareQuery(query, initNs=prefixes).algebra))
+            named = {o for _, p, o in triples if p == RDF.predicate and isinstance(o, Variable)}
+            for _, p, o in triples:
+                if p == RDF.type and isinstance(o, URIRef):
+                    classes.add(_n3(o))
+                elif isinstance(p, URIRef):
+                    predicates.add(_n3(p))
+                elif isinstance(p, Variable) and p in named:
+                    stated = True
+                else:
+                    everything = True
+        return cls(predicates, classes, stated, everything)
+
+    def kept(self, lines: list[bytes]) -> list[bytes]:
+        """Of N-Triples lines, those the queries can match."""
+        if self.everything:
+            return lines
+        predicates, classes, rdf_type = self.predicates, self.classes, _n3(RDF.type)
+        if self.stated:
+            named, stated = _n3(RDF.predicate), set()
+            for line in lines:
+                if named in line:  # or in a literal
+                    _, predicate, rest = line.split(b" ", 2)
+                    if predicate == named:
+                        stated.add(rest[:rest.find(b" ")])
+            predicates = predicates | stated
+        kept = []
+        for line in lines:  # each split let go at once: thousands held would keep the collector busy
+            _, predicate, rest = line.split(b" ", 2)
+            if predicate in predicates or predicate == rdf_type and rest[:rest.find(b" ")] in classes:
+                kept.append(line)
+        return kept
+
+
+def _patterns(node) -> Iterator[tuple]:
+    """The triple patterns anywhere in a query's algebra."""
+    if isinstance(node, CompValue):
+        if node.name == "BGP":
+            yield from node.triples
+        for value in node.values():
+            yield from _patterns(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _patterns(value)
+
+
+def _n3(term: URIRef) -> bytes:
+    return f"<{term}>".encode()
 
 
 def _page(line: bytes) -> bytes:
