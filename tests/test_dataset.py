@@ -182,8 +182,8 @@ def test_the_check_loads_only_the_triples_its_queries_can_match(mini, shapes):
     (conformance.Reads, from the queries' patterns): on the graph and on every broken
     copy (and one whose statement names another vocabulary's property, with its triple),
     the same violations as with every triple, from under half of them; a query whose
-    patterns it cannot follow (a property path, a predicate no statement binds) keeps
-    every triple."""
+    patterns it cannot follow (a property path, a predicate no statement binds, a union,
+    a subquery) keeps every triple."""
     corpus, graph = mini
     vocabulary = build_vocabulary_graph(corpus.vocabulary, SITE).serialize(format="turtle", encoding="utf-8")
     queries = conformance.sparql_queries(shapes)
@@ -207,7 +207,9 @@ def test_the_check_loads_only_the_triples_its_queries_can_match(mini, shapes):
     assert "none" not in found and "statement of another vocabulary" not in found
     prefixes = {"rdf": str(RDF), "pg": str(PG)}
     for query in ("SELECT ?this WHERE { ?this rdf:subject/pg:status ?status }",
-                  "SELECT ?this WHERE { ?this rdf:subject ?s . ?s ?p ?o }"):
+                  "SELECT ?this WHERE { ?this rdf:subject ?s . ?s ?p ?o }",
+                  "SELECT ?this WHERE { { ?this rdf:predicate ?p } UNION { ?this ?p ?o } }",
+                  "SELECT ?this WHERE { ?this rdf:predicate ?p . { SELECT ?this WHERE { ?this ?p ?o } } }"):
         assert conformance.Reads.of([(query, prefixes)]).kept(lines) == lines, query
 
 

@@ -9,12 +9,12 @@ shapes looks only at triples whose subjects hang under one entity's page (a stat
 and its subject, a direct triple and its statement), so a part made of whole pages'
 triples gives the answers the whole graph would, and memory stays that of one part
 whatever the graph's size. Of a large graph's parts, the store gets only the triples
-the constraints can match (`Reads`: of their predicates, of the classes they name, and
-of the predicates a statement names where a constraint looks for its triple), a fifth
-of them. The
-core constraints (counts, classes, datatypes, value lists) run on pyshacl, up to
-PYSHACL_MAX_TRIPLES triples (beyond that, a graph made by this code from validated
-entities is checked by the SPARQL constraints and the test suite)."""
+the constraints can match (`Reads`: those of their predicates, of the classes they
+name, and of the predicates a statement names where a constraint looks for its
+triple), a fifth of them. The core constraints (counts, classes, datatypes, value
+lists) run on pyshacl, up to PYSHACL_MAX_TRIPLES triples (beyond that, a graph made by
+this code from validated entities is checked by the SPARQL constraints and the test
+suite)."""
 
 from __future__ import annotations
 
@@ -94,8 +94,9 @@ class Reads:
     what a statement names as its `rdf:predicate`, those of the predicates the
     statements of the same lines name. The queries give the same answers over these
     triples as over all, as long as the lines hold each statement with the subject it
-    names (a part of whole pages: a statement lives in its subject's page). A pattern
-    beyond that (a property path, a predicate bound otherwise) keeps every triple."""
+    names (a part of whole pages: a statement lives in its subject's page). A query
+    beyond that (a property path, a predicate bound otherwise, a union or a subquery,
+    whose patterns do not bind each other's variables) keeps every triple."""
 
     def __init__(self, predicates: set[bytes], classes: set[bytes], stated: bool, everything: bool) -> None:
         self.predicates, self.classes, self.stated, self.everything = predicates, classes, stated, everything
@@ -105,7 +106,9 @@ class Reads:
         """What the `queries` (each with its prefixes) read."""
         predicates, classes, stated, everything = set(), set(), False, False
         for query, prefixes in queries:
-            triples = list(_patterns(prepareQuery(query, initNs=prefixes).algebra))
+            algebra = prepareQuery(query, initNs=prefixes).algebra
+            triples = list(_patterns(algebra))
+            everything |= any(name in APART for name in _names(algebra))
             named = {o for _, p, o in triples if p == RDF.predicate and isinstance(o, Variable)}
             for _, p, o in triples:
                 if p == RDF.type and isinstance(o, URIRef):
@@ -139,16 +142,29 @@ class Reads:
         return kept
 
 
-def _patterns(node) -> Iterator[tuple]:
-    """The triple patterns anywhere in a query's algebra."""
+APART = {"Union", "ToMultiSet"}  # algebra whose patterns are matched apart (a union's branches, a subquery)
+
+
+def _nodes(node) -> Iterator[CompValue]:
+    """The operators of a query's algebra, all of them."""
     if isinstance(node, CompValue):
-        if node.name == "BGP":
-            yield from node.triples
+        yield node
         for value in node.values():
-            yield from _patterns(value)
+            yield from _nodes(value)
     elif isinstance(node, (list, tuple)):
         for value in node:
-            yield from _patterns(value)
+            yield from _nodes(value)
+
+
+def _names(algebra) -> Iterator[str]:
+    return (node.name for node in _nodes(algebra))
+
+
+def _patterns(algebra) -> Iterator[tuple]:
+    """The triple patterns anywhere in a query's algebra."""
+    for node in _nodes(algebra):
+        if node.name == "BGP":
+            yield from node.triples
 
 
 def _n3(term: URIRef) -> bytes:
