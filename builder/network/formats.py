@@ -173,12 +173,17 @@ class _ChunkedGEXF(GEXFWriter):
         for subgraph in subgraphs:
             holder = Element("graph")
             add(subgraph, holder)
-            written = []
-            for element in holder.find(name):
+            container = holder.find(name)
+            elements = list(container)
+            if not elements:
+                continue
+            for element in elements:  # each indented on its own, then one after the other
                 self.indent(element, self.LEVEL)
-                element.tail = None
-                written.append(tostring(element, encoding=self.encoding))
-            spill.write((self.SEPARATOR if spill.tell() > start else b"") + self.SEPARATOR.join(written))
+                element.tail = self.SEPARATOR.decode()
+            elements[-1].tail = None
+            written = tostring(container, encoding=self.encoding)  # at once: a call per element costs more than its text
+            inside = written[written.index(b">") + 1:written.rindex(b"</")]  # the elements, without their container
+            spill.write((self.SEPARATOR if spill.tell() > start else b"") + inside)
         return start, spill.tell()
 
     def _node_chunks(self, graph) -> Iterator[nx.MultiDiGraph]:
