@@ -5,6 +5,8 @@ downloads a few small files; the search field works by keyboard and is labelled.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import gzip
 import json
 import re
@@ -361,8 +363,9 @@ def test_too_few_pages_per_bundle_is_refused_before_anything_is_built(tmp_path, 
 def test_a_large_sites_index_comes_in_bundles_holding_each_page_once(bundled_site, real_site):
     """Beyond its pages per bundle, the index is made in several bundles, one after the
     other, over shares of the pages: together they hold the pages one index holds, each
-    once and the same; the others hold only their index (the code is the first's), and
-    every page's search names them."""
+    once and the same, and each holds pages of every kind (people, laws, sources...); the
+    others hold only their index (the code is the first's), and every page's search names
+    them."""
     merged = merged_bundles(bundled_site)
     pages = len(list(real_site.rglob("*.html")))
     assert len(merged) + 1 >= pages // 150 >= 2 and not merged_bundles(real_site)
@@ -373,6 +376,10 @@ def test_a_large_sites_index_comes_in_bundles_holding_each_page_once(bundled_sit
         assert len(part) > 100 and not set(part) & set(together), folder
         together.update(part)
     assert together == fragments(real_site)
+    kinds = Counter(url.split("/")[1] for url in together)
+    for folder in ["pagefind/", *merged]:  # each bundle a sample of all kinds of page
+        held = {url.split("/")[1] for url in fragments(bundled_site, folder)}
+        assert {kind for kind, count in kinds.items() if count > len(merged)} <= held, folder
     for folder in merged:
         assert {p.name for p in (bundled_site / folder).iterdir() if not p.name.endswith(".pf_meta")} <= {
             "pagefind-entry.json", "index", "fragment", "filter"}

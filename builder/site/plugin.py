@@ -196,6 +196,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         env.trim_blocks = env.lstrip_blocks = True
         env.globals["shared_fragment"] = SharedFragments(self.listed)
         self.search_bundles = search_bundles(len(files.documentation_pages()), self.config.pages_per_search_bundle)
+        if self.search_copies is not None:  # made in on_files, before the pages are counted
+            self.search_copies.shares = len(self.search_bundles)
         # The bundles the pages' search merges into the first, from the site's root.
         env.globals["search_merge"] = [{"bundlePath": f"{bundle}/"} for bundle in self.search_bundles[1:]]
         return env
@@ -403,7 +405,7 @@ def finish_site(site: Path, language: str, bundles: tuple[str, ...], job: DataJo
     move its files in. Raises BuildError if either fails, the data process then stopped."""
     removing = None
     try:
-        index_site(site, language, bundles=bundles, copies=copies.folder if copies is not None else None)
+        index_site(site, language, bundles=bundles, copies=copies)
         if copies is not None:  # while the data process ends: a folder per page, 100,000 of them
             removing = threading.Thread(target=copies.remove)
             removing.start()

@@ -62,37 +62,51 @@ def search_bundles(pages: int, pages_per_bundle: int = PAGES_PER_BUNDLE) -> tupl
 
 
 def index_site(site: Path, language: str, background: bool = False,
-               bundles: tuple[str, ...] = (BUNDLE,), copies: Path | None = None) -> SearchIndex:
+               bundles: tuple[str, ...] = (BUNDLE,), copies: SearchCopies | None = None) -> SearchIndex:
     """Index the built site in `site` (its pages only: run it once they are all written)
-    into `bundles` (see `search_bundles`), its marked pages dealt out among them in the order
-    of their paths; from the site's pages, or from their `copies` (SearchCopies' folder) if
-    given. The same pages give the same files, byte for byte. In the `background` (the
-    preview's), Pagefind runs at a lower CPU priority."""
+    into `bundles` (see `search_bundles`); from the site's pages, their marked pages dealt
+    out among the bundles in the order of their paths, or from their `copies` if given
+    (SearchCopies, made for as many bundles: each bundle's from its share). The same pages
+    give the same files, byte for byte. In the `background` (the preview's), Pagefind
+    runs at a lower CPU priority."""
     from pagefind_bin import get_executable  # the pagefind[bin] wheel's binary
     try:
         executable = get_executable()
     except FileNotFoundError as error:
         raise BuildError(f"Pagefind is missing ({error}): reinstall with `make setup`") from None
-    source = copies if copies is not None else site
+    if copies is not None and copies.shares != len(bundles):
+        raise ValueError(f"copies made for {copies.shares} bundles, indexed into {len(bundles)}")
     if len(bundles) == 1:
-        pages = _run(executable, source, site / bundles[0], language, background)
+        pages = _run(executable, copies.folder if copies is not None else site, site / bundles[0], language,
+                     background)
+    elif copies is not None:
+        pages = _index_shares(executable, site, [copies.share(n) for n in range(len(bundles))], bundles, language,
+                              background)
     else:
-        marked = sorted(source.rglob("*.html")) if copies is not None else \
-            [path for path in sorted(site.rglob("*.html")) if MARKED in path.read_bytes()]
+        marked = [path for path in sorted(site.rglob("*.html")) if MARKED in path.read_bytes()]
         # Every len(bundles)-th page: each bundle a sample of all kinds of page, so that a
         # word is about as rare in each (Pagefind weighs a word by its rarity in the
         # bundle) and the bundles' scores interleave as one index's would.
         shares = [marked[number::len(bundles)] for number in range(len(bundles))]
-        pages = _index_shares(executable, source, site, shares, bundles, language, background)
+        pages = _index_linked_shares(executable, site, shares, bundles, language, background)
     return SearchIndex(site / bundles[0], pages)
 
 
 class SearchCopies:
     """What Pagefind reads of each page that it indexes (`searched_part`), written as the
-    page is (`add`), into a folder of the build's (scratch_folder) at the page's place."""
+    page is (`add`), into a folder of the build's (scratch_folder) at the page's place:
+    for a site indexed in several bundles, into the folder of the page's bundle (`share`),
+    the copies dealt out in the order they are written (each bundle a sample of all kinds
+    of page, as `index_site` deals out a site's pages)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, shares: int = 1) -> None:
         self.folder = folder
+        self.shares = shares  # set before the first copy: the bundles' number
+        self.added = 0
+
+    def share(self, number: int) -> Path:
+        """The folder of the copies of bundle `number` (from 0)."""
+        return self.folder / str(number) if self.shares > 1 else self.folder
 
     def add(self, dest: str, html: str) -> None:
         """The copy of the page written at `dest` (its path in the site) with this HTML;
@@ -100,7 +114,8 @@ class SearchCopies:
         copy = searched_part(html)
         if copy is None:
             return
-        path = self.folder / dest
+        path = self.share(self.added % self.shares) / dest
+        self.added += 1
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(copy.encode("utf-8"))
 
@@ -135,30 +150,33 @@ def searched_part(html: str) -> str | None:
 UNSEARCHED = re.compile(r'<details class="pg-evidence" data-pagefind-ignore>.*?</details>', re.S)
 
 
-def _index_shares(executable: Path, source: Path, site: Path, shares: list[list[Path]],
-                  bundles: tuple[str, ...], language: str, background: bool) -> int:
-    """Pagefind over each share of the pages (in `source`), into its bundle in `site`, one
-    run after the other: the pages indexed. A helper thread links the next share's pages
-    into a folder of their own, and removes the last one's, while Pagefind runs: tens of
-    thousands of files each time."""
-    pages = removed = 0
+def _index_shares(executable: Path, site: Path, folders: list[Path], bundles: tuple[str, ...], language: str,
+                  background: bool) -> int:
+    """Pagefind over each folder of pages, into its bundle in `site`, one run after the
+    other: the pages indexed. A helper thread removes each folder once indexed (tens of
+    thousands of files) while Pagefind runs on the next."""
+    pages = 0
     with ThreadPoolExecutor(1) as helper:
-        folders = [scratch_folder(site, "search") for _ in bundles]
-        try:
-            linking = helper.submit(_link, source, shares[0], folders[0])
-            for number, bundle in enumerate(bundles):
-                linking.result()
-                if number + 1 < len(bundles):
-                    linking = helper.submit(_link, source, shares[number + 1], folders[number + 1])
-                pages += _run(executable, folders[number], site / bundle, language, background)
-                helper.submit(shutil.rmtree, folders[number], ignore_errors=True)
-                removed += 1
-                if number:
-                    _keep_merged(site / bundle)
-        finally:
-            for folder in folders[removed:]:
-                helper.submit(shutil.rmtree, folder, ignore_errors=True)
+        for number, (folder, bundle) in enumerate(zip(folders, bundles, strict=True)):
+            pages += _run(executable, folder, site / bundle, language, background)
+            helper.submit(shutil.rmtree, folder, ignore_errors=True)
+            if number:
+                _keep_merged(site / bundle)
     return pages
+
+
+def _index_linked_shares(executable: Path, site: Path, shares: list[list[Path]], bundles: tuple[str, ...],
+                         language: str, background: bool) -> int:
+    """Pagefind over each share of the site's pages, linked into a folder of its own
+    (hard links), into its bundle: the pages indexed."""
+    folders = [scratch_folder(site, "search") for _ in bundles]
+    try:
+        for share, folder in zip(shares, folders, strict=True):
+            _link(site, share, folder)
+        return _index_shares(executable, site, folders, bundles, language, background)
+    finally:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _keep_merged(bundle: Path) -> None:
