@@ -158,6 +158,7 @@ def _index_shares(executable: Path, site: Path, folders: list[Path], bundles: tu
     pages = 0
     with ThreadPoolExecutor(1) as helper:
         for number, (folder, bundle) in enumerate(zip(folders, bundles, strict=True)):
+            folder.mkdir(parents=True, exist_ok=True)  # a share without pages: Pagefind says so
             pages += _run(executable, folder, site / bundle, language, background)
             helper.submit(shutil.rmtree, folder, ignore_errors=True)
             if number:
