@@ -5,11 +5,10 @@ downloads a few small files; the search field works by keyboard and is labelled.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import gzip
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
