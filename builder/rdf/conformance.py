@@ -108,7 +108,7 @@ class Reads:
         for query, prefixes in queries:
             algebra = prepareQuery(query, initNs=prefixes).algebra
             triples = list(_patterns(algebra))
-            everything |= any(name in APART for name in _names(algebra))
+            everything |= any(node.name in APART for node in _nodes(algebra))
             named = {o for _, p, o in triples if p == RDF.predicate and isinstance(o, Variable)}
             for _, p, o in triples:
                 if p == RDF.type and isinstance(o, URIRef):
@@ -154,10 +154,6 @@ def _nodes(node) -> Iterator[CompValue]:
     elif isinstance(node, (list, tuple)):
         for value in node:
             yield from _nodes(value)
-
-
-def _names(algebra) -> Iterator[str]:
-    return (node.name for node in _nodes(algebra))
 
 
 def _patterns(algebra) -> Iterator[tuple]:

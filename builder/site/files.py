@@ -4,6 +4,7 @@ process's files into the site."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
@@ -149,8 +150,10 @@ def move_tree(folder: Path, site: Path) -> None:
             made.add(target.parent)
         try:
             os.replace(folder / relative, target)
-        except OSError:  # another file system
-            shutil.move(folder / relative, target)
+        except OSError as error:
+            if error.errno != errno.EXDEV:
+                raise
+            shutil.move(folder / relative, target)  # another file system: copied
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -196,8 +196,11 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         env.trim_blocks = env.lstrip_blocks = True
         env.globals["shared_fragment"] = SharedFragments(self.listed)
         self.search_bundles = search_bundles(len(files.documentation_pages()), self.config.pages_per_search_bundle)
-        if self.search_copies is not None:  # made in on_files, before the pages are counted
-            self.search_copies.shares = len(self.search_bundles)
+        # What the search reads of each page, as it is written, for each bundle (not in a
+        # dirty build, which writes only some of them; nor in the preview, whose pages the
+        # search reads later).
+        if not self.serving and not self.dirty:
+            self.search_copies = SearchCopies(scratch_folder(Path(config.site_dir), "search"), len(self.search_bundles))
         # The bundles the pages' search merges into the first, from the site's root.
         env.globals["search_merge"] = [{"bundlePath": f"{bundle}/"} for bundle in self.search_bundles[1:]]
         return env
@@ -226,10 +229,6 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
         # A build's entity pages' parts wait in a file for MkDocs to write their pages (the
         # preview's few are kept as they are).
         self.spill = None if self.serving else PartsFile(scratch_folder(Path(config.site_dir), "parts"))
-        # What the search reads of each page, as it is written (not in a dirty build, which
-        # writes only some of them; nor in the preview, whose pages the search reads later).
-        if not self.serving and not self.dirty:
-            self.search_copies = SearchCopies(scratch_folder(Path(config.site_dir), "search"))
         pages = pipeline.render_pages(ctx, only, workers=render_workers(), spill=self.spill).pages
         pages, kept = with_kept(previous, pages, corpus, themes) if previous else (pages, set())
         made_files = MadeFiles(config, self.made_files if previous else None)

@@ -101,7 +101,7 @@ class SearchCopies:
 
     def __init__(self, folder: Path, shares: int = 1) -> None:
         self.folder = folder
-        self.shares = shares  # set before the first copy: the bundles' number
+        self.shares = shares  # the bundles' number
         self.added = 0
 
     def share(self, number: int) -> Path:
