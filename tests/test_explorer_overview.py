@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from builder.dev.synthetic import generate
-from builder.network.render import NetworkRenderer
+from builder.network.render import NetworkRenderer, network_json
 from builder.paths import EXPLORER_FILE, network_file
 from builder.pipeline import load_corpus
 
@@ -108,3 +108,18 @@ def test_an_entity_offers_its_page_or_its_missing_relations(page, big_explorer, 
     added = sorted(neighbours)[0]
     url = page.evaluate("(id) => window.policygraph.explorer.nodes.get(id).url", added)
     assert url.endswith(f"/{added}/") and "/../" not in url
+
+
+def test_the_network_files_are_the_standard_librarys_json(files):
+    """orjson writes them (render.network_json): the bytes the standard library's compact,
+    key-sorted UTF-8 JSON would be, text of every script included."""
+    assert any(not content.isascii() for content in files.values())  # names with accents
+    for name, content in files.items():
+        assert content == _stdlib_json(json.loads(content)), name
+    tricky = {"b": ["García «Ω» 名", "</script><!--", "tab\tnew\nline\x01\x1f", "\u2028\u2029", '"\\'],
+              "a": {"z": 0.5, "y": 0.04, "x": -2000, "w": 2**53 + 1, "v": None, "u": True}, "": []}
+    assert network_json(tricky) == _stdlib_json(tricky)
+
+
+def _stdlib_json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()

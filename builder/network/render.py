@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
 import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -226,8 +227,7 @@ class NetworkRenderer:
         self.net.nodes, self.net.edges = data.nodes, data.edges
         self.net.options = {**options, "groups": self._groups}
         nodes, edges, *_ = self.net.get_network_data()
-        return json.dumps({"nodes": nodes, "edges": edges, "options": self.net.options, **self.key(data), **extra},
-                          ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        return network_json({"nodes": nodes, "edges": edges, "options": self.net.options, **self.key(data), **extra})
 
     # -- files -------------------------------------------------------------------
 
@@ -254,6 +254,14 @@ class NetworkRenderer:
         cut = {"connected": data.connected} if data.connected else {}
         yield EXPLORER_FILE, self.payload(data, explorer_options(len(data.edges)), legend=data.legend,
                                           hub_degree=data.hub_degree, **cut)
+
+
+def network_json(value) -> bytes:
+    """A network's data as compact UTF-8 JSON, keys sorted: the bytes of the standard
+    library's `json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`
+    for the values networks hold (text, integers, plain decimals, booleans), written by
+    orjson, several times faster at a file per entity."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def json_data(value) -> Markup:
