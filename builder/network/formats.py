@@ -73,16 +73,24 @@ def network(corpus: Corpus, nodes: list[dict], edges: Iterable[dict], dynamic: b
     `start` and `end` (GEXF spells)."""
     graph = nx.MultiDiGraph(name="policygraph")
     for row in nodes:
-        attributes = {k: v for k, v in row.items() if k != "id" and v != ""}
-        if dynamic and row["date"]:
-            attributes["start"] = corpus[row["id"]].when.earliest
-        graph.add_node(row["id"], **attributes)
-    for relation, row in zip(corpus.relations, edges, strict=True):
-        attributes = {k: v for k, v in row.items() if k not in ("source", "target") and v != ""}
-        if dynamic and relation.dates:
+        graph.add_node(row["id"], **{k: v for k, v in row.items() if k != "id" and v != ""})
+    for row in edges:
+        graph.add_edge(row["source"], row["target"], key=row["statement"],
+                       **{k: v for k, v in row.items() if k not in ("source", "target") and v != ""})
+    return with_times(corpus, graph) if dynamic else graph
+
+
+def with_times(corpus: Corpus, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The graph of `network`, given in place each edge's and dated node's time interval
+    as `start` and `end` (GEXF spells), after their other attributes."""
+    for node, attributes in graph.nodes(data=True):
+        if "date" in attributes:
+            attributes["start"] = corpus[node].when.earliest
+    for relation in corpus.relations:
+        if relation.dates:
+            attributes = graph.edges[relation.subject, relation.target, f"{relation.subject}#{relation.key}"]
             attributes["start"] = min(d.earliest for d in relation.dates)
             attributes["end"] = max(d.latest for d in relation.dates)
-        graph.add_edge(row["source"], row["target"], key=row["statement"], **attributes)
     return graph
 
 
@@ -101,11 +109,12 @@ def network_export_files(corpus: Corpus, scratch: Path | None = None) -> Iterato
 
     yield "nodes.csv", [_csv(nodes)]
     yield "edges.csv", [_csv(edges())]
+    graph = network(corpus, nodes, edges())
     with tempfile.TemporaryFile(dir=scratch) as spill:
-        nx.write_graphml(network(corpus, nodes, edges()), spill, encoding="utf-8")  # lxml's: written as it goes
+        nx.write_graphml(graph, spill, encoding="utf-8")  # lxml's: written as it goes
         yield "graph.graphml", _read_back(spill, 0, spill.tell())
-    with tempfile.TemporaryFile(dir=scratch) as spill:
-        yield "graph.gexf", gexf(network(corpus, nodes, edges(), dynamic=True), spill)
+    with tempfile.TemporaryFile(dir=scratch) as spill:  # the same graph, with its times
+        yield "graph.gexf", gexf(with_times(corpus, graph), spill)
 
 
 READ_BLOCK = 1 << 20
