@@ -60,7 +60,8 @@ def serialize(pages: Iterable[tuple[str, Iterable]], scratch: Path | None = None
         prefix = b"<" + page.encode()
         own = []
         for subject, predicate, obj in triples:
-            written = _quoteLiteral(obj) if isinstance(obj, Literal) else _n3(obj)
+            # rdflib's terms are ABCs, on which isinstance is slow: this runs for every triple
+            written = _quoteLiteral(obj) if type(obj) is Literal else _n3(obj)
             line = f"{_n3(subject)} {_n3(predicate)} {written} .\n".encode()
             if line.startswith(prefix):
                 own.append(line)
