@@ -53,7 +53,12 @@ def edge_row(corpus: Corpus, relation: Relation) -> dict:
             "truthy": relation.status in v.truthy_statuses,
             **_date("start_date", relation.start), **_date("end_date", relation.end), **_date("date", relation.date),
             "sources": " ".join(dict.fromkeys(c.source for c in relation.citations)),
-            "citations": len(relation.citations), "statement": f"{relation.subject}#{relation.key}"}
+            "citations": len(relation.citations), "statement": _statement(relation)}
+
+
+def _statement(relation: Relation) -> str:
+    """A relation's statement as the exports name it (their edges' key): `subject#key`."""
+    return f"{relation.subject}#{relation.key}"
 
 
 def _csv(rows: Iterable[dict]) -> bytes:
@@ -88,7 +93,7 @@ def with_times(corpus: Corpus, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
             attributes["start"] = corpus[node].when.earliest
     for relation in corpus.relations:
         if relation.dates:
-            attributes = graph.edges[relation.subject, relation.target, f"{relation.subject}#{relation.key}"]
+            attributes = graph.edges[relation.subject, relation.target, _statement(relation)]
             attributes["start"] = min(d.earliest for d in relation.dates)
             attributes["end"] = max(d.latest for d in relation.dates)
     return graph
