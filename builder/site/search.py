@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -139,15 +138,27 @@ def searched_part(html: str) -> str | None:
     end += len("</div>")
     title_start = html.find("<title>", head, start)
     title = html[title_start:html.index("</title>", title_start) + len("</title>")] if title_start >= 0 else ""
-    article = UNSEARCHED.sub("", html[start:end])
+    article = _without_evidence(html[start:end])
     return f'{html[:head]}<head><meta charset="utf-8">{title}</head><body>{article}</body></html>\n'
 
 
 # The evidence of each claim (builder/templates/entity_parts.html.j2): about half of an
 # entity page's article, left out of the index (data-pagefind-ignore) and holding nothing
 # Pagefind takes (no meta, filter or weight). Its quotes are escaped text: no tag closes
-# it early.
-UNSEARCHED = re.compile(r'<details class="pg-evidence" data-pagefind-ignore>.*?</details>', re.S)
+# it early, and none is nested in another.
+EVIDENCE_START = '<details class="pg-evidence" data-pagefind-ignore>'
+EVIDENCE_END = "</details>"
+
+
+def _without_evidence(html: str) -> str:
+    """The HTML without the claims' evidence (searched by str.find: a regular expression's
+    lazy match over each evidence took three times as long)."""
+    pieces, at = [], 0
+    while (start := html.find(EVIDENCE_START, at)) >= 0 and (end := html.find(EVIDENCE_END, start)) >= 0:
+        pieces.append(html[at:start])
+        at = end + len(EVIDENCE_END)
+    pieces.append(html[at:])
+    return "".join(pieces)
 
 
 def _index_shares(executable: Path, site: Path, folders: list[Path], bundles: tuple[str, ...], language: str,
