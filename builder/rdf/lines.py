@@ -1,9 +1,9 @@
 """N-Triples lines sorted, made unique and grouped by entity in bounded memory, however
 large the graph. The lines come a page at a time (all that an entity's file gives, in
 the order of the pages), so each page's lines are sorted on their own and follow the
-page before; the few lines of another page or of none are put in their place as
-the lines are read. Up to RUN_LINES lines are held in memory; beyond, they are written to a file.
-Grouped by entity, a page's own lines are read again from that file, and only the lines
+page before; the few lines of another page or of none are put in their place as the
+lines are read. Up to RUN_LINES lines are held in memory; beyond, they are written to a
+file. Grouped by entity, a page's own lines are read again from that file, and only the lines
 that point at it from another page are kept aside, in files by range of pages.
 
 The distinct objects VoID counts are counted the same way: in memory, or in files by
@@ -70,7 +70,6 @@ class SortedLines:
         self._spill = _Spill(scratch)
         self._file: Path | None = None
         self._stream = None  # the file, open while groups come
-        self._offsets: list[int] | None = None  # where each group starts in the file
         self._inside: dict[int, list[bytes]] = {}  # on disk, the other lines in a group, by group
         self._before: dict[int, list[bytes]] = {}  # and those before one (or after the last)
         self._finished = False
@@ -143,7 +142,12 @@ class SortedLines:
             # the file, gigabytes at 100,000 entities, took longer than all its readings'
             # merges): only the groups they fall in are read now, for their count.
             self._inside, self._before = dict(inside), dict(before)
-            self.count -= sum(len(set(self._group(index)).intersection(lines)) for index, lines in inside.items())
+            starts = [0, *itertools.accumulate(self._sizes)]
+            with open(self._file, "rb") as stream:
+                for index, lines in inside.items():
+                    stream.seek(starts[index])
+                    group = stream.read(self._sizes[index]).splitlines(keepends=True)
+                    self.count -= len(set(group).intersection(lines))  # lines the group holds already
         return self
 
     def _held(self) -> Iterator[list[bytes]]:
@@ -156,14 +160,6 @@ class SortedLines:
         with open(self._file, "rb") as stream:
             for size in self._sizes:
                 yield stream.read(size).splitlines(keepends=True)
-
-    def _group(self, index: int) -> list[bytes]:
-        """The lines of group `index` as written to the file."""
-        if self._offsets is None:
-            self._offsets = [0, *itertools.accumulate(self._sizes)]
-        with open(self._file, "rb") as stream:
-            stream.seek(self._offsets[index])
-            return stream.read(self._sizes[index]).splitlines(keepends=True)
 
     def _placed(self, groups: Iterable[list[bytes]], inside: dict[int, list[bytes]],
                 before: dict[int, list[bytes]]) -> Iterator[list[bytes]]:
