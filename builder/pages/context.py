@@ -23,7 +23,7 @@ from typing import Collection, NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markdown.extensions.toc import slugify, strip_tags, unique
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from builder import TEMPLATES
 from builder.model import Corpus, EDate, Entity, Relation
@@ -143,8 +143,9 @@ class Headings:
         shown, name, slug = _heading_text(text)
         anchor = unique(slug, self.ids)
         self.found.append(Heading(level, anchor, name))
-        return Markup('<h{0} id="{1}">{2}<a class="headerlink" href="#{1}" title="Permanent link">&para;</a>'
-                      '</h{0}>').format(level, anchor, shown)
+        anchor = escape(anchor)  # an f-string: Markup.format's escaping formatter was most of a heading's time
+        return Markup(f'<h{level:d} id="{anchor}">{shown}<a class="headerlink" href="#{anchor}" '
+                      f'title="Permanent link">&para;</a></h{level:d}>')
 
 
 @functools.lru_cache(maxsize=1024)  # section titles and relation labels recur on every page
