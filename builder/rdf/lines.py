@@ -3,8 +3,8 @@ large the graph. The lines come a page at a time (all that an entity's file give
 the order of the pages), so each page's lines are sorted on their own and follow the
 page before; the few lines of another page or of none are put in their place as the
 lines are read. Up to RUN_LINES lines are held in memory; beyond, they are written to a
-file. Grouped by entity, a page's own lines are read again from that file, and only the lines
-that point at it from another page are kept aside, in files by range of pages.
+file. Grouped by entity, a page's own lines are read again from that file, and only the
+lines that point at it from another page are kept aside, in files by range of pages.
 
 The distinct objects VoID counts are counted the same way: in memory, or in files by
 the objects' hash, a file at a time. A corpus whose graph fits in memory never touches
@@ -55,10 +55,10 @@ class SortedLines:
     Most come in groups (`add_group`): lines that all begin with the group's prefix (a
     page's, `<page`), the groups in ascending order of prefixes, none of which begins
     another, so that each group, sorted on its own, follows the one before. Any other
-    line (`add`: in any order, at any time) is held until `finish()` puts it in its
-    group, or between two groups: held in memory, they should be few. Beyond RUN_LINES
-    lines, the groups go to a file in a temporary folder in `scratch` (the system's if
-    None), read back with the other lines put in place."""
+    line (`add`: in any order, at any time) is held in memory, and put in its group or
+    between two groups by `finish()` (on disk: as the lines are read): they should be
+    few. Beyond RUN_LINES lines, the groups go to a file in a temporary folder in
+    `scratch` (the system's if None)."""
 
     def __init__(self, scratch: Path | None = None) -> None:
         self.run_lines = RUN_LINES
