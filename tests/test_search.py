@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -315,12 +316,20 @@ def test_a_query_downloads_little(browser, base):
     page.wait_for_load_state("networkidle")
     assert not [url for url, _ in got if "pagefind" in url and not url.endswith(".css")]  # its style draws the button
     got.clear()
+    def finished(ending: str) -> None:  # its event may come after the network is idle, on a busy machine
+        for _ in range(200):
+            if any(url.endswith(ending) for url, _ in got):
+                return
+            page.wait_for_timeout(50)
+
     open_search(page)
     page.wait_for_load_state("networkidle")
+    finished("pagefind-component-ui.js")
     interface = sum(size for _, size in got)
     got.clear()
     search(page, "OpenAI")
     page.wait_for_load_state("networkidle")
+    finished(".pf_fragment")
     first = sum(size for _, size in got)
     index = sum(size for url, size in got if re.search(r"\.pf_(index|fragment|meta|filter)$", url))
     got.clear()
@@ -403,4 +412,156 @@ def test_a_search_across_bundles_finds_each_entity_first(browser, bundled_site, 
         open_search(page)
         for query, expected in cases:
             assert search(page, query)[0]["href"] == "/" + expected, (start, query)
+    page.context.close()
+
+
+# -- a large site's first step: the entities' names -------------------------------------------
+
+
+def names_of(corpus) -> dict[str, bytes]:
+    from builder.pages.search import names_index
+    return names_index(corpus.entities.values(), lambda e: e.type, corpus.degree)
+
+
+def test_the_names_index_deals_every_entity_out_by_its_words():
+    """Each file holds the entities with a word beginning its key, as many as the manifest
+    says, at most NAMES_PER_FILE but those of one word, each once; the keys of a file split
+    further are the longer ones; a key of other than plain ASCII letters is named in hex;
+    the same corpus gives the same bytes."""
+    from builder.pages.search import NAMES_MANIFEST, entity_names, name_key, name_words, names_file, names_index
+    from builder.pipeline import load_corpus
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    index = names_index(corpus.entities.values(), lambda e: e.type, corpus.degree, per_file=8)
+    assert index == names_index(reversed(list(corpus.entities.values())), lambda e: e.type, corpus.degree, per_file=8)
+    keys = json.loads(index[NAMES_MANIFEST])["keys"]
+    assert set(index) == {NAMES_MANIFEST, *(names_file(key) for key in keys)}
+    assert any(len(key) > 2 for key in keys)  # 8 a file: some are split
+    words = {page: {w for name in entity_names(e) for w in [*name_words(name), name_key(name)]} for page, e in
+             ((f"{e.kind}/{e.id}/", e) for e in corpus.entities.values())}
+    for key, count in keys.items():
+        cards = json.loads(gzip.decompress(index[names_file(key)]))
+        pages = [card[0] for card in cards]
+        assert len(pages) == len(set(pages)) == count, key
+        assert all(any(w.startswith(key) for w in words[page]) for page in pages), key
+        if count > 8:
+            assert all(key in words[page] for page in pages), key  # too many: all have the word itself
+    assert names_file("zürich".replace("ü", "u")) == "search/names/zurich.json.gz"
+    assert names_file("北京") == "search/names/_e58c97e4baac.json.gz"
+
+
+@pytest.fixture(scope="module")
+def names_site(tmp_path_factory, real_site) -> Path:
+    """The project's site with two more names' indexes for its search: one in files of at
+    most 8 entities (split by longer keys), one with hostile names."""
+    import shutil
+
+    from builder.pages.search import NAMES_FOLDER, names_index
+    from builder.pipeline import load_corpus
+    site = tmp_path_factory.mktemp("names") / "site"
+    shutil.copytree(real_site, site)
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    for src, content in names_index(corpus.entities.values(), lambda e: e.type, corpus.degree, per_file=8).items():
+        path = site / "small" / src.removeprefix(NAMES_FOLDER)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return site
+
+
+def with_names(page, folder: str = "search/") -> None:
+    """Before the search loads, the page's search answers from the names first, as a large
+    site's pages say (their options' "names")."""
+    page.evaluate("""folder => { const options = document.querySelector('.pg-search-options');
+        options.textContent = JSON.stringify({...JSON.parse(options.textContent), names: folder}); }""", folder)
+
+
+@pytest.mark.parametrize("folder", ["search/", "small/"], ids=["400 a file", "8 a file"])
+def test_every_name_finds_its_entity_first_from_the_names_alone(browser, names_site, serve, folder):
+    """From the names' index alone (no Pagefind fetched), every name, name by language and
+    alias of every entity finds it first; so does each name typed in lowercase without its
+    accents, and the beginning of its words ("eur comm"), which finds it among the results;
+    a word no name has is left to Pagefind. As much with files split down to 8 entities."""
+    from builder.pages.search import entity_names
+    from builder.paths import page_url
+    from builder.pipeline import load_corpus
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+
+    def plain(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+    cases = [(query, "/" + page_url(e)) for e in corpus.entities.values() for name in entity_names(e)
+             for query in dict.fromkeys((name, plain(name)))]
+    starts = [(" ".join(word[:3] for word in name.split()), "/" + page_url(e))
+              for e in corpus.entities.values() for name in entity_names(e)[:1]]
+    page = browser.new_context().new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(serve(names_site) + "about/")
+    got = page.evaluate("""async ([cases, starts, folder]) => {
+        const site = await import('/assets/search/pagefind.js');
+        const ours = site.createInstance({names: '/' + folder});
+        const urls = async (query) => {
+            const found = await ours.search(query);
+            return [found.fromNames, await Promise.all(found.results.map(r => r.data().then(d => d.url)))];
+        };
+        const out = {firsts: [], starts: []};
+        for (const [query] of cases) { const [names, found] = await urls(query); out.firsts.push([names, found[0]]); }
+        for (const [query] of starts) { const [names, found] = await urls(query); out.starts.push([names, found]); }
+        out.before = performance.getEntriesByType('resource').map(e => e.name);
+        out.unknown = (await ours.search('zqxwv')).fromNames || false;
+        return out;
+    }""", [cases, starts, folder])
+    page.context.close()
+    wrong = [(query, expected, found) for (query, expected), (names, found) in zip(cases, got["firsts"])
+             if not names or found != expected]
+    assert not wrong, "\n".join(f"{q!r}: expected {e}, got {g}" for q, e, g in wrong[:20])
+    missing = [(query, expected) for (query, expected), (names, found) in zip(starts, got["starts"])
+               if not names or expected not in found]
+    assert not missing, missing[:20]
+    assert not [url for url in got["before"] if "/pagefind/" in url and not url.endswith(".css")]  # names alone
+    assert got["unknown"] is False and [url for url in fetched if url.endswith("/pagefind/pagefind.js")]
+    print(f"\n{len(cases)} names and {len(starts)} beginnings found from the names' files ({folder})")
+
+
+def test_a_large_sites_search_answers_from_names_and_offers_the_full_text(browser, names_site, serve):
+    """With the names first (a large site's search), a name typed in the dialog shows its
+    entity first with its summary, having fetched only the names' files, and a button for
+    the full text; pressed, it brings Pagefind's results for the same query (more of
+    them) and gives the focus back to the field; a query no name answers goes to Pagefind
+    and shows no such button. axe-core finds nothing wrong in the dialog."""
+    from builder.pages.search import entity_names, name_words
+    from builder.pipeline import load_corpus
+    corpus = load_corpus(ROOT / "entities", root=ROOT)
+    named = {w for e in corpus.entities.values() for name in entity_names(e) for w in name_words(name)}
+    unnamed = next(word for word in name_words(corpus["european-commission"].summary)  # a word of a page's text
+                   if len(word) > 5 and not any(w.startswith(word) for w in named))
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    got: list[str] = []
+    page.on("requestfinished", lambda request: got.append(request.url))
+    page.goto(serve(names_site) + "about/")
+    with_names(page)
+    open_search(page)
+    found = search(page, "Chat Control")
+    page.wait_for_load_state("networkidle")
+    assert found[0]["href"] == "/laws/csar/" and found[0]["snippet"].strip() == corpus["csar"].summary
+    assert not [url for url in got if "/pagefind/" in url and "component-ui" not in url], got
+    assert any(url.endswith("/search/names.json") for url in got)
+    page.wait_for_selector(".pg-search-more:not([hidden]) button")
+    axe = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    page.add_script_tag(content=axe)
+    violations = page.evaluate("""async () => (await axe.run(document.querySelector('.pg-search'),
+        {resultTypes: ['violations']})).violations.map(v => `${v.id}: ${v.help}`)""")
+    assert not violations, violations
+    page.click(".pg-search-more button")
+    page.wait_for_function("document.querySelectorAll('pagefind-results .pf-result').length > 1")
+    page.wait_for_load_state("networkidle")
+    assert [url for url in got if url.endswith("/pagefind/pagefind.js")]
+    assert page.evaluate("document.activeElement.matches('pagefind-modal input')")
+    full = search(page, "Chat Control")
+    assert len(full) > len(found) and full[0]["href"] == "/laws/csar/"
+    assert page.locator(".pg-search-more").get_attribute("hidden") is not None
+    page.goto(page.url)
+    with_names(page)
+    open_search(page)
+    search(page, unnamed)
+    assert page.locator(".pg-search-more").get_attribute("hidden") is not None
     page.context.close()

@@ -258,6 +258,26 @@ def test_network_shows_payloads_as_text(evil_site, serve, page):
     assert page.locator("h1").inner_text().startswith(P)
 
 
+def test_the_names_search_shows_payloads_as_text(evil_site, serve, page):
+    """A large site's search answers from the names' index (its options' "names"): the
+    hostile names, types and summaries are shown as text."""
+    page.goto(serve(evil_site) + "about/")
+    page.evaluate("""() => { const options = document.querySelector('.pg-search-options');
+        options.textContent = JSON.stringify({...JSON.parse(options.textContent), names: 'search/'}); }""")
+    page.wait_for_selector("[data-pg-search][data-state] button")
+    page.click("[data-pg-search] button")
+    page.wait_for_selector("pagefind-modal dialog[open] input")
+    for query, title in (("org img", "Org " + IMG), ("script window", P)):
+        page.fill("pagefind-modal input", query)
+        page.wait_for_selector("pagefind-results .pf-result-link")
+        page.wait_for_function("t => [...document.querySelectorAll('pagefind-results .pf-result-link')]"
+                               ".some(a => a.textContent === t)", arg=title)
+    assert page.locator("pagefind-results img, pagefind-results svg, pagefind-results [onerror], "
+                        "pagefind-results script:not([type='text/pagefind-template'])").count() == 0
+    assert page.locator(".pg-search-more:not([hidden])").count() == 1  # the names answered
+    assert page.evaluate("window.__pwned") is None
+
+
 # -- failed builds keep the previous site ---------------------------------------------------
 
 @pytest.mark.parametrize("failure", [RuntimeError("stage crashed"), KeyboardInterrupt()])

@@ -29,6 +29,7 @@ from builder.network.render import NetworkRenderer
 from builder.pages import reference
 from builder.pages.context import Context, PartsFile, StoredParts, fill_parts
 from builder.pages.parallel import render_workers
+from builder.pages.search import NAMES_FIRST_PAGES, NAMES_FOLDER, names_index
 from builder.pages.timeline import feed
 from builder.paths import THEMES_INDEX, entity_file, kind_index_src, page_src, scratch_folder, theme_src
 from builder.processes import give_back_memory
@@ -70,6 +71,10 @@ class PolicygraphPluginConfig(base.Config):
     watch = c.Choice(("events", "polling"), default="events")
     # Beyond this many pages, the search index is made in several bundles (site/search.py).
     pages_per_search_bundle = c.Type(int, default=PAGES_PER_BUNDLE)
+    # From this many pages on, the search answers from the entities' names first and loads
+    # Pagefind for the full text only when the names do not answer or the reader asks
+    # (pages/search.py `names_index`).
+    search_names_from_pages = c.Type(int, default=NAMES_FIRST_PAGES)
 
 
 def with_kind_indexes(nav: list, vocabulary) -> list:
@@ -203,6 +208,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             self.search_copies = SearchCopies(scratch_folder(Path(config.site_dir), "search"), len(self.search_bundles))
         # The bundles the pages' search merges into the first, from the site's root.
         env.globals["search_merge"] = [{"bundlePath": f"{bundle}/"} for bundle in self.search_bundles[1:]]
+        pages = len(files.documentation_pages())
+        env.globals["search_names"] = NAMES_FOLDER if pages >= self.config.search_names_from_pages else None
         return env
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -264,6 +271,9 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             ctx, examples, self.config.sparql_endpoint)))
         add_file(files, File.generated(config, "sparql.md", content=reference.sparql_docs(ctx, examples)))
         add_file(files, File.generated(config, "feed.xml", content=feed(ctx)))
+        corpus = project.corpus
+        for src, content in names_index(corpus.entities.values(), ctx.type_label, corpus.degree).items():
+            add_file(files, File.generated(config, src, content=content))
         for src, content in reference.redirects(ctx).items():
             add_file(files, File.generated(config, src, content=content))
         for name, text in render_schemas(project.corpus.vocabulary, config.site_url).items():

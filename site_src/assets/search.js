@@ -44,12 +44,15 @@
           const { mergeIndex, ...shared } = options;
           options.mergeIndex = mergeIndex.map((index) => ({ ...shared, ...index, bundlePath: new URL(index.bundlePath, root).pathname }));
         }
+        // A large site's names' index, from its root (assets/search/pagefind.js answers from it first).
+        if (options.names) options.names = new URL(options.names, root).pathname;
         window.PagefindComponents.configureInstance("default", { ...options, bundlePath });
         document.removeEventListener("keydown", onKey);  // Pagefind's trigger answers "/" from now on
         const focused = fallback.contains(document.activeElement);
         const elements = document.createElement("template");
         elements.innerHTML = html;  // the site's own file: no contributor text
         fallback.replaceWith(elements.content);
+        if (options.names) offerFullText();
         slot.dataset.state = "ready";
         // A reader who reached the button by keyboard stays on the search button.
         if (focused) slot.querySelector("pagefind-modal-trigger button")?.focus();
@@ -60,6 +63,20 @@
       }, (error) => { loading = null; throw error; });
     }
     return loading;
+  };
+
+  // Results answered from the names alone come with a button for the full text instead.
+  const offerFullText = () => {
+    const more = slot.querySelector(".pg-search-more");
+    const instance = window.PagefindComponents.getInstanceManager().getInstance("default");
+    instance.on("results", (found) => { more.hidden = !found?.fromNames; });
+    more.querySelector("button").addEventListener("click", async () => {
+      const module = await import(`${bundlePath}pagefind.js`);  // the instance's own module
+      module.searchFullText();
+      more.hidden = true;
+      slot.querySelector("pagefind-modal input")?.focus();
+      instance.triggerSearch(instance.searchTerm);
+    });
   };
 
   const show = async () => {
