@@ -5,6 +5,7 @@ named exactly as the query comes first (site_src/assets/search/pagefind.js)."""
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import json
 import re
@@ -88,14 +89,20 @@ NAME_KEY = 2
 NAMES_PER_FILE = 400
 
 
+ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
 def name_key(text: str) -> str:
     """A name's letters and digits only, without accents, lowercase: what the search's
     module compares (its `key`, the same rule)."""
-    return "".join(_name_characters(text))
+    return "".join(name_words(text))
 
 
 def name_words(text: str) -> list[str]:
-    """A name's words, as the search's module splits a query (`words`)."""
+    """A name's words, as the search's module splits a query (`words`): its runs of
+    letters and digits (Unicode's), without accents, lowercase."""
+    if text.isascii():
+        return ASCII_WORD.findall(text.lower())
     out, word = [], []
     for c in unicodedata.normalize("NFKD", text):
         category = unicodedata.category(c)
@@ -109,12 +116,6 @@ def name_words(text: str) -> list[str]:
     if word:
         out.append("".join(word).lower())
     return out
-
-
-def _name_characters(text: str):
-    for c in unicodedata.normalize("NFKD", text):
-        if unicodedata.category(c)[0] in "LN":
-            yield c.lower()
 
 
 def names_file(key: str) -> str:
@@ -131,42 +132,50 @@ def names_index(entities, type_label, degree, per_file: int = NAMES_PER_FILE) ->
     by which the results are ranked), by site path: the manifest (NAMES_MANIFEST: each
     key and how many entities its file holds) and the files, of at most `per_file`
     entities but those of one word. The same entities give the same bytes."""
-    cards, words_of = [], []
-    for entity in sorted(entities, key=lambda e: page_url_of(e)):
+    cards: list[list] = []
+    by_word: dict[str, set[int]] = {}
+    for entity in sorted(entities, key=page_url_of):
         names = entity_names(entity)
         cards.append([page_url_of(entity), entity.name, type_label(entity), " ".join(entity.summary.split()),
                       names[1:], degree(entity.id)])
-        words = {word for name in names for word in name_words(name)}
-        words.update(name_key(name) for name in names if len(name_words(name)) > 1)
-        words_of.append(words)
-    files = _split({}, list(range(len(cards))), words_of, "", per_file)
+        for name in names:
+            words = name_words(name)
+            for word in words if len(words) == 1 else (*words, "".join(words)):  # and run together
+                by_word.setdefault(word, set()).add(len(cards) - 1)
+    files = _NameFiles(by_word, per_file).files
     manifest = {key: len(held) for key, held in sorted(files.items())}
-    out = {NAMES_MANIFEST: json.dumps({"keys": manifest}, ensure_ascii=False,
-                                      separators=(",", ":")).encode("utf-8")}
+    out = {NAMES_MANIFEST: json.dumps({"keys": manifest}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")}
     for key, held in sorted(files.items()):
-        content = json.dumps([cards[i] for i in held], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        out[names_file(key)] = gzip.compress(content, compresslevel=9, mtime=0)
+        content = json.dumps([cards[i] for i in sorted(held)], ensure_ascii=False, separators=(",", ":"))
+        out[names_file(key)] = gzip.compress(content.encode("utf-8"), compresslevel=9, mtime=0)
     return out
 
 
-def _split(files: dict[str, list[int]], held: list[int], words_of: list[set[str]], prefix: str,
-           per_file: int) -> dict:
-    """Deal the entities `held` (those with a word beginning `prefix`) out by their words'
-    next letters: to the file of `prefix` itself if it is at least NAME_KEY letters long
-    and holds at most `per_file`; else by one more letter (those with a word exactly `prefix` stay
-    in its file)."""
-    if len(prefix) >= NAME_KEY and len(held) <= per_file:
-        files[prefix] = held
-        return files
-    by_next: dict[str, list[int]] = {}
-    exact = []
-    for i in held:
-        if prefix in words_of[i]:
-            exact.append(i)
-        for next_letter in sorted({w[len(prefix)] for w in words_of[i] if len(w) > len(prefix) and w.startswith(prefix)}):
-            by_next.setdefault(prefix + next_letter, []).append(i)
-    if exact and prefix:
-        files[prefix] = exact
-    for key, ones in sorted(by_next.items()):
-        _split(files, ones, words_of, key, per_file)
-    return files
+class _NameFiles:
+    """The names' words dealt out in files: the entities with a word beginning a prefix go
+    to its file if the prefix is at least NAME_KEY letters long and they are at most
+    `per_file`; else by one more letter, those with a word exactly the prefix staying in
+    its file."""
+
+    def __init__(self, by_word: dict[str, set[int]], per_file: int) -> None:
+        self.by_word, self.per_file = by_word, per_file
+        self.words = sorted(by_word)
+        self.files: dict[str, set[int]] = {}
+        self._split("", 0, len(self.words))
+
+    def _split(self, prefix: str, start: int, end: int) -> None:
+        words = self.words[start:end]  # those beginning with the prefix
+        if len(prefix) >= NAME_KEY:
+            held = set().union(*(self.by_word[word] for word in words))
+            if len(held) <= self.per_file:
+                self.files[prefix] = held
+                return
+        at = len(prefix)
+        if words and words[0] == prefix and prefix:
+            self.files[prefix] = self.by_word[prefix]
+            start += 1
+        while start < end:  # the words after the prefix, by their next letter
+            letter = self.words[start][at]
+            stop = bisect.bisect_left(self.words, prefix + letter + "\U0010ffff", start, end)
+            self._split(prefix + letter, start, stop)
+            start = stop

@@ -176,7 +176,8 @@ export function createInstance(options = {}) {
     preload: async (term, searchOptions) => (await pagefind()).preload(term, searchOptions),
     search: async (term, searchOptions) => {
       if (byNames && !fullText) {
-        const found = await byNames.search(term);
+        // names that did not load leave the query to Pagefind
+        const found = await byNames.search(term).catch((error) => console.error(error));
         if (found) return found;
       }
       return namedFirst(term, await (await pagefind()).search(term, searchOptions));
