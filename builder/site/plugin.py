@@ -200,7 +200,8 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
                 self.theme_env = (key, env)
         env.trim_blocks = env.lstrip_blocks = True
         env.globals["shared_fragment"] = SharedFragments(self.listed)
-        self.search_bundles = search_bundles(len(files.documentation_pages()), self.config.pages_per_search_bundle)
+        pages = len(files.documentation_pages())
+        self.search_bundles = search_bundles(pages, self.config.pages_per_search_bundle)
         # What the search reads of each page, as it is written, for each bundle (not in a
         # dirty build, which writes only some of them; nor in the preview, whose pages the
         # search reads later).
@@ -208,7 +209,6 @@ class PolicygraphPlugin(BasePlugin[PolicygraphPluginConfig]):
             self.search_copies = SearchCopies(scratch_folder(Path(config.site_dir), "search"), len(self.search_bundles))
         # The bundles the pages' search merges into the first, from the site's root.
         env.globals["search_merge"] = [{"bundlePath": f"{bundle}/"} for bundle in self.search_bundles[1:]]
-        pages = len(files.documentation_pages())
         env.globals["search_names"] = NAMES_FOLDER if pages >= self.config.search_names_from_pages else None
         return env
 

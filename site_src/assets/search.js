@@ -41,7 +41,7 @@
         const options = JSON.parse(slot.querySelector(".pg-search-options").textContent);
         if (options.mergeIndex) {
           // Each bundle ranks its results with the same options, so that they interleave.
-          const { mergeIndex, ...shared } = options;
+          const { mergeIndex, names, ...shared } = options;
           options.mergeIndex = mergeIndex.map((index) => ({ ...shared, ...index, bundlePath: new URL(index.bundlePath, root).pathname }));
         }
         // A large site's names' index, from its root (assets/search/pagefind.js answers from it first).
@@ -65,7 +65,7 @@
     return loading;
   };
 
-  // Results answered from the names alone come with a button for the full text instead.
+  // Results answered from the names alone come with a button that asks for the full text.
   const offerFullText = () => {
     const more = slot.querySelector(".pg-search-more");
     const instance = window.PagefindComponents.getInstanceManager().getInstance("default");
