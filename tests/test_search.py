@@ -479,7 +479,8 @@ def test_every_name_finds_its_entity_first_from_the_names_alone(browser, names_s
     """From the names' index alone (no Pagefind fetched), every name, name by language and
     alias of every entity finds it first; so does each name typed in lowercase without its
     accents, and the beginning of its words ("eur comm"), which finds it among the results;
-    a word no name has is left to Pagefind. As much with files split down to 8 entities."""
+    a word no name has is left to Pagefind, a letter no name's word is (a word being typed)
+    finds nothing yet. As much with files split down to 8 entities."""
     from builder.pages.search import entity_names
     from builder.paths import page_url
     from builder.pipeline import load_corpus
@@ -492,11 +493,13 @@ def test_every_name_finds_its_entity_first_from_the_names_alone(browser, names_s
              for query in dict.fromkeys((name, plain(name)))]
     starts = [(" ".join(word[:3] for word in name.split()), "/" + page_url(e))
               for e in corpus.entities.values() for name in entity_names(e)[:1]]
+    keys = json.loads((names_site / folder / "names.json").read_bytes())["keys"]
+    letter = next(c for c in "abcdefghijklmnopqrstuvwxyz" if c not in keys)  # no name's word: one being typed
     page = browser.new_context().new_page()
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
     page.goto(serve(names_site) + "about/")
-    got = page.evaluate("""async ([cases, starts, folder]) => {
+    got = page.evaluate("""async ([cases, starts, folder, letter]) => {
         const site = await import('/assets/search/pagefind.js');
         const ours = site.createInstance({names: '/' + folder});
         const urls = async (query) => {
@@ -506,10 +509,11 @@ def test_every_name_finds_its_entity_first_from_the_names_alone(browser, names_s
         const out = {firsts: [], starts: []};
         for (const [query] of cases) { const [names, found] = await urls(query); out.firsts.push([names, found[0]]); }
         for (const [query] of starts) { const [names, found] = await urls(query); out.starts.push([names, found]); }
+        out.letter = await urls(letter);
         out.before = performance.getEntriesByType('resource').map(e => e.name);
         out.unknown = (await ours.search('zqxwv')).fromNames || false;
         return out;
-    }""", [cases, starts, folder])
+    }""", [cases, starts, folder, letter])
     page.context.close()
     wrong = [(query, expected, found) for (query, expected), (names, found) in zip(cases, got["firsts"])
              if not names or found != expected]
@@ -517,6 +521,7 @@ def test_every_name_finds_its_entity_first_from_the_names_alone(browser, names_s
     missing = [(query, expected) for (query, expected), (names, found) in zip(starts, got["starts"])
                if not names or expected not in found]
     assert not missing, missing[:20]
+    assert got["letter"] == [True, []]  # no result yet, and no Pagefind
     assert not [url for url in got["before"] if "/pagefind/" in url and not url.endswith(".css")]  # names alone
     assert got["unknown"] is False and [url for url in fetched if url.endswith("/pagefind/pagefind.js")]
     print(f"\n{len(cases)} names and {len(starts)} beginnings found from the names' files ({folder})")

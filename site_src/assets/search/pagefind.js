@@ -18,8 +18,11 @@
 const PAGEFIND = new URL("../../pagefind/pagefind.js", import.meta.url).pathname;
 const BUNDLE = new URL("../../pagefind/", import.meta.url).pathname;
 const NAMED = 5;
-// Beyond this many entities in the files a query would fetch, the names do not answer.
-const MOST_NAMES = 5000;
+// Beyond this many entities to fetch for its rarest word, a query is too broad for the
+// names: Pagefind answers it.
+const MOST_NAMES = 3000;
+// The keys' shortest length: a query of words all shorter finds only the names' words they are.
+const PREFIX = 2;
 
 export const key = (text) =>
   text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
@@ -100,12 +103,16 @@ class Names {
     const asked = words(term || "");
     if (!asked.length) return null;
     const { keys: counts } = await this.keys();
-    const needs = asked.map((word) => {
-      const names = Names.filesFor(word, counts);
+    // A query of single letters, as a reader begins to type, finds the names' words that
+    // they are (each one's file): as beginnings, they would fetch too many.
+    const letters = asked.every((word) => word.length < PREFIX);
+    const needs = asked.filter((word) => letters || word.length >= PREFIX).map((word) => {
+      const names = letters ? [word].filter((name) => counts[name] !== undefined) : Names.filesFor(word, counts);
       return { names, size: names.reduce((sum, name) => sum + counts[name], 0) };
     }).sort((a, b) => a.size - b.size);
     const { names, size } = needs[0];
-    if (!size || size > MOST_NAMES) return null;
+    if (!size) return letters ? Names.answer([]) : null;  // a word no name has: the full text
+    if (size > MOST_NAMES) return null;  // too common a word: the full text
     const whole = key(term);
     const seen = new Set();
     const found = [];
@@ -118,7 +125,7 @@ class Names {
         return { name, words: its.length > 1 ? [...its, key(name)] : its, length: its.length };
       });
       const theirs = new Set(all.flatMap((name) => name.words));
-      const begins = (word, among) => among.some((their) => their.startsWith(word));
+      const begins = (word, among) => among.some((their) => letters ? their === word : their.startsWith(word));
       if (!asked.every((word) => begins(word, [...theirs]))) continue;
       found.push({
         url, title, type, summary, others, degree,
@@ -130,8 +137,14 @@ class Names {
       });
     }
     if (!found.length) return null;
+    const order = (a, b) => a < b ? -1 : a > b ? 1 : 0;
     found.sort((a, b) => b.exact - a.exact || b.entire - a.entire || a.fit - b.fit || b.degree - a.degree
-      || a.title.localeCompare(b.title) || (a.url < b.url ? -1 : 1));
+      || order(a.title, b.title) || order(a.url, b.url));
+    return Names.answer(found);
+  }
+
+  // Found entities as Pagefind's results, in the shape its interface reads.
+  static answer(found) {
     const root = new URL("../../", import.meta.url).pathname;
     const results = found.map((card) => {
       const page = {
