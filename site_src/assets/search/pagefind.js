@@ -88,7 +88,7 @@ class Names {
   // The files holding every entity with a name's word beginning `word`: those of keys that
   // begin with it, and that of the longest key it begins with.
   static filesFor(word, counts) {
-    const wanted = Object.keys(counts).filter((name) => name.startsWith(word));
+    const wanted = Object.keys(counts).filter((file) => file.startsWith(word));
     let home = "";
     for (let end = word.length; end > 0 && !home; end--) {
       if (counts[word.slice(0, end)] !== undefined) home = word.slice(0, end);
@@ -107,16 +107,18 @@ class Names {
     // they are (each one's file): as beginnings, they would fetch too many.
     const letters = asked.every((word) => word.length < PREFIX);
     const needs = asked.filter((word) => letters || word.length >= PREFIX).map((word) => {
-      const names = letters ? [word].filter((name) => counts[name] !== undefined) : Names.filesFor(word, counts);
-      return { names, size: names.reduce((sum, name) => sum + counts[name], 0) };
+      const files = letters ? [word].filter((file) => counts[file] !== undefined) : Names.filesFor(word, counts);
+      return { files, size: files.reduce((sum, file) => sum + counts[file], 0) };
     }).sort((a, b) => a.size - b.size);
-    const { names, size } = needs[0];
-    if (!size) return letters ? Names.answer([]) : null;  // a word no name has: the full text
-    if (size > MOST_NAMES) return null;  // too common a word: the full text
+    const { files, size } = needs[0];
+    // a word no name has goes to the full text (letters being typed find nothing yet), and
+    // so does one too common to fetch its names
+    if (!size) return letters ? Names.answer([]) : null;
+    if (size > MOST_NAMES) return null;
     const whole = key(term);
     const seen = new Set();
     const found = [];
-    for (const card of (await Promise.all(names.map((name) => this.file(name)))).flat()) {
+    for (const card of (await Promise.all(files.map((file) => this.file(file)))).flat()) {
       const [url, title, type, summary, others, degree] = card;
       if (seen.has(url)) continue;
       seen.add(url);
