@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from builder.model import Entity
+from builder.pages.text import collapsed
 from builder.paths import page_url as page_url_of
 
 # A source's title (its name) weighs less than the names of the entities it is about.
@@ -87,8 +88,6 @@ NAMES_FIRST_PAGES = 10_000
 NAMES_MANIFEST = f"{NAMES_FOLDER}names.json"
 NAME_KEY = 2
 NAMES_PER_FILE = 400
-
-
 ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -136,7 +135,7 @@ def names_index(entities, type_label, degree, per_file: int = NAMES_PER_FILE) ->
     by_word: dict[str, set[int]] = {}
     for entity in sorted(entities, key=page_url_of):
         names = entity_names(entity)
-        cards.append([page_url_of(entity), entity.name, type_label(entity), " ".join(entity.summary.split()),
+        cards.append([page_url_of(entity), entity.name, type_label(entity), collapsed(entity.summary),
                       names[1:], degree(entity.id)])
         for name in names:
             words = name_words(name)

@@ -33,7 +33,7 @@ _BLOCK_START = re.compile(r"^(#|>|[-+*](?=\s|$)|!!!|\?\?\?|(\d+)[.)](?=\s|$))")
 def md_inline(text: str) -> str:
     """Escape text for an inline position in generated Markdown, or a line of its own: no
     HTML, no Markdown syntax, inline or block."""
-    escaped = html.escape(_collapsed(text), quote=False)
+    escaped = html.escape(collapsed(text), quote=False)
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", escaped)
     return _BLOCK_START.sub(_escape_block_start, escaped, count=1)
 
@@ -41,10 +41,11 @@ def md_inline(text: str) -> str:
 def text_html(text: str) -> Markup:
     """Plain text in HTML as Python-Markdown writes `md_inline(text)`: whitespace
     collapsed, `&`, `<` and `>` escaped, quotes left as they are."""
-    return Markup(html.escape(_collapsed(text), quote=False))
+    return Markup(html.escape(collapsed(text), quote=False))
 
 
-def _collapsed(text) -> str:
+def collapsed(text) -> str:
+    """Text with its runs of spaces, tabs and line breaks made one space, trimmed."""
     return re.sub(r"[ \t\r\n]+", " ", str(text)).strip()
 
 
