@@ -392,7 +392,7 @@ def test_lines_are_grouped_only_in_order():
 
 
 def test_distinct_lines_counted_on_disk_are_those_counted_in_memory(monkeypatch):
-    """Counted on disk (in files by hash, the lines seen lately not written again), the
+    """Counted on disk (in files by hash, a batch of distinct lines at a time), the
     same count as a set's, however few lines are held at once."""
     import random
 
@@ -401,7 +401,6 @@ def test_distinct_lines_counted_on_disk_are_those_counted_in_memory(monkeypatch)
     raw = [f"<x:{rng.randrange(700)}> .\n".encode() for _ in range(5000)]
     for held in (rdf_lines.PENDING, 7):
         monkeypatch.setattr(rdf_lines, "PENDING", held)
-        monkeypatch.setattr(rdf_lines, "RECENT", held)
         counts = [rdf_lines.DistinctCount(on_disk) for on_disk in (False, True)]
         for counter in counts:
             for line in raw:

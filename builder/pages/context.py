@@ -357,10 +357,14 @@ class Context:
                 for i in self.corpus.entities if degree[i] <= WALK_DEGREE}
 
     @cached_property
+    def name_order(self) -> list[str]:
+        """Entity ids in name order (lowercased name, then id)."""
+        return [e.id for e in sorted(self.corpus.entities.values(), key=lambda e: (e.name.lower(), e.id))]
+
+    @cached_property
     def name_rank(self) -> dict[str, int]:
-        """Entity id -> its place in name order (lowercased name, then id)."""
-        ordered = sorted(self.corpus.entities.values(), key=lambda e: (e.name.lower(), e.id))
-        return {e.id: rank for rank, e in enumerate(ordered)}
+        """Entity id -> its place in name order."""
+        return {entity_id: rank for rank, entity_id in enumerate(self.name_order)}
 
     @cached_property
     def source_ids(self) -> frozenset[str]:

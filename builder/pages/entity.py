@@ -273,8 +273,12 @@ def see_also(ctx: Context, entity: Entity, limit: int = 5) -> list[Entity]:
         scores.pop(excluded, None)
     if not scores:
         return []
-    floor = heapq.nlargest(limit, scores.values())[-1]  # only those scoring as high can make it
+    # The best scores, ties in name order. Those above the limit's score all make it;
+    # those at it (often most: one neighbour shared) are taken by name order alone.
+    floor = heapq.nlargest(limit, scores.values())[-1]
     rank = ctx.name_rank
-    best = heapq.nsmallest(limit, [(-score, rank[other], other) for other, score in scores.items()
-                                   if score >= floor])
-    return [ctx.corpus[other] for _, _, other in best]
+    above = sorted((-score, rank[other]) for other, score in scores.items() if score > floor)
+    at_floor = heapq.nsmallest(limit - len(above), (rank[other] for other, score in scores.items()
+                                                    if score == floor))
+    order = ctx.name_order
+    return [ctx.corpus[order[r]] for r in (*(r for _, r in above), *at_floor)]

@@ -25,7 +25,6 @@ RUN_LINES = 2_000_000  # lines held in memory at most (about 400 MB)
 PAGES_PER_RANGE = 1_000  # entity pages whose pointing lines share a file, on disk
 BUCKETS = 64  # files the distinct objects are spread over, on disk
 PENDING = 100_000  # records held before they are appended to their files
-RECENT = 100_000  # distinct objects remembered (not written again while remembered)
 
 
 def page_of(subject: bytes) -> bytes | None:
@@ -156,13 +155,8 @@ class SortedLines:
             yield self._lines[start:start + count]
             start += count
 
-    def _written(self) -> Iterator[list[bytes]]:
-        with open(self._file, "rb") as stream:
-            for size in self._sizes:
-                yield stream.read(size).splitlines(keepends=True)
-
-    def _placed(self, groups: Iterable[list[bytes]], inside: dict[int, list[bytes]],
-                before: dict[int, list[bytes]]) -> Iterator[list[bytes]]:
+    def _placed(self, groups: Iterable[Iterable[bytes]], inside: dict[int, list[bytes]],
+                before: dict[int, list[bytes]]) -> Iterator[Iterable[bytes]]:
         """The groups' lines with the other lines in place: in a group (sorted again with
         it) or before one (or after the last)."""
         for index, group in enumerate(groups):
@@ -176,12 +170,13 @@ class SortedLines:
         return self._read() if self._file is not None else iter(self._lines)
 
     def _read(self) -> Iterator[bytes]:
-        if self._inside or self._before:
-            for lines in self._placed(self._written(), self._inside, self._before):
-                yield from lines
-            return
         with open(self._file, "rb") as stream:
-            yield from stream
+            if not (self._inside or self._before):
+                yield from stream
+                return
+            groups = (itertools.islice(stream, count) for _, count in self._groups)
+            for lines in self._placed(groups, self._inside, self._before):
+                yield from lines
 
 
 def page_bounds(pages: Iterable[bytes]) -> list[bytes]:
@@ -204,6 +199,12 @@ class _Files:
     def add(self, index: int, record: bytes) -> None:
         self._pending[index].append(record)
         self._held += 1
+        if self._held >= PENDING:
+            self.flush()
+
+    def extend(self, index: int, records: list[bytes]) -> None:
+        self._pending[index] += records
+        self._held += len(records)
         if self._held >= PENDING:
             self.flush()
 
@@ -240,6 +241,8 @@ class EntityLines:
         self._bounds = page_bounds(pages) if lines.spilled else []
         self._memory: dict[bytes, list[bytes]] | None = None if lines.spilled else defaultdict(list)
         self._pointing = _Files(lines._spill, "pointing") if lines.spilled else None
+        # on disk, the range of each page: the file its pointing lines go to
+        self._ranges = {page: bisect_right(self._bounds, b"<" + page) for page in pages} if lines.spilled else {}
 
     def owner(self, subject: bytes) -> bytes | None:
         """The entity page a subject hangs under, if any."""
@@ -257,7 +260,7 @@ class EntityLines:
                 if self._memory is not None:
                     self._memory[target].append(line)
                 else:
-                    self._pointing.add(bisect_right(self._bounds, b"<" + target), target + b" " + line)
+                    self._pointing.add(self._ranges[target], target + b" " + line)
 
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
         """(page, its lines joined), every page with lines once (as often as needed)."""
@@ -293,25 +296,37 @@ class EntityLines:
 class DistinctCount:
     """How many distinct lines were added: in a set, or (`on_disk`) in files by the lines'
     hash, each counted on its own (millions of distinct objects held at once were a
-    gigabyte at 100,000 entities); there, the lines seen lately are not written again
-    (most of a graph's objects are a few IRIs over and over)."""
+    gigabyte at 100,000 entities). On disk, the lines are held in a set until PENDING
+    distinct ones are, then written to their files: a line repeated within a batch is
+    written once (most of a graph's objects are a few IRIs over and over)."""
 
     def __init__(self, on_disk: bool, scratch: Path | None = None) -> None:
         self._memory: set[bytes] | None = None if on_disk else set()
         self._spill = _Spill(scratch)
         self._files = _Files(self._spill, "distinct") if on_disk else None
-        self._recent: set[bytes] = set()
+        self._batch: set[bytes] = set()
 
     def add(self, line: bytes) -> None:
         if self._memory is not None:
             self._memory.add(line)
-        elif line not in self._recent:
-            if len(self._recent) >= RECENT:
-                self._recent.clear()
-            self._recent.add(line)
-            self._files.add(zlib.crc32(line) % BUCKETS, line)
+            return
+        batch = self._batch
+        batch.add(line)
+        if len(batch) >= PENDING:
+            self._write()
+
+    def _write(self) -> None:
+        buckets: list[list[bytes]] = [[] for _ in range(BUCKETS)]
+        for line in self._batch:
+            buckets[zlib.crc32(line) % BUCKETS].append(line)
+        for index, lines in enumerate(buckets):
+            if lines:
+                self._files.extend(index, lines)
+        self._files.flush()
+        self._batch = set()
 
     def count(self) -> int:
         if self._memory is not None:
             return len(self._memory)
+        self._write()
         return sum(len(set(self._files.records(index))) for index in range(BUCKETS))

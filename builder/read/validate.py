@@ -5,7 +5,6 @@ there is none."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import PurePosixPath
 from sys import intern
 
@@ -252,22 +251,22 @@ class _Checker:
         counts: dict[tuple[str, str], int] = {}
         owners: dict[str, Relation] = {}
         for index, item in enumerate(value):
-            relation = self.check_relation(raw, ("relations", index), item)
+            relation = self.check_relation(raw, ("relations", index), item, counts)
             if relation is None:
                 continue
-            pair = (relation.predicate, relation.target)
-            counts[pair] = counts.get(pair, 0) + 1
-            key = statement_key(relation.predicate, relation.target, counts[pair])
-            first = owners.setdefault(key, relation)
+            first = owners.setdefault(relation.key, relation)
             if first is not relation:
-                self.error(relation.location, f"this relation's statement would have the IRI fragment #{key}, like "
-                           f"the relation at line {first.location.line} ({first.predicate} {first.target})",
+                self.error(relation.location, f"this relation's statement would have the IRI fragment "
+                           f"#{relation.key}, like the relation at line {first.location.line} "
+                           f"({first.predicate} {first.target})",
                            "the two would be one statement: rename one of the entities, or ask a maintainer")
                 continue
-            relations.append(replace(relation, key=key))
+            relations.append(relation)
         return tuple(relations)
 
-    def check_relation(self, raw: RawEntity, path: tuple, item) -> Relation | None:
+    def check_relation(self, raw: RawEntity, path: tuple, item, counts: dict[tuple[str, str], int]) -> Relation | None:
+        """The relation at `path`, its statement's key counting the valid relations with the
+        same predicate and target before it (`counts`, updated)."""
         where = raw.at(path)
         if not isinstance(item, dict):
             self.error(where, f"a relation must be a mapping of keys, not {kind_of(item)}",
@@ -308,11 +307,13 @@ class _Checker:
         citations = self.check_citations(raw, path + ("sources",), item.get("sources"), status)
         if len(self.errors) > before:
             return None
+        pair = (predicate, target)
+        counts[pair] = occurrence = counts.get(pair, 0) + 1
         # Ids and names shared by many relations: one string each (in memory, and in the
         # pickles that hand the corpus to other processes).
         return Relation(subject=raw.id, predicate=intern(predicate), target=intern(target), citations=citations,
                         status=self.v.strongest(c.status for c in citations), role=role, note=note,
-                        location=where, **dates)
+                        location=where, key=statement_key(predicate, target, occurrence), **dates)
 
     def predicate_hint(self, predicate) -> str:
         for p in self.v.predicates.values():
@@ -332,9 +333,8 @@ class _Checker:
         return tuple(c for c in citations if c is not None)
 
     def check_citation(self, raw: RawEntity, path: tuple, item, relation_status: str) -> Citation | None:
-        where = raw.at(path)
         if not isinstance(item, dict):
-            self.error(where, f"each source must be a mapping with 'source' and 'quote', not {kind_of(item)}",
+            self.error(raw.at(path), f"each source must be a mapping with 'source' and 'quote', not {kind_of(item)}",
                        "write `- source: <source id>` and `quote: \"<words from it>\"`")
             return None
         for key in item:
@@ -343,7 +343,7 @@ class _Checker:
                            suggest(key, CITATION_KEYS) or "a source has only 'source' and 'quote'")
         source, quote = item.get("source"), item.get("quote")
         if source in (None, ""):
-            self.error(where, "quote without a source",
+            self.error(raw.at(path), "quote without a source",
                        "add `source: <id of a file in entities/sources/>` beside the quote")
             return None
         if not isinstance(source, str):
@@ -351,7 +351,7 @@ class _Checker:
                        "write the id of a file in entities/sources/")
             return None
         if quote in (None, ""):
-            self.error(where if "quote" not in item else raw.at(path + ("quote",)), f"source '{source}' has no quote",
+            self.error(raw.at(path if "quote" not in item else path + ("quote",)), f"source '{source}' has no quote",
                        "add `quote: \"...\"` with the words of the source that support the claim")
             return None
         text = self.check_value(raw, path + ("quote",), "lines", "quote")
@@ -431,7 +431,7 @@ class _Checker:
                 if source is None:
                     continue
                 if source.text is not None:
-                    self.check_quote(raw.at(path + ("sources", c_index, "quote")), citation.quote, source)
+                    self.check_quote(raw, path + ("sources", c_index, "quote"), citation.quote, source)
                 self.check_translation(raw, path + ("sources", c_index), citation, source)
                 self.check_standing(raw, path, c_index, entity, citation, source)
 
@@ -512,18 +512,18 @@ class _Checker:
         return "predicates that fit: " + ", ".join(fitting) if fitting else "no predicate links these types"
 
     def check_source(self, raw, path, source_id: str, entities: dict[str, Entity], files) -> Entity | None:
-        where = raw.at(path)
         source = entities.get(source_id)
+        if source is not None and source.kind in self.v.source_kinds:
+            return source
+        where = raw.at(path)
         folder = ", ".join(f"entities/{kind}/" for kind in sorted(self.v.source_kinds))
         if source is None:
             sources = [e.id for e in entities.values() if e.kind in self.v.source_kinds]
             self.error(where, f"unknown source '{source_id}'",
                        suggest(source_id, sources) or f"create {folder}{source_id}.yaml")
-        elif source.kind not in self.v.source_kinds:
+        else:
             self.error(where, f"'{source_id}' is not a source (it is in entities/{source.kind}/)",
                        f"cite a file from {folder}")
-        else:
-            return source
         return None
 
     def check_standing(self, raw, path, index: int, entity: Entity, citation: Citation, source: Entity) -> None:
@@ -552,11 +552,11 @@ class _Checker:
                        f"add `translation: {{{site}: \"...\"}}` below the quote: a faithful translation that adds "
                        "and drops nothing")
 
-    def check_quote(self, where: Location, quote: str, source: Entity) -> None:
+    def check_quote(self, raw: RawEntity, path: tuple, quote: str, source: Entity) -> None:
         problem = self.quote_problem(quote, source)
         if problem is not None:
             message, passage = problem
-            self.error(where, f"{message} in source '{source.id}'", f"closest: «{passage}»" if passage else
+            self.error(raw.at(path), f"{message} in source '{source.id}'", f"closest: «{passage}»" if passage else
                        "copy the words exactly from the source's text")
 
     def quote_problem(self, quote: str, source: Entity) -> tuple[str, str] | None:

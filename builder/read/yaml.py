@@ -64,9 +64,10 @@ class Marks:
 
     def nearest(self, path: PathKey) -> tuple[int, int]:
         """Where the value at `path` starts, or its nearest parsed parent; (1, 1) if none."""
-        while path and path not in self._values:
+        values = self._values
+        while (packed := values.get(path)) is None and path:
             path = path[:-1]
-        return self.value(path) or (1, 1)
+        return (1, 1) if packed is None else (packed >> 32, packed & 0xFFFFFFFF)
 
     def paths(self) -> Iterable[PathKey]:
         return self._values.keys()

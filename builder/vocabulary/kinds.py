@@ -137,27 +137,26 @@ class Text(Kind):
     multiline = False
 
     def clean(self, value, label, at, report, spec=None):
-        where = at(())
         if not isinstance(value, str):
-            report(where, f"'{label}' must be a text, not {kind_of(value)}",
+            report(at(()), f"'{label}' must be a text, not {kind_of(value)}",
                    f'quote it: {label}: "{value}"' if not isinstance(value, (list, dict)) else
                    f"write one text after `{label}:`")
             return None
         text = value.strip()
         if not text:
-            report(where, f"'{label}' is empty", "write a text or remove the key")
+            report(at(()), f"'{label}' is empty", "write a text or remove the key")
             return None
         if not self.multiline and "\n" in text:
-            report(where, f"'{label}' must be a single line", "use `>-` to fold a long text, or shorten it")
+            report(at(()), f"'{label}' must be a single line", "use `>-` to fold a long text, or shorten it")
             return None
         if not self.multiline and len(text) > MAX_TEXT:
-            report(where, f"'{label}' is too long ({len(text)} characters; at most {MAX_TEXT})",
+            report(at(()), f"'{label}' is too long ({len(text)} characters; at most {MAX_TEXT})",
                    "move details to the description")
             return None
         bad = (MULTILINE_FORBIDDEN if self.multiline else ONE_LINE_FORBIDDEN).search(text)
         if bad:
             char = bad.group()
-            report(where, f"'{label}' contains the character U+{ord(char):04X} ({_char_name(char)})",
+            report(at(()), f"'{label}' contains the character U+{ord(char):04X} ({_char_name(char)})",
                    "remove it: control, direction-override and invisible characters cannot be published "
                    "(XML and HTML refuse some, and the others hide what a text says)")
             return None
