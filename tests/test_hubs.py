@@ -12,13 +12,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
+from builder.network.select import WALK_DEGREE
 from builder.pages import render_pages
 from builder.pages.context import Context
-from builder.pages.entity import HUB_ROWS
+from builder.pages.entity import HUB_ROWS, see_also
 from builder.pipeline import load_corpus
 from builder.rdf.export import query_store_content
 
-from conftest import MINI, write_tree
+from conftest import MINI, ROOT, write_tree
 
 SITE = "https://policygraph.example.org/"
 FANS = HUB_ROWS + 37
@@ -84,3 +85,29 @@ def test_an_entitys_own_relations_are_never_left_out(tmp_path):
     listed = parts["relations-criticizes"].decode() + parts["lead"].decode()  # the lead opens the page
     assert listed.count('class="pg-rel" id="criticizes-fan-') == FANS
     assert "pg-more" not in listed
+
+
+def test_see_also_suggests_the_entities_sharing_the_most_neighbours_that_are_no_hubs(tmp_path):
+    """See also: the five entities (no source, none of the entity's neighbours) that share
+    the most neighbours with it, a hub (more than WALK_DEGREE relations) or a source counting
+    for none; ties in name order. Checked against the definition, counted again for every
+    entity of the real corpus and of a corpus with a hub."""
+    real = load_corpus(ROOT / "entities", root=ROOT)
+    for corpus in (real, hub_corpus(tmp_path)):
+        ctx = Context(corpus, SITE)
+        sources = {e.id for e in corpus.sources()}
+        shared = {i: {n for n in corpus.neighbours(i) if n not in sources}
+                  for i in corpus.entities if corpus.degrees[i] <= WALK_DEGREE}
+        name_order = sorted(corpus.entities.values(), key=lambda e: (e.name.lower(), e.id))
+        rank = {e.id: place for place, e in enumerate(name_order)}
+        suggested = 0
+        for entity in corpus.entities.values():
+            mine = set(corpus.neighbours(entity.id))
+            scores = {}
+            for neighbour in mine & shared.keys():
+                for other in shared[neighbour] - mine - {entity.id}:
+                    scores[other] = scores.get(other, 0) + 1
+            expected = sorted(scores, key=lambda other: (-scores[other], rank[other]))[:5]
+            assert [e.id for e in see_also(ctx, entity)] == expected, entity.id
+            suggested += bool(expected)
+        assert suggested > len(corpus.entities) / 2
