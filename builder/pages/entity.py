@@ -281,4 +281,4 @@ def see_also(ctx: Context, entity: Entity, limit: int = 5) -> list[Entity]:
     at_floor = heapq.nsmallest(limit - len(above), (rank[other] for other, score in scores.items()
                                                     if score == floor))
     order = ctx.name_order
-    return [ctx.corpus[order[r]] for r in (*(r for _, r in above), *at_floor)]
+    return [ctx.corpus[order[r]] for r in [r for _, r in above] + at_floor]
